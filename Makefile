@@ -1,0 +1,68 @@
+# Resonanz developer commands. `make run` and `make test` work on a fresh clone.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench
+
+help:
+	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
+	@echo "make test    the whole suite (SQLite unless DATABASE_URL is set)"
+	@echo "make e2e     browser tests only (needs the chromium package)"
+	@echo "make lint    ruff check + format check;  make fmt  to fix"
+	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
+	@echo "make bench   HTTP benchmarks against gunicorn (wrk recommended)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --frozen
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Compiled with Babel, so no GNU gettext is needed on the machine.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: install $(CATALOGS)
+
+# Extracting strings needs GNU gettext (apt-get install gettext).
+makemessages: install
+	$(BIN)/python manage.py makemessages -l de --ignore=.venv --ignore=staticfiles
+
+migrate: messages
+	@mkdir -p staticfiles
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: messages
+	$(BIN)/pytest
+
+e2e: messages
+	$(BIN)/pytest -m e2e
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: messages
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A config beat --loglevel=info --schedule=$(VENV)/celerybeat-schedule
+
+bench: messages
+	$(BIN)/python -m tests.bench.http_throughput

@@ -1,0 +1,83 @@
+"""Domain events: an outbox row per event, in-process subscribers, relay after commit.
+
+`publish()` runs inside the transaction of the action that caused the event. Subscribers
+registered with `subscribe()` run synchronously in that same transaction, so everything that
+follows from an action commits or rolls back with it. Handlers registered with
+`subscribe_relayed()` run later, in a Celery worker, when the row is relayed.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+from apps.core.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+ALL_EVENTS = "*"
+
+Handler = Callable[[OutboxEvent], None]
+
+_in_transaction_handlers: dict[str, list[Handler]] = defaultdict(list)
+_relayed_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def _register(registry: dict[str, list[Handler]], name: str) -> Callable[[Handler], Handler]:
+    def decorator(handler: Handler) -> Handler:
+        if handler not in registry[name]:
+            registry[name].append(handler)
+        return handler
+
+    return decorator
+
+
+def subscribe(name: str) -> Callable[[Handler], Handler]:
+    """Run the decorated function inside the publishing transaction for events called `name`."""
+    return _register(_in_transaction_handlers, name)
+
+
+def subscribe_relayed(name: str) -> Callable[[Handler], Handler]:
+    """Run the decorated function in a worker once the event has committed and is relayed."""
+    return _register(_relayed_handlers, name)
+
+
+def unsubscribe(handler: Handler) -> None:
+    for registry in (_in_transaction_handlers, _relayed_handlers):
+        for handlers in registry.values():
+            if handler in handlers:
+                handlers.remove(handler)
+
+
+def handlers_for(name: str, *, relayed: bool = False) -> list[Handler]:
+    registry = _relayed_handlers if relayed else _in_transaction_handlers
+    return [*registry.get(name, ()), *registry.get(ALL_EVENTS, ())]
+
+
+def publish(name: str, payload: dict[str, Any]) -> OutboxEvent:
+    """Record an event and run its in-process subscribers; must be called in a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(f"publish({name!r}) must be called inside transaction.atomic().")
+    event = OutboxEvent.objects.create(name=name, payload=payload)
+    for handler in handlers_for(name):
+        handler(event)
+    transaction.on_commit(partial(enqueue_relay, event.pk))
+    return event
+
+
+def enqueue_relay(event_id: int) -> bool:
+    """Hand a committed event to Celery. A broker outage is not the customer's problem:
+    the row stays unpublished and the periodic sweep relays it later."""
+    from apps.core.tasks import relay_outbox_event_task
+
+    try:
+        relay_outbox_event_task.delay(event_id)
+    except (BrokerError, RedisError, OSError):
+        logger.warning("Broker unreachable; outbox event %s waits for the sweep.", event_id)
+        return False
+    return True

@@ -1,0 +1,14 @@
+from typing import TYPE_CHECKING
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    from apps.profiles.models import Profile
+
+
+class HtmxHttpRequest(HttpRequest):
+    """The request our middleware hands to views: htmx details and the lazy profile."""
+
+    htmx: HtmxDetails
+    profile: "Profile | None"

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.demo import demo_staff_ensure
+
+
+class Command(BaseCommand):
+    help = "Create the demo data for a local run. Safe to run again: it changes nothing then."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even though DEBUG is off (never on a site with real customers).",
+        )
+
+    def handle(self, *args, allow_production: bool, **options) -> None:
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("seed_demo runs in demo mode only (DEBUG on).")
+        staff = demo_staff_ensure()
+        state = "created" if staff.created else "already there, unchanged"
+        self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))
+        self.stdout.write("  Admin:    http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"  Username: {staff.username}")
+        self.stdout.write(f"  Password: {staff.password}")

@@ -1,0 +1,63 @@
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from apps.core.events import handlers_for
+from apps.core.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def outbox_event_relay(*, event_id: int, skip_locked: bool = False) -> OutboxEvent | None:
+    """Run the relayed handlers of one event and mark it published, at most once.
+
+    The row lock makes a second relay of the same event (a retried task, the sweep racing the
+    after-commit task) wait and then see it published, or skip it with `skip_locked`.
+    """
+    event = (
+        OutboxEvent.objects.select_for_update(skip_locked=skip_locked).filter(pk=event_id).first()
+    )
+    if event is None or event.is_published:
+        return event
+    for handler in handlers_for(event.name, relayed=True):
+        handler(event)
+    event.published_at = timezone.now()
+    event.relay_attempts = F("relay_attempts") + 1
+    event.save(update_fields=["published_at", "relay_attempts"])
+    event.refresh_from_db(fields=["relay_attempts"])
+    return event
+
+
+def outbox_sweep(*, grace_seconds: int, batch_size: int) -> int:
+    """Relay every event still unpublished `grace_seconds` after it was written.
+
+    Each event is relayed in its own transaction, so one failing handler does not hold back
+    the rest; it stays unpublished and the next sweep tries again.
+    """
+    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    relayed = 0
+    last_id = 0
+    while True:
+        batch = list(
+            OutboxEvent.objects.unpublished()
+            .filter(created_at__lte=cutoff, pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return relayed
+        for event_id in batch:
+            try:
+                event = outbox_event_relay(event_id=event_id, skip_locked=True)
+            except Exception:
+                logger.exception(
+                    "Relaying outbox event %s failed; the next sweep retries.", event_id
+                )
+                continue
+            if event is not None and event.is_published:
+                relayed += 1
+        last_id = batch[-1]

@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.conf import settings
+
+from apps.core.services import outbox_event_relay, outbox_sweep
+
+
+# Relaying is idempotent (row lock + published_at), so a redelivered task is harmless.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def relay_outbox_event_task(event_id: int) -> None:
+    outbox_event_relay(event_id=event_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox_task(grace_seconds: int | None = None) -> int:
+    return outbox_sweep(
+        grace_seconds=settings.OUTBOX_SWEEP_GRACE_SECONDS
+        if grace_seconds is None
+        else grace_seconds,
+        batch_size=settings.OUTBOX_SWEEP_BATCH_SIZE,
+    )

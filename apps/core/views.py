@@ -1,0 +1,28 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from apps.core.health import readiness
+from apps.core.http import HtmxHttpRequest
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    # Campaigns arrive with the campaigns app; until then the page says so honestly.
+    return render(request, "core/home.html", {"live_campaigns": []})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks = readiness()
+    failed = sorted(name for name, result in checks.items() if result != "ok")
+    body = {"status": "unavailable" if failed else "ok", "checks": checks, "failed": failed}
+    return JsonResponse(body, status=503 if failed else 200)

@@ -1,0 +1,51 @@
+import shutil
+
+import pytest
+from django.conf import settings
+
+from apps.core import events
+from tests.profiles.factories import ProfileFactory
+
+
+def _uses_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_worker = pytest.mark.skip(
+        reason="needs PostgreSQL (DATABASE_URL) and the redis-server binary for a real worker"
+    )
+    skip_e2e = pytest.mark.skip(
+        reason="needs the chromium binary on PATH (apt-get install chromium)"
+    )
+    has_redis_server = shutil.which("redis-server") is not None
+    for item in items:
+        if "postgres" in item.keywords and not _uses_postgres():
+            item.add_marker(skip_postgres)
+        if "worker" in item.keywords and not (_uses_postgres() and has_redis_server):
+            item.add_marker(skip_worker)
+        if "e2e" in item.keywords and shutil.which("chromium") is None:
+            item.add_marker(skip_e2e)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_event_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handlers a test subscribes disappear with the test."""
+    for registry in ("_in_transaction_handlers", "_relayed_handlers"):
+        original = getattr(events, registry)
+        copy = type(original)(list, {name: list(h) for name, h in original.items()})
+        monkeypatch.setattr(events, registry, copy)
+
+
+@pytest.fixture
+def profile(db):
+    return ProfileFactory()
+
+
+@pytest.fixture(scope="session")
+def redis_server_binary() -> str:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("needs the redis-server binary")
+    return binary

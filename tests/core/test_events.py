@@ -1,0 +1,96 @@
+import pytest
+from django.db import transaction
+
+from apps.core.events import publish, subscribe, subscribe_relayed
+from apps.core.models import OutboxEvent
+from tests.celery_broker import celery_broker, free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
+        publish("quiz.completed", {})
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_publish_writes_an_outbox_row_and_runs_subscribers_in_the_transaction():
+    seen = []
+
+    @subscribe("quiz.completed")
+    def remember(event: OutboxEvent) -> None:
+        seen.append((event.name, event.payload, transaction.get_connection().in_atomic_block))
+
+    with transaction.atomic():
+        event = publish("quiz.completed", {"campaign": "summer"})
+
+    assert seen == [("quiz.completed", {"campaign": "summer"}, True)]
+    assert OutboxEvent.objects.get() == event
+    assert event.published_at is None
+
+
+def test_subscribers_for_all_events_see_every_event():
+    names = []
+    subscribe("*")(lambda event: names.append(event.name))
+
+    with transaction.atomic():
+        publish("a.happened", {})
+        publish("b.happened", {})
+
+    assert names == ["a.happened", "b.happened"]
+
+
+def test_a_failing_subscriber_rolls_back_the_event_and_the_action():
+    @subscribe("quiz.completed")
+    def explode(event: OutboxEvent) -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"), transaction.atomic():
+        publish("quiz.completed", {})
+
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_a_rolled_back_transaction_relays_nothing(django_capture_on_commit_callbacks):
+    def failing_action() -> None:
+        with transaction.atomic():
+            publish("quiz.completed", {})
+            raise RuntimeError("the action failed")
+
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        failing_action()
+
+    assert callbacks == []
+
+
+def test_publish_relays_the_event_after_commit(django_capture_on_commit_callbacks):
+    relayed = []
+    subscribe_relayed("quiz.completed")(lambda event: relayed.append(event.pk))
+
+    with (
+        celery_broker("memory://", eager=True),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        event = publish("quiz.completed", {})
+
+    event.refresh_from_db()
+    assert event.is_published
+    assert relayed == [event.pk]
+
+
+def test_publish_succeeds_and_keeps_the_row_when_the_broker_is_unreachable(
+    django_capture_on_commit_callbacks,
+):
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+
+    with (
+        celery_broker(nobody_listens),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        event = publish("quiz.completed", {"campaign": "summer"})
+
+    event.refresh_from_db()
+    assert event.published_at is None

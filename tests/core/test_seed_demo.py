@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from apps.core.demo import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_a_staff_account_and_prints_its_credentials(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    user = get_user_model().objects.get(username=DEMO_STAFF_USERNAME)
+    assert user.is_staff
+    assert user.check_password(DEMO_STAFF_PASSWORD)
+    output = capsys.readouterr().out
+    assert DEMO_STAFF_USERNAME in output
+    assert DEMO_STAFF_PASSWORD in output
+
+
+def test_seed_demo_twice_changes_nothing(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    before = list(get_user_model().objects.values())
+
+    call_command("seed_demo")
+
+    assert list(get_user_model().objects.values()) == before
+
+
+def test_seed_demo_refuses_outside_demo_mode(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("seed_demo")
+
+    assert not get_user_model().objects.exists()

@@ -1,0 +1,47 @@
+"""Production settings are checked in a fresh interpreter, exactly as a server starts."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 30 + "-production-key-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "resonanz.example",
+    "DATABASE_URL": "sqlite:///" + str(PROJECT_ROOT / "unused.sqlite3"),
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, "REDIS_URL"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_debug_false_without_a_required_setting_fails_with_one_line(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"resonanz: DEBUG=false needs these environment variables set: {missing}."
+    ]
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
