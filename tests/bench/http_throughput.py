@@ -1,0 +1,179 @@
+"""HTTP throughput of the home page against the bare-Django floor, in one run.
+
+Starts two gunicorn servers on 127.0.0.1 with the same worker count: Resonanz under
+production settings, and a bare Django view with no middleware. Loads each with wrk (or a
+slower Python client when wrk is missing) and prints requests/s, p50 and p99.
+
+    make bench                       # 10 s per target
+    BENCH_SECONDS=30 make bench      # longer runs
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make bench
+"""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(os.cpu_count() or 2)))
+
+
+@dataclass
+class Result:
+    name: str
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def start_gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError(f"{app} did not answer 200 on port {port}")
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def load_with_wrk(name: str, url: str) -> Result:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    percentiles = {
+        p: _ms(v, u) for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.M)
+    }
+    return Result(name, rps, percentiles["50"], percentiles["99"])
+
+
+def load_with_python(name: str, url: str) -> Result:
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SECONDS
+
+    def client() -> None:
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        mine = []
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            mine.append((time.perf_counter() - started) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return Result(name, len(latencies) / SECONDS, cuts[49], cuts[98])
+
+
+def main() -> None:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        print("wrk not found; using a slower Python client. Install it: apt-get install wrk")
+    load = load_with_wrk if wrk else load_with_python
+
+    with tempfile.TemporaryDirectory() as scratch:
+        database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
+        env = production_env(database_url)
+        manage(env, "migrate", "--noinput")
+        manage(env, "collectstatic", "--noinput")
+
+        servers = []
+        try:
+            home_port, floor_port = free_port(), free_port()
+            servers.append(start_gunicorn("config.wsgi:application", home_port, env))
+            servers.append(start_gunicorn("tests.bench.floor_wsgi:application", floor_port, env))
+            floor = load("bare Django (floor)", f"http://127.0.0.1:{floor_port}/")
+            home = load("home page", f"http://127.0.0.1:{home_port}/")
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=20)
+
+    print(f"\n{WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS}s per target\n")
+    print(f"{'target':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for result in (floor, home):
+        print(
+            f"{result.name:<22}{result.requests_per_second:>10.0f}"
+            f"{result.p50_ms:>10.2f}{result.p99_ms:>10.2f}"
+        )
+    ratio = home.requests_per_second / floor.requests_per_second
+    print(f"\nhome page throughput = {ratio:.0%} of the bare-Django floor (target >= 40%)")
+
+
+if __name__ == "__main__":
+    main()
