@@ -3,7 +3,6 @@ from collections.abc import Callable
 from csp.constants import HEADER
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
