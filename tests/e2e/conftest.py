@@ -1,13 +1,19 @@
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test thread; the live server's database
-# work happens in its own thread, so Django's async guard does not apply here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_beside_playwright() -> Iterator[None]:
+    # Playwright's sync API runs an event loop in the test thread; the live server's database
+    # work happens in its own thread, so Django's async guard does not apply here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture(scope="session")
