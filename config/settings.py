@@ -25,6 +25,7 @@ SECRET_KEY = env_str("SECRET_KEY") or "demo-only-key-never-used-when-debug-is-of
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 BRAND_NAME = env_str("BRAND_NAME", "Resonanz")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +41,8 @@ INSTALLED_APPS = [
     "csp",
     "apps.core",
     "apps.profiles",
+    "apps.consent",
+    "apps.privacy",
 ]
 
 MIDDLEWARE = [
@@ -55,6 +58,7 @@ MIDDLEWARE = [
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.profiles.middleware.ProfileMiddleware",
+    "apps.consent.middleware.GlobalPrivacyControlMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -75,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.brand",
+                "apps.consent.context_processors.consent_reprompt",
             ],
         },
     },
@@ -106,7 +111,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -218,6 +223,22 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# CONSENT ------------------------------------------------------------------------------------
+CONSENT_EVIDENCE_KEY = env_str("CONSENT_EVIDENCE_KEY") or SECRET_KEY
+CONSENT_RECEIPT_SIGNING_KEY = env_str("CONSENT_RECEIPT_SIGNING_KEY")
+CONSENT_DOUBLE_OPT_IN_MAX_AGE = env_int("CONSENT_DOUBLE_OPT_IN_MAX_AGE", 48 * 60 * 60)
+CONSENT_JURISDICTION = env_str("CONSENT_JURISDICTION", "DE")
+CONSENT_CONTROLLER = {
+    "name": env_str("CONTROLLER_NAME", "Resonanz Demo GmbH"),
+    "contact": env_str("CONTROLLER_CONTACT", "Datenschutzteam"),
+    "address": env_str("CONTROLLER_ADDRESS", "Musterstraße 1, 10115 Berlin, Deutschland"),
+    "email": env_str("CONTROLLER_EMAIL", "datenschutz@resonanz.example"),
+    "phone": env_str("CONTROLLER_PHONE", "+49 30 000000"),
+    "url": env_str("CONTROLLER_URL", "https://resonanz.example"),
+}
+PRIVACY_POLICY_URL = env_str("PRIVACY_POLICY_URL", "https://resonanz.example/datenschutz")
+GPC_LAST_UPDATE = "2026-11-27"
+
 # REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -243,5 +264,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # In-process tasks would log every success into the request log.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
     },
 }

@@ -49,3 +49,10 @@ def redis_server_binary() -> str:
     if binary is None:
         pytest.skip("needs the redis-server binary")
     return binary
+
+
+@pytest.fixture
+def purpose(db):
+    from tests.consent.factories import published_purpose
+
+    return published_purpose(key="personalization")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 
 
@@ -17,6 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production: bool, **options) -> None:
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo runs in demo mode only (DEBUG on).")
+        purposes = demo_purposes_ensure()
+        self.stdout.write(f"Consent purposes: {purposes} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))

@@ -1,0 +1,223 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
+from apps.consent.services import (
+    purpose_save,
+    purpose_version_create_draft,
+    purpose_version_publish,
+    purpose_version_save_draft,
+)
+from apps.core.exceptions import ApplicationError
+from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+
+
+def _event_count(action: str) -> Subquery:
+    counts = (
+        ConsentEvent.objects.filter(purpose=OuterRef("pk"), action=action)
+        .order_by()
+        .values("purpose")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counts, output_field=IntegerField())
+
+
+class PurposeVersionInline(admin.TabularInline):
+    model = PurposeVersion
+    fields = ["version_link", "title_de", "is_material", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Purpose | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("version"))
+    def version_link(self, version: PurposeVersion) -> str:
+        url = reverse("admin:consent_purposeversion_change", args=[version.pk])
+        return format_html('<a href="{}">v{}</a>', url, version.version)
+
+
+@admin.register(Purpose)
+class PurposeAdmin(admin.ModelAdmin):
+    list_display = [
+        "key",
+        "lawful_basis",
+        "is_sale_or_share",
+        "requires_double_opt_in",
+        "allows_special_category",
+        "current_version",
+        "granted_now",
+        "grants",
+        "withdrawals",
+    ]
+    list_filter = ["lawful_basis", "is_sale_or_share", "requires_double_opt_in"]
+    search_fields = ["key"]
+    readonly_fields = ["current_version", "material_version_number", "created_at", "updated_at"]
+    inlines = [PurposeVersionInline]
+    actions = ["create_draft"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Purpose]:
+        granted = (
+            ConsentState.objects.filter(purpose=OuterRef("pk"), status=ConsentState.Status.GRANTED)
+            .order_by()
+            .values("purpose")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("current_version")
+            .annotate(
+                granted_count=Subquery(granted, output_field=IntegerField()),
+                grant_count=_event_count(ConsentEvent.Action.GRANT),
+                withdraw_count=_event_count(ConsentEvent.Action.WITHDRAW),
+            )
+        )
+
+    @admin.display(description=_("granted now"), ordering="granted_count")
+    def granted_now(self, purpose: Purpose) -> int:
+        return purpose.granted_count or 0
+
+    @admin.display(description=_("grants"), ordering="grant_count")
+    def grants(self, purpose: Purpose) -> int:
+        return purpose.grant_count or 0
+
+    @admin.display(description=_("withdrawals"), ordering="withdraw_count")
+    def withdrawals(self, purpose: Purpose) -> int:
+        return purpose.withdraw_count or 0
+
+    def save_model(self, request: HttpRequest, obj: Purpose, form, change: bool) -> None:
+        purpose_save(purpose=obj)
+
+    @admin.action(description=_("Create a new draft version"))
+    def create_draft(self, request: HttpRequest, queryset: QuerySet[Purpose]) -> None:
+        for purpose in queryset:
+            draft = purpose_version_create_draft(purpose=purpose)
+            self.message_user(request, _("Draft %(draft)s is ready to edit.") % {"draft": draft})
+
+
+class PurposeVersionForm(forms.ModelForm):
+    class Meta:
+        model = PurposeVersion
+        fields = [
+            "purpose",
+            "is_material",
+            "title_de",
+            "title_en",
+            "summary_de",
+            "summary_en",
+            "text_de",
+            "text_en",
+        ]
+
+
+@admin.register(PurposeVersion)
+class PurposeVersionAdmin(admin.ModelAdmin):
+    form = PurposeVersionForm
+    list_display = ["__str__", "title_de", "is_material", "status", "published_at"]
+    list_filter = ["purpose", ("published_at", admin.EmptyFieldListFilter), "is_material"]
+    list_select_related = ["purpose"]
+    search_fields = ["purpose__key", "title_de", "title_en"]
+    autocomplete_fields = ["purpose"]
+
+    @admin.display(description=_("status"))
+    def status(self, version: PurposeVersion) -> str:
+        return _("published") if version.is_published else _("draft")
+
+    @admin.display(description=_("publish"))
+    def publish_link(self, version: PurposeVersion) -> str:
+        if not version.pk or version.is_published:
+            return "—"
+        url = reverse("admin:consent_purposeversion_publish", args=[version.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Publish…"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: PurposeVersion | None = None):
+        if obj and obj.is_published:
+            return [*PurposeVersionForm.Meta.fields, "version", "published_at", "created_at"]
+        return ["version", "published_at", "created_at", "publish_link"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: PurposeVersion | None = None):
+        return obj is None or not obj.is_published
+
+    def save_model(self, request: HttpRequest, obj: PurposeVersion, form, change: bool) -> None:
+        purpose_version_save_draft(version=obj)
+
+    def get_urls(self):
+        publish = self.admin_site.admin_view(self.publish_view)
+        return [
+            path("<int:pk>/publish/", publish, name="consent_purposeversion_publish"),
+            *super().get_urls(),
+        ]
+
+    def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        version = get_object_or_404(PurposeVersion.objects.select_related("purpose"), pk=pk)
+        if not self.has_change_permission(request, version):
+            return HttpResponseRedirect(reverse("admin:index"))
+        change_url = reverse("admin:consent_purposeversion_change", args=[pk])
+        if request.method == "POST":
+            try:
+                purpose_version_publish(version=version)
+            except ApplicationError as problem:
+                self.message_user(request, problem.message, level=messages.ERROR)
+            else:
+                self.message_user(request, _("%(version)s is published.") % {"version": version})
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish %(version)s?") % {"version": version},
+            "version": version,
+            "opts": self.model._meta,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/consent/purposeversion/publish.html", context)
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(ConsentEvent)
+class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_log_data_category = "consent_history"
+    list_display = [
+        "occurred_at",
+        "action",
+        "trigger",
+        "purpose",
+        "purpose_version",
+        "profile",
+        "channel",
+        "collection_point",
+        "gpc_signal",
+    ]
+    list_filter = ["action", "trigger", "purpose", "channel", "gpc_signal", "occurred_at"]
+    list_select_related = ["purpose", "purpose_version__purpose", "profile"]
+    search_fields = ["=receipt_id", "=profile__public_id", "collection_point"]
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(ConsentState)
+class ConsentStateAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_log_data_category = "consent_state"
+    list_display = ["profile", "purpose", "status", "version", "updated_at"]
+    list_filter = ["status", "purpose"]
+    list_select_related = ["profile", "purpose", "version__purpose"]
+    search_fields = ["=profile__public_id"]

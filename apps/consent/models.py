@@ -1,0 +1,269 @@
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.profiles.models import Profile
+
+
+class ImmutableRecordError(Exception):
+    """A write to a record that must never change once written or published."""
+
+
+class Purpose(TimeStampedModel):
+    """Why data is used. Every declared attribute is collected for exactly one purpose."""
+
+    class LawfulBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        CONTRACT = "contract", _("Contract")
+        LEGITIMATE_INTEREST = "legitimate_interest", _("Legitimate interest")
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    lawful_basis = models.CharField(
+        _("lawful basis"), max_length=30, choices=LawfulBasis, default=LawfulBasis.CONSENT
+    )
+    is_sale_or_share = models.BooleanField(
+        _("sale or sharing of data"),
+        default=False,
+        help_text=_("A Global Privacy Control signal withdraws this purpose."),
+    )
+    allows_special_category = models.BooleanField(
+        _("may cover special-category data"),
+        default=False,
+        help_text=_("Health, religion and similar data; the wording must ask explicitly."),
+    )
+    requires_double_opt_in = models.BooleanField(
+        _("double opt-in"),
+        default=False,
+        help_text=_("The grant is pending until the customer confirms a link sent by e-mail."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("retention (days)"), help_text=_("How long data collected under it is kept.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    current_version = models.ForeignKey(
+        "PurposeVersion",
+        verbose_name=_("current version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    # Grants of versions older than this do not cover new collection: the customer is asked again.
+    material_version_number = models.PositiveIntegerField(
+        _("last material version"), default=0, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("purpose")
+        verbose_name_plural = _("purposes")
+        ordering = ["position", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PurposeVersionQuerySet(models.QuerySet["PurposeVersion"]):
+    def published(self) -> "PurposeVersionQuerySet":
+        return self.filter(published_at__isnull=False)
+
+
+class PurposeVersion(models.Model):
+    """The exact wording shown to a customer. Frozen once published."""
+
+    purpose = models.ForeignKey(
+        Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    summary_de = models.CharField(_("summary (German)"), max_length=500)
+    summary_en = models.CharField(_("summary (English)"), max_length=500)
+    text_de = models.TextField(_("full text (German)"))
+    text_en = models.TextField(_("full text (English)"))
+    is_material = models.BooleanField(
+        _("material change"),
+        default=True,
+        help_text=_("Customers who agreed to an earlier version are asked again."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    objects = PurposeVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("purpose version")
+        verbose_name_plural = _("purpose versions")
+        ordering = ["purpose", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "version"], name="consent_purposeversion_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose.key} v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        # The wording a customer agreed to is evidence; it must never change under them.
+        if getattr(self, "_published_in_db", False):
+            raise ImmutableRecordError(f"{self} is published and can no longer change.")
+        super().save(*args, **kwargs)
+        self._published_in_db = self.published_at is not None
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_published_in_db", False):
+            raise ImmutableRecordError(f"{self} is published and can no longer be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._published_in_db = instance.published_at is not None
+        return instance
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def _localised(self, field: str, language: str | None) -> str:
+        language = (language or get_language() or "de")[:2]
+        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_de")
+
+    def title(self, language: str | None = None) -> str:
+        return self._localised("title", language)
+
+    def summary(self, language: str | None = None) -> str:
+        return self._localised("summary", language)
+
+    def text(self, language: str | None = None) -> str:
+        return self._localised("text", language)
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class ConsentEvent(models.Model):
+    """One decision, as it happened. Append-only: never updated, never deleted."""
+
+    class Action(models.TextChoices):
+        REQUEST = "request", _("Opt-in requested")
+        GRANT = "grant", _("Granted")
+        WITHDRAW = "withdraw", _("Withdrawn")
+
+    class Trigger(models.TextChoices):
+        CUSTOMER = "customer", _("Customer choice")
+        DOUBLE_OPT_IN = "double_opt_in", _("Double opt-in confirmed")
+        GPC = "gpc", _("Global Privacy Control signal")
+
+    receipt_id = models.UUIDField(_("receipt id"), default=uuid.uuid4, unique=True, editable=False)
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.PROTECT, related_name="consent_events"
+    )
+    purpose = models.ForeignKey(Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT)
+    purpose_version = models.ForeignKey(
+        PurposeVersion, verbose_name=_("version shown"), on_delete=models.PROTECT
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action)
+    trigger = models.CharField(
+        _("trigger"), max_length=20, choices=Trigger, default=Trigger.CUSTOMER
+    )
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel)
+    collection_point = models.CharField(
+        _("collection point"),
+        max_length=200,
+        help_text=_("Where the decision was taken: a page, campaign or partner."),
+    )
+    language = models.CharField(_("language shown"), max_length=10)
+    ip_hmac = models.CharField(_("IP address (keyed hash)"), max_length=64, blank=True)
+    user_agent_hmac = models.CharField(_("user agent (keyed hash)"), max_length=64, blank=True)
+    gpc_signal = models.BooleanField(_("Global Privacy Control signal"), default=False)
+
+    class Meta:
+        verbose_name = _("consent event")
+        verbose_name_plural = _("consent events")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["profile", "purpose", "-id"], name="consent_event_profile_idx"),
+            models.Index(
+                fields=["purpose", "action", "occurred_at"], name="consent_event_stats_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.purpose_id} ({self.receipt_id})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError("Consent events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Consent events are append-only.")
+
+
+class ConsentStateQuerySet(models.QuerySet["ConsentState"]):
+    def granted(self) -> "ConsentStateQuerySet":
+        return self.filter(status=ConsentState.Status.GRANTED)
+
+    def covering_new_collection(self) -> "ConsentStateQuerySet":
+        """Granted for a version at or after the purpose's last material change."""
+        return self.granted().filter(
+            version__version__gte=models.F("purpose__material_version_number")
+        )
+
+
+class ConsentState(models.Model):
+    """The current answer per (profile, purpose), written with the event that set it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        GRANTED = "granted", _("Granted")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="consents"
+    )
+    purpose = models.ForeignKey(Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT)
+    status = models.CharField(_("status"), max_length=20, choices=Status)
+    version = models.ForeignKey(
+        PurposeVersion, verbose_name=_("version"), on_delete=models.PROTECT, related_name="+"
+    )
+    event = models.ForeignKey(
+        ConsentEvent, verbose_name=_("latest event"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = ConsentStateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent state")
+        verbose_name_plural = _("consent states")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "purpose"], name="consent_state_one_per_purpose"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["purpose", "profile"],
+                condition=Q(status="granted"),
+                name="consent_state_granted_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}/{self.purpose_id}: {self.status}"
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status == self.Status.GRANTED

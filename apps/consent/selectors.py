@@ -1,0 +1,133 @@
+"""Reads of consent that every other app uses: one place applies the rules."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
+from apps.profiles.models import Profile
+
+
+def _states_for(purpose_key: str, *, for_new_collection: bool) -> QuerySet[ConsentState]:
+    states = ConsentState.objects.filter(purpose__key=purpose_key)
+    return states.covering_new_collection() if for_new_collection else states.granted()
+
+
+def consent_granted_profile_ids(
+    *, purpose_key: str, profile_ids: Iterable[int], for_new_collection: bool = False
+) -> set[int]:
+    """Which of these profiles may be used for the purpose now, in one query.
+
+    Use of data already collected needs a grant of any version; collecting new data needs a
+    grant of a version at or after the purpose's last material change.
+    """
+    states = _states_for(purpose_key, for_new_collection=for_new_collection)
+    return set(states.filter(profile_id__in=list(profile_ids)).values_list("profile_id", flat=True))
+
+
+def consent_is_granted(
+    *, profile: Profile, purpose_key: str, for_new_collection: bool = False
+) -> bool:
+    return bool(
+        consent_granted_profile_ids(
+            purpose_key=purpose_key,
+            profile_ids=[profile.pk],
+            for_new_collection=for_new_collection,
+        )
+    )
+
+
+def consent_granted_exists(
+    *, purpose_key: str, profile_ref: str = "pk", for_new_collection: bool = False
+) -> Exists:
+    """An EXISTS clause for querysets over profiles (segments, exports): consent in SQL."""
+    states = _states_for(purpose_key, for_new_collection=for_new_collection)
+    return Exists(states.filter(profile_id=OuterRef(profile_ref)))
+
+
+def purpose_list_published() -> QuerySet[Purpose]:
+    return Purpose.objects.filter(current_version__isnull=False).select_related("current_version")
+
+
+def purpose_get_published(*, key: str) -> Purpose | None:
+    return purpose_list_published().filter(key=key).first()
+
+
+@dataclass(frozen=True)
+class PurposeChoice:
+    """One row of the consent panel: the wording to show and the customer's current answer."""
+
+    purpose: Purpose
+    version: PurposeVersion
+    state: ConsentState | None
+
+    @property
+    def status(self) -> str:
+        return self.state.status if self.state else ""
+
+    @property
+    def is_granted(self) -> bool:
+        return self.status == ConsentState.Status.GRANTED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ConsentState.Status.PENDING
+
+    @property
+    def needs_reprompt(self) -> bool:
+        """Agreed to an older wording that changed materially: ask again."""
+        return self.is_granted and self.state.version.version < self.purpose.material_version_number
+
+
+def consent_choices(
+    *, profile: Profile | None, purpose_keys: Iterable[str] | None = None
+) -> list[PurposeChoice]:
+    """Every published purpose (or those named) with the profile's current answer."""
+    purposes = purpose_list_published()
+    if purpose_keys is not None:
+        purposes = purposes.filter(key__in=list(purpose_keys))
+    purposes = list(purposes)
+    states: dict[int, ConsentState] = {}
+    if profile:
+        states = {
+            state.purpose_id: state
+            for state in ConsentState.objects.filter(
+                profile=profile, purpose__in=purposes
+            ).select_related("version")
+        }
+    return [PurposeChoice(p, p.current_version, states.get(p.pk)) for p in purposes]
+
+
+def consent_reprompt_choices(*, profile: Profile | None) -> list[PurposeChoice]:
+    if not profile:
+        return []
+    return [choice for choice in consent_choices(profile=profile) if choice.needs_reprompt]
+
+
+def consent_event_list(*, profile: Profile | None) -> QuerySet[ConsentEvent]:
+    if not profile:
+        return ConsentEvent.objects.none()
+    return ConsentEvent.objects.filter(profile=profile).select_related("purpose", "purpose_version")
+
+
+def consent_event_get_for_receipt(
+    *, profile: Profile | None, receipt_id: uuid.UUID
+) -> ConsentEvent | None:
+    """The profile's own event with this receipt id; None for anyone else's or a forged id."""
+    return (
+        consent_event_list(profile=profile)
+        .select_related("profile", "purpose__current_version")
+        .filter(receipt_id=receipt_id)
+        .first()
+    )
+
+
+def consent_sale_or_share_open(*, profile: Profile) -> bool:
+    """Whether a sale/share purpose is granted or pending: what a GPC signal must withdraw."""
+    return ConsentState.objects.filter(
+        profile=profile,
+        purpose__is_sale_or_share=True,
+        status__in=[ConsentState.Status.GRANTED, ConsentState.Status.PENDING],
+    ).exists()

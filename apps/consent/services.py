@@ -1,0 +1,355 @@
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.consent.evidence import Evidence
+from apps.consent.models import (
+    Channel,
+    ConsentEvent,
+    ConsentState,
+    Purpose,
+    PurposeVersion,
+)
+from apps.core.events import publish
+from apps.core.exceptions import ApplicationError
+from apps.profiles.models import Profile
+from apps.profiles.services import profile_for_session
+
+DOUBLE_OPT_IN_SALT = "resonanz.consent.double-opt-in"
+
+_EVENT_NAME = {
+    ConsentEvent.Action.REQUEST: "consent.requested",
+    ConsentEvent.Action.GRANT: "consent.granted",
+    ConsentEvent.Action.WITHDRAW: "consent.withdrawn",
+}
+_STATUS_AFTER = {
+    ConsentEvent.Action.REQUEST: ConsentState.Status.PENDING,
+    ConsentEvent.Action.GRANT: ConsentState.Status.GRANTED,
+    ConsentEvent.Action.WITHDRAW: ConsentState.Status.WITHDRAWN,
+}
+
+
+def _lock_profile(profile: Profile) -> None:
+    # Every consent change of one person is serialised on their profile row, so the latest
+    # event and the state can never disagree, even under concurrent requests.
+    Profile.objects.select_for_update().filter(pk=profile.pk).get()
+
+
+def _current_state(profile: Profile, purpose: Purpose) -> ConsentState | None:
+    return ConsentState.objects.filter(profile=profile, purpose=purpose).first()
+
+
+def _record(
+    *,
+    profile: Profile,
+    version: PurposeVersion,
+    action: str,
+    channel: str,
+    collection_point: str,
+    evidence: Evidence,
+    language: str,
+    trigger: str = ConsentEvent.Trigger.CUSTOMER,
+) -> ConsentEvent:
+    event = ConsentEvent.objects.create(
+        profile=profile,
+        purpose_id=version.purpose_id,
+        purpose_version=version,
+        action=action,
+        trigger=trigger,
+        channel=channel,
+        collection_point=collection_point[:200],
+        language=language,
+        ip_hmac=evidence.ip_hmac,
+        user_agent_hmac=evidence.user_agent_hmac,
+        gpc_signal=evidence.gpc_signal,
+    )
+    ConsentState.objects.update_or_create(
+        profile=profile,
+        purpose_id=version.purpose_id,
+        defaults={
+            "status": _STATUS_AFTER[action],
+            "version": version,
+            "event": event,
+            "updated_at": event.occurred_at,
+        },
+    )
+    publish(
+        _EVENT_NAME[action],
+        {
+            "profile": str(profile.public_id),
+            "purpose": version.purpose.key,
+            "version": version.version,
+            "receipt_id": str(event.receipt_id),
+            "trigger": trigger,
+        },
+    )
+    return event
+
+
+def _published_current(version: PurposeVersion) -> Purpose:
+    purpose = Purpose.objects.get(pk=version.purpose_id)
+    if not version.is_published:
+        raise ApplicationError(_("This wording has not been published yet."))
+    if purpose.current_version_id != version.pk:
+        raise ApplicationError(
+            _("This wording has been replaced. Please read the current version and decide again.")
+        )
+    return purpose
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    profile: Profile,
+    purpose_version: PurposeVersion,
+    channel: str,
+    collection_point: str,
+    evidence: Evidence,
+    language: str,
+    email: str = "",
+) -> ConsentEvent:
+    """Agree to a purpose in the wording shown. Double opt-in purposes stay pending until the
+    link sent to `email` is confirmed."""
+    purpose = _published_current(purpose_version)
+    if purpose.is_sale_or_share and evidence.gpc_signal:
+        raise ApplicationError(
+            _(
+                "Your browser sends a Global Privacy Control signal, so we do not share your "
+                "data. Turn the signal off if you want to agree to this."
+            )
+        )
+    _lock_profile(profile)
+    state = _current_state(profile, purpose)
+    if state and state.is_granted and state.version_id == purpose_version.pk:
+        raise ApplicationError(_("You have already agreed to this."))
+    common = {
+        "profile": profile,
+        "version": purpose_version,
+        "channel": channel,
+        "collection_point": collection_point,
+        "evidence": evidence,
+        "language": language,
+    }
+    if not purpose.requires_double_opt_in:
+        return _record(action=ConsentEvent.Action.GRANT, **common)
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(
+            _("Enter a valid e-mail address so we can send you the confirmation link.")
+        ) from None
+    event = _record(action=ConsentEvent.Action.REQUEST, **common)
+    publish(
+        "consent.double_opt_in_requested",
+        {
+            "receipt_id": str(event.receipt_id),
+            "email": email,
+            "language": language,
+            "token": double_opt_in_token(event=event),
+        },
+    )
+    return event
+
+
+@transaction.atomic
+def consent_decide(
+    *,
+    session: SessionBase,
+    purpose: Purpose,
+    decision: str,
+    channel: str,
+    collection_point: str,
+    evidence: Evidence,
+    language: str,
+    email: str = "",
+) -> ConsentEvent:
+    """A visitor's yes or no from the consent panel; their profile is made on this first write."""
+    profile = profile_for_session(session=session, locale=language)
+    common = {
+        "profile": profile,
+        "channel": channel,
+        "collection_point": collection_point,
+        "evidence": evidence,
+        "language": language,
+    }
+    if decision == "grant":
+        if purpose.current_version is None:
+            raise ApplicationError(_("This purpose is not available."))
+        return consent_grant(purpose_version=purpose.current_version, email=email, **common)
+    return consent_withdraw(purpose=purpose, **common)
+
+
+@transaction.atomic
+def consent_withdraw(
+    *,
+    profile: Profile,
+    purpose: Purpose,
+    channel: str,
+    collection_point: str,
+    evidence: Evidence,
+    language: str,
+    trigger: str = ConsentEvent.Trigger.CUSTOMER,
+) -> ConsentEvent:
+    """Say no in one step, recorded against the wording currently shown. Without an earlier
+    answer this records a refusal, so the customer has proof of that too."""
+    purpose = Purpose.objects.select_related("current_version").get(pk=purpose.pk)
+    if purpose.current_version is None:
+        raise ApplicationError(_("This purpose is not available."))
+    _lock_profile(profile)
+    state = _current_state(profile, purpose)
+    if state and state.status == ConsentState.Status.WITHDRAWN:
+        raise ApplicationError(_("You have already withdrawn this consent."))
+    return _record(
+        profile=profile,
+        version=purpose.current_version,
+        action=ConsentEvent.Action.WITHDRAW,
+        channel=channel,
+        collection_point=collection_point,
+        evidence=evidence,
+        language=language,
+        trigger=trigger,
+    )
+
+
+def double_opt_in_token(*, event: ConsentEvent) -> str:
+    return signing.dumps({"r": str(event.receipt_id)}, salt=DOUBLE_OPT_IN_SALT, compress=True)
+
+
+def _request_event_from_token(token: str) -> ConsentEvent:
+    try:
+        data = signing.loads(
+            token, salt=DOUBLE_OPT_IN_SALT, max_age=settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE
+        )
+    except signing.SignatureExpired:
+        raise ApplicationError(
+            _("This confirmation link has expired. Please ask for a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise ApplicationError(_("This confirmation link is not valid.")) from None
+    event = (
+        ConsentEvent.objects.filter(receipt_id=data.get("r"), action=ConsentEvent.Action.REQUEST)
+        .select_related("profile", "purpose_version__purpose")
+        .first()
+    )
+    if event is None:
+        raise ApplicationError(_("This confirmation link is not valid."))
+    return event
+
+
+def consent_double_opt_in_preview(*, token: str) -> ConsentEvent:
+    """The pending request a link confirms, or an error saying why the link cannot be used."""
+    request_event = _request_event_from_token(token)
+    state = _current_state(request_event.profile, request_event.purpose_version.purpose)
+    if state is None or state.event_id != request_event.pk:
+        raise ApplicationError(_("This confirmation link has already been used."))
+    return request_event
+
+
+@transaction.atomic
+def consent_confirm_double_opt_in(*, token: str, evidence: Evidence) -> ConsentEvent:
+    """Turn a pending request into a grant. Each link works once, and only while pending."""
+    request_event = _request_event_from_token(token)
+    _lock_profile(request_event.profile)
+    consent_double_opt_in_preview(token=token)
+    return _record(
+        profile=request_event.profile,
+        version=request_event.purpose_version,
+        action=ConsentEvent.Action.GRANT,
+        trigger=ConsentEvent.Trigger.DOUBLE_OPT_IN,
+        channel=Channel.WEB,
+        collection_point=request_event.collection_point,
+        evidence=evidence,
+        language=request_event.language,
+    )
+
+
+@transaction.atomic
+def consent_apply_gpc(
+    *, profile: Profile, evidence: Evidence, collection_point: str, language: str
+) -> list[ConsentEvent]:
+    """A Global Privacy Control signal withdraws every sale/share purpose still agreed to."""
+    _lock_profile(profile)
+    open_states = ConsentState.objects.filter(
+        profile=profile,
+        purpose__is_sale_or_share=True,
+        status__in=[ConsentState.Status.GRANTED, ConsentState.Status.PENDING],
+    ).select_related("purpose")
+    return [
+        consent_withdraw(
+            profile=profile,
+            purpose=state.purpose,
+            channel=Channel.WEB,
+            collection_point=collection_point,
+            evidence=evidence,
+            language=language,
+            trigger=ConsentEvent.Trigger.GPC,
+        )
+        for state in open_states
+    ]
+
+
+@transaction.atomic
+def purpose_version_save_draft(*, version: PurposeVersion) -> PurposeVersion:
+    """Create or edit an unpublished version; a new one gets the next number."""
+    if version.pk and PurposeVersion.objects.published().filter(pk=version.pk).exists():
+        raise ApplicationError(_("A published version can no longer change. Create a new draft."))
+    if not version.pk:
+        Purpose.objects.select_for_update().filter(pk=version.purpose_id).get()
+        latest = version.purpose.versions.aggregate(latest=Max("version"))["latest"] or 0
+        version.version = latest + 1
+    version.published_at = None
+    version.save()
+    return version
+
+
+@transaction.atomic
+def purpose_version_create_draft(*, purpose: Purpose) -> PurposeVersion:
+    """A new draft that starts from the latest wording, or the existing draft if there is one."""
+    Purpose.objects.select_for_update().filter(pk=purpose.pk).get()
+    draft = purpose.versions.filter(published_at__isnull=True).order_by("-version").first()
+    if draft:
+        return draft
+    latest = purpose.versions.order_by("-version").first()
+    fields = ["title_de", "title_en", "summary_de", "summary_en", "text_de", "text_en"]
+    copied = {field: getattr(latest, field) for field in fields} if latest else {}
+    return purpose_version_save_draft(version=PurposeVersion(purpose=purpose, **copied))
+
+
+@transaction.atomic
+def purpose_version_publish(*, version: PurposeVersion) -> PurposeVersion:
+    """Freeze the wording and make it the one customers see. A material change (and the first
+    version) means earlier grants no longer cover new collection."""
+    purpose = Purpose.objects.select_for_update().get(pk=version.purpose_id)
+    version = PurposeVersion.objects.get(pk=version.pk)
+    if version.is_published:
+        raise ApplicationError(_("This version is already published."))
+    current = purpose.current_version
+    if current and current.version > version.version:
+        raise ApplicationError(_("A newer version is already published."))
+    version.published_at = timezone.now()
+    version.save(update_fields=["published_at"])
+    purpose.current_version = version
+    if version.is_material or purpose.material_version_number == 0:
+        purpose.material_version_number = version.version
+    purpose.save(update_fields=["current_version", "material_version_number", "updated_at"])
+    publish(
+        "purpose.version_published",
+        {"purpose": purpose.key, "version": version.version, "material": version.is_material},
+    )
+    return version
+
+
+@transaction.atomic
+def purpose_save(*, purpose: Purpose) -> Purpose:
+    """Create or change a purpose's settings (its wording lives in versions)."""
+    purpose.full_clean(exclude=["current_version"])
+    purpose.save()
+    publish("purpose.saved", {"purpose": purpose.key})
+    return purpose

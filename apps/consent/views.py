@@ -1,0 +1,161 @@
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.consent.evidence import Evidence, gpc_signal
+from apps.consent.forms import ConsentDecisionForm
+from apps.consent.models import Channel, ConsentEvent
+from apps.consent.receipts import receipt_build, receipt_sign
+from apps.consent.selectors import (
+    consent_choices,
+    consent_event_get_for_receipt,
+    consent_event_list,
+    purpose_get_published,
+)
+from apps.consent.services import (
+    consent_confirm_double_opt_in,
+    consent_decide,
+    consent_double_opt_in_preview,
+)
+from apps.core.exceptions import ApplicationError
+from apps.core.http import HtmxHttpRequest
+
+HISTORY_PAGE_SIZE = 50
+
+DECISION_MESSAGES = {
+    ConsentEvent.Action.GRANT: gettext_lazy("Thank you. Your consent is saved."),
+    ConsentEvent.Action.REQUEST: gettext_lazy(
+        "Almost done: confirm the link we sent to your e-mail address."
+    ),
+    ConsentEvent.Action.WITHDRAW: gettext_lazy("Saved: you said no. This costs you nothing."),
+}
+
+
+def _problem(request: HtmxHttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "consent/problem.html", {"message": message}, status=status)
+
+
+def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("consent:center")
+
+
+@require_GET
+def consent_center(request: HtmxHttpRequest) -> HttpResponse:
+    profile = request.profile or None
+    history = Paginator(consent_event_list(profile=profile), HISTORY_PAGE_SIZE)
+    return render(
+        request,
+        "consent/center.html",
+        {
+            "choices": consent_choices(profile=profile),
+            "history": history.get_page(request.GET.get("page")),
+            "gpc": gpc_signal(request),
+            "next_url": request.get_full_path(),
+            "collection_point": "preference-center",
+        },
+    )
+
+
+@require_POST
+def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse:
+    purpose = purpose_get_published(key=purpose_key)
+    if purpose is None:
+        return _problem(request, _("This purpose does not exist."), status=404)
+    form = ConsentDecisionForm(request.POST)
+    error = success = ""
+    if not form.is_valid():
+        error = next(iter(form.errors.values()))[0]
+    else:
+        try:
+            event = consent_decide(
+                session=request.session,
+                purpose=purpose,
+                decision=form.cleaned_data["decision"],
+                channel=Channel.WEB,
+                collection_point=form.cleaned_data["collection_point"],
+                evidence=Evidence.from_request(request),
+                language=get_language(),
+                email=form.cleaned_data["email"],
+            )
+        except ApplicationError as problem:
+            error = problem.message
+        else:
+            success = DECISION_MESSAGES[event.action]
+    next_url = _safe_next(request, form.data.get("next", ""))
+
+    if request.htmx:
+        (choice,) = consent_choices(profile=request.profile or None, purpose_keys=[purpose.key])
+        context = {
+            "choice": choice,
+            "error": error,
+            "success": success,
+            "next_url": next_url,
+            "collection_point": form.cleaned_data.get("collection_point", "preference-center")
+            if form.is_valid()
+            else "preference-center",
+            "gpc": gpc_signal(request),
+        }
+        return render(request, "consent/panel.html#purpose-row", context)
+
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect(next_url)
+
+
+@require_GET
+def consent_receipt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> HttpResponse:
+    event = consent_event_get_for_receipt(profile=request.profile or None, receipt_id=receipt_id)
+    if event is None:
+        return _problem(request, _("We could not find this receipt."), status=404)
+    receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    return render(
+        request,
+        "consent/receipt.html",
+        {"event": event, "receipt": receipt, "jws": receipt_sign(receipt)},
+    )
+
+
+@require_GET
+def consent_receipt_json(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> JsonResponse:
+    event = consent_event_get_for_receipt(profile=request.profile or None, receipt_id=receipt_id)
+    if event is None:
+        return JsonResponse({"error": _("We could not find this receipt.")}, status=404)
+    receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    response = JsonResponse({**receipt, "jws": receipt_sign(receipt)})
+    response["Content-Disposition"] = f'inline; filename="consent-receipt-{receipt_id}.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def consent_confirm(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    # GET only shows a button: mail scanners that follow links must not confirm anything.
+    try:
+        if request.method == "POST":
+            event = consent_confirm_double_opt_in(
+                token=token, evidence=Evidence.from_request(request)
+            )
+            return render(request, "consent/confirmed.html", {"event": event})
+        pending = consent_double_opt_in_preview(token=token)
+    except ApplicationError as problem:
+        return _problem(request, problem.message, status=400)
+    return render(request, "consent/confirm.html", {"pending": pending})
+
+
+@require_GET
+def gpc_json(request: HtmxHttpRequest) -> JsonResponse:
+    return JsonResponse({"gpc": True, "lastUpdate": settings.GPC_LAST_UPDATE})

@@ -1,0 +1,344 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
+from django.test import override_settings
+from django.utils import translation
+
+from apps.consent.evidence import Evidence
+from apps.consent.models import ConsentEvent, ConsentState, ImmutableRecordError, PurposeVersion
+from apps.consent.selectors import consent_is_granted
+from apps.consent.services import (
+    consent_apply_gpc,
+    consent_confirm_double_opt_in,
+    consent_decide,
+    consent_grant,
+    consent_withdraw,
+    double_opt_in_token,
+    purpose_version_create_draft,
+    purpose_version_publish,
+)
+from apps.core.exceptions import ApplicationError
+from apps.core.models import OutboxEvent
+from apps.core.services import outbox_sweep
+from apps.profiles.models import Profile
+from tests.consent.factories import PurposeVersionFactory, publish_new_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    with translation.override("en"):
+        yield
+
+
+def _state(profile, purpose) -> ConsentState:
+    return ConsentState.objects.get(profile=profile, purpose=purpose)
+
+
+def test_consent_grant_records_the_event_and_the_state_together(profile, purpose, decision_context):
+    event = consent_grant(
+        profile=profile, purpose_version=purpose.current_version, **decision_context
+    )
+
+    state = _state(profile, purpose)
+    assert (state.status, state.event, state.version) == (
+        ConsentState.Status.GRANTED,
+        event,
+        purpose.current_version,
+    )
+    assert event.action == ConsentEvent.Action.GRANT
+    assert event.ip_hmac == "a" * 64
+    assert event.collection_point == "preference-center"
+    assert OutboxEvent.objects.filter(name="consent.granted").count() == 1
+
+
+def test_consent_grant_twice_is_refused_and_changes_nothing(profile, purpose, decision_context):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    with pytest.raises(ApplicationError, match="already agreed"):
+        consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    assert ConsentEvent.objects.count() == 1
+
+
+def test_consent_grant_of_an_unpublished_version_is_refused(profile, purpose, decision_context):
+    draft = purpose_version_create_draft(purpose=purpose)
+
+    with pytest.raises(ApplicationError, match="not been published"):
+        consent_grant(profile=profile, purpose_version=draft, **decision_context)
+
+    assert not ConsentEvent.objects.exists()
+
+
+def test_consent_grant_of_a_replaced_version_is_refused(profile, purpose, decision_context):
+    old = purpose.current_version
+    publish_new_version(purpose)
+
+    with pytest.raises(ApplicationError, match="replaced"):
+        consent_grant(profile=profile, purpose_version=old, **decision_context)
+
+
+def test_consent_withdraw_after_a_grant(profile, purpose, decision_context):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    event = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    assert event.action == ConsentEvent.Action.WITHDRAW
+    assert _state(profile, purpose).status == ConsentState.Status.WITHDRAWN
+    assert not consent_is_granted(profile=profile, purpose_key=purpose.key)
+
+
+def test_consent_withdraw_without_an_answer_records_a_refusal(profile, purpose, decision_context):
+    event = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    assert event.purpose_version == purpose.current_version
+    assert _state(profile, purpose).status == ConsentState.Status.WITHDRAWN
+
+
+def test_consent_withdraw_twice_is_refused_and_changes_nothing(profile, purpose, decision_context):
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    with pytest.raises(ApplicationError, match="already withdrawn"):
+        consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    assert ConsentEvent.objects.count() == 1
+
+
+def test_consent_decide_creates_the_profile_on_the_first_decision(purpose, decision_context):
+    session = SessionStore()
+
+    event = consent_decide(session=session, purpose=purpose, decision="grant", **decision_context)
+
+    assert Profile.objects.get() == event.profile
+
+
+def test_consent_decide_creates_no_profile_when_the_decision_fails(purpose, decision_context):
+    draft_only = PurposeVersionFactory(purpose__key="draft_only").purpose
+
+    with pytest.raises(ApplicationError):
+        consent_decide(
+            session=SessionStore(), purpose=draft_only, decision="grant", **decision_context
+        )
+
+    assert not Profile.objects.exists()
+
+
+def test_a_material_change_stops_covering_new_collection_but_keeps_old_data(
+    profile, purpose, decision_context
+):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    publish_new_version(purpose, is_material=True)
+
+    assert consent_is_granted(profile=profile, purpose_key=purpose.key)
+    assert not consent_is_granted(profile=profile, purpose_key=purpose.key, for_new_collection=True)
+
+
+def test_a_non_material_change_keeps_covering_new_collection(profile, purpose, decision_context):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    publish_new_version(purpose, is_material=False, text_de="Ein Tippfehler weniger.")
+
+    assert consent_is_granted(profile=profile, purpose_key=purpose.key, for_new_collection=True)
+
+
+def test_granting_the_new_version_after_a_material_change_covers_collection_again(
+    profile, purpose, decision_context
+):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    new = publish_new_version(purpose, is_material=True)
+
+    consent_grant(profile=profile, purpose_version=new, **decision_context)
+
+    assert consent_is_granted(profile=profile, purpose_key=purpose.key, for_new_collection=True)
+
+
+def test_gpc_withdraws_sale_or_share_purposes_only(
+    profile, purpose, sharing_purpose, decision_context, evidence
+):
+    for p in (purpose, sharing_purpose):
+        consent_grant(profile=profile, purpose_version=p.current_version, **decision_context)
+    gpc = Evidence(ip_hmac="c" * 64, user_agent_hmac="d" * 64, gpc_signal=True)
+
+    (event,) = consent_apply_gpc(
+        profile=profile, evidence=gpc, collection_point="gpc:/", language="de"
+    )
+
+    assert event.purpose == sharing_purpose
+    assert event.trigger == ConsentEvent.Trigger.GPC
+    assert event.gpc_signal is True
+    assert consent_is_granted(profile=profile, purpose_key=purpose.key)
+    assert not consent_is_granted(profile=profile, purpose_key=sharing_purpose.key)
+
+
+def test_granting_a_sharing_purpose_with_gpc_on_is_refused(
+    profile, sharing_purpose, decision_context
+):
+    decision_context["evidence"] = Evidence(gpc_signal=True)
+
+    with pytest.raises(ApplicationError, match="Global Privacy Control"):
+        consent_grant(
+            profile=profile, purpose_version=sharing_purpose.current_version, **decision_context
+        )
+
+
+def test_double_opt_in_stays_pending_until_the_link_is_confirmed(
+    profile, newsletter_purpose, decision_context
+):
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+
+    assert request.action == ConsentEvent.Action.REQUEST
+    assert _state(profile, newsletter_purpose).status == ConsentState.Status.PENDING
+    assert not consent_is_granted(profile=profile, purpose_key="email_marketing")
+
+    grant = consent_confirm_double_opt_in(
+        token=double_opt_in_token(event=request), evidence=Evidence()
+    )
+
+    assert grant.trigger == ConsentEvent.Trigger.DOUBLE_OPT_IN
+    assert consent_is_granted(profile=profile, purpose_key="email_marketing")
+
+
+def test_double_opt_in_needs_a_valid_email(profile, newsletter_purpose, decision_context):
+    with pytest.raises(ApplicationError, match="valid e-mail"):
+        consent_grant(
+            profile=profile,
+            purpose_version=newsletter_purpose.current_version,
+            email="not-an-address",
+            **decision_context,
+        )
+
+    assert not ConsentEvent.objects.exists()
+
+
+def test_double_opt_in_link_works_once(profile, newsletter_purpose, decision_context):
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    token = double_opt_in_token(event=request)
+    consent_confirm_double_opt_in(token=token, evidence=Evidence())
+
+    with pytest.raises(ApplicationError, match="already been used"):
+        consent_confirm_double_opt_in(token=token, evidence=Evidence())
+
+    assert ConsentEvent.objects.filter(action=ConsentEvent.Action.GRANT).count() == 1
+
+
+def test_double_opt_in_link_expires(profile, newsletter_purpose, decision_context):
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    token = double_opt_in_token(event=request)
+
+    with (
+        override_settings(CONSENT_DOUBLE_OPT_IN_MAX_AGE=-1),
+        pytest.raises(ApplicationError, match="expired"),
+    ):
+        consent_confirm_double_opt_in(token=token, evidence=Evidence())
+
+    assert _state(profile, newsletter_purpose).status == ConsentState.Status.PENDING
+
+
+def test_double_opt_in_link_that_was_tampered_with_is_refused(
+    profile, newsletter_purpose, decision_context
+):
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    token = double_opt_in_token(event=request)
+
+    with pytest.raises(ApplicationError, match="not valid"):
+        consent_confirm_double_opt_in(token=token[:-2] + "xx", evidence=Evidence())
+
+
+def test_double_opt_in_link_after_a_withdrawal_no_longer_works(
+    profile, newsletter_purpose, decision_context
+):
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    consent_withdraw(profile=profile, purpose=newsletter_purpose, **decision_context)
+
+    with pytest.raises(ApplicationError, match="already been used"):
+        consent_confirm_double_opt_in(token=double_opt_in_token(event=request), evidence=Evidence())
+
+
+def test_double_opt_in_mail_is_sent_when_the_event_is_relayed(
+    profile, newsletter_purpose, decision_context
+):
+    consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    OutboxEvent.objects.update(
+        created_at=OutboxEvent.objects.first().created_at - timedelta(hours=1)
+    )
+
+    outbox_sweep(grace_seconds=0, batch_size=100)
+
+    (message,) = mail.outbox
+    assert message.to == ["kim@example.com"]
+    assert "/consents/confirm/" in message.body
+    assert message.subject == "Bitte bestätige deine E-Mail-Einwilligung für Resonanz"
+
+
+def test_purpose_version_publish_freezes_the_wording(purpose):
+    version = purpose.current_version
+
+    version.text_de = "Heimlich geändert."
+    with pytest.raises(ImmutableRecordError):
+        version.save()
+    with pytest.raises(ImmutableRecordError):
+        version.delete()
+
+    assert PurposeVersion.objects.get(pk=version.pk).text_de == "Der vollständige Text."
+
+
+def test_purpose_version_publish_twice_is_refused(purpose):
+    with pytest.raises(ApplicationError, match="already published"):
+        purpose_version_publish(version=purpose.current_version)
+
+
+def test_purpose_version_create_draft_copies_the_latest_wording(purpose):
+    draft = purpose_version_create_draft(purpose=purpose)
+
+    assert draft.version == purpose.current_version.version + 1
+    assert draft.text_de == purpose.current_version.text_de
+    assert not draft.is_published
+    assert purpose_version_create_draft(purpose=purpose) == draft
+
+
+def test_consent_events_cannot_be_changed_or_deleted_through_the_orm(
+    profile, purpose, decision_context
+):
+    event = consent_grant(
+        profile=profile, purpose_version=purpose.current_version, **decision_context
+    )
+
+    event.collection_point = "elsewhere"
+    with pytest.raises(ImmutableRecordError):
+        event.save()
+    with pytest.raises(ImmutableRecordError):
+        event.delete()
