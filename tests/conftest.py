@@ -56,3 +56,28 @@ def purpose(db):
     from tests.consent.factories import published_purpose
 
     return published_purpose(key="personalization")
+
+
+@pytest.fixture
+def profile_refusing_everything(db, request):
+    """A customer who said no to every published purpose. Rewards never depend on consent:
+    campaign and loyalty tests use this profile to prove a refusal costs nothing."""
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.selectors import purpose_list_published
+    from apps.consent.services import consent_withdraw
+
+    for name in ("purpose", "sharing_purpose", "newsletter_purpose"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
+    refuser = ProfileFactory()
+    for published in purpose_list_published():
+        consent_withdraw(
+            profile=refuser,
+            purpose=published,
+            channel=Channel.WEB,
+            collection_point="preference-center",
+            evidence=Evidence(),
+            language="de",
+        )
+    return refuser

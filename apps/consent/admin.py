@@ -143,12 +143,16 @@ class PurposeVersionAdmin(admin.ModelAdmin):
         return format_html('<a class="button" href="{}">{}</a>', url, _("Publish…"))
 
     def get_readonly_fields(self, request: HttpRequest, obj: PurposeVersion | None = None):
-        if obj and obj.is_published:
-            return [*PurposeVersionForm.Meta.fields, "version", "published_at", "created_at"]
         return ["version", "published_at", "created_at", "publish_link"]
 
+    def has_change_permission(self, request: HttpRequest, obj: PurposeVersion | None = None):
+        # Published wording is evidence: staff may read it, never edit it.
+        frozen = obj is not None and obj.is_published
+        return not frozen and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request: HttpRequest, obj: PurposeVersion | None = None):
-        return obj is None or not obj.is_published
+        frozen = obj is not None and obj.is_published
+        return not frozen and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: PurposeVersion, form, change: bool) -> None:
         purpose_version_save_draft(version=obj)
@@ -163,7 +167,8 @@ class PurposeVersionAdmin(admin.ModelAdmin):
     def publish_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         version = get_object_or_404(PurposeVersion.objects.select_related("purpose"), pk=pk)
         if not self.has_change_permission(request, version):
-            return HttpResponseRedirect(reverse("admin:index"))
+            self.message_user(request, _("This version is already published."), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:consent_purposeversion_changelist"))
         change_url = reverse("admin:consent_purposeversion_change", args=[pk])
         if request.method == "POST":
             try:

@@ -1,0 +1,111 @@
+import pytest
+from django.urls import reverse
+
+from apps.consent.models import ConsentEvent, PurposeVersion
+from apps.consent.services import consent_grant, purpose_version_create_draft
+from apps.privacy.models import AccessLog
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_purpose_list_shows_grant_and_withdraw_counts(
+    staff_client, purpose, decision_context, django_assert_max_num_queries
+):
+    for profile in ProfileFactory.create_batch(3):
+        consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    with django_assert_max_num_queries(12):
+        response = staff_client.get(reverse("admin:consent_purpose_changelist"))
+
+    assert response.status_code == 200
+    row = response.context["cl"].result_list[0]
+    assert (row.granted_count, row.grant_count, row.withdraw_count) == (3, 3, None)
+
+
+def test_publishing_asks_for_confirmation_then_freezes_the_version(staff_client, purpose):
+    draft = purpose_version_create_draft(purpose=purpose)
+    url = reverse("admin:consent_purposeversion_publish", args=[draft.pk])
+
+    confirm_page = staff_client.get(url)
+    draft.refresh_from_db()
+    assert confirm_page.status_code == 200
+    assert not draft.is_published
+
+    staff_client.post(url)
+
+    draft.refresh_from_db()
+    purpose.refresh_from_db()
+    assert draft.is_published
+    assert purpose.current_version == draft
+
+
+def test_a_published_version_cannot_be_edited_in_the_admin(staff_client, purpose):
+    version = purpose.current_version
+    url = reverse("admin:consent_purposeversion_change", args=[version.pk])
+
+    page = staff_client.get(url)
+    attempt = staff_client.post(url, {"title_de": "Geändert", "text_de": "Geändert"})
+
+    assert page.status_code == 200
+    assert 'name="text_de"' not in page.content.decode()
+    assert attempt.status_code == 403
+    assert PurposeVersion.objects.get(pk=version.pk).text_de == version.text_de
+
+
+def test_a_draft_is_edited_and_numbered_in_the_admin(staff_client, purpose):
+    response = staff_client.post(
+        reverse("admin:consent_purposeversion_add"),
+        {
+            "purpose": purpose.pk,
+            "is_material": "on",
+            "title_de": "Neu",
+            "title_en": "New",
+            "summary_de": "Kurz",
+            "summary_en": "Short",
+            "text_de": "Lang",
+            "text_en": "Long",
+        },
+    )
+
+    assert response.status_code == 302
+    draft = PurposeVersion.objects.get(title_de="Neu")
+    assert (draft.version, draft.is_published) == (2, False)
+
+
+def test_consent_events_are_read_only_in_the_admin(
+    staff_client, profile, purpose, decision_context
+):
+    event = consent_grant(
+        profile=profile, purpose_version=purpose.current_version, **decision_context
+    )
+    url = reverse("admin:consent_consentevent_change", args=[event.pk])
+
+    staff_client.post(url, {"collection_point": "forged"})
+    delete = staff_client.post(reverse("admin:consent_consentevent_delete", args=[event.pk]))
+
+    assert delete.status_code == 403
+    assert ConsentEvent.objects.get().collection_point == "preference-center"
+
+
+def test_staff_reading_consent_history_is_logged(
+    staff_client, admin_user, purpose, decision_context
+):
+    profiles = ProfileFactory.create_batch(2)
+    for profile in profiles:
+        consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    staff_client.get(reverse("admin:consent_consentevent_changelist"))
+    event = ConsentEvent.objects.first()
+    staff_client.get(reverse("admin:consent_consentevent_change", args=[event.pk]))
+
+    logged = AccessLog.objects.filter(staff_user=admin_user, data_category="consent_history")
+    assert sorted(logged.values_list("profile_id", flat=True)) == sorted(
+        [profiles[0].pk, profiles[1].pk, event.profile_id]
+    )

@@ -1,0 +1,39 @@
+import pytest
+
+from apps.privacy.models import AccessLog
+from apps.privacy.selectors import access_log_for_profile
+from apps.privacy.services import access_log_record
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_access_log_record_writes_one_row_per_profile_read_by_staff(admin_user):
+    profiles = ProfileFactory.create_batch(3)
+
+    access_log_record(profiles=profiles, data_category="consent_history", staff_user=admin_user)
+
+    assert AccessLog.objects.filter(actor_kind="staff", staff_user=admin_user).count() == 3
+
+
+def test_access_log_record_for_a_partner_names_the_purpose(profile):
+    (entry,) = access_log_record(
+        profiles=[profile],
+        data_category="declarations",
+        partner_name="Shop",
+        purpose_key="partner_sharing",
+    )
+
+    assert (entry.actor_kind, entry.purpose_key) == ("partner", "partner_sharing")
+    assert list(access_log_for_profile(profile=profile)) == [entry]
+
+
+@pytest.mark.parametrize("actors", [{}, {"partner_name": "Shop", "staff_user": "both"}])
+def test_access_log_record_needs_exactly_one_actor(profile, admin_user, actors):
+    if actors.get("staff_user") == "both":
+        actors["staff_user"] = admin_user
+
+    with pytest.raises(ValueError, match="exactly one actor"):
+        access_log_record(profiles=[profile], data_category="consent_history", **actors)
+
+    assert not AccessLog.objects.exists()
