@@ -32,7 +32,7 @@ def test_receipt_sign_produces_a_jws_that_verifies_with_the_published_key(receip
 
 
 def test_receipt_verify_rejects_a_tampered_receipt(receipt):
-    header, payload, signature = receipt_sign(receipt).split(".")
+    header, _payload, signature = receipt_sign(receipt).split(".")
     forged = receipt_sign({**receipt, "piiPrincipalId": "someone-else"}).split(".")[1]
 
     with pytest.raises(jwt.InvalidSignatureError):

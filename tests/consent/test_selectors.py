@@ -55,7 +55,7 @@ def test_consent_granted_profile_ids_for_new_collection_in_one_query(
 
 
 def test_consent_granted_exists_filters_profiles_in_sql(purpose, decision_context):
-    yes, no = ProfileFactory.create_batch(2)
+    yes, _no = ProfileFactory.create_batch(2)
     _grant_all([yes], purpose, decision_context)
 
     matching = Profile.objects.filter(consent_granted_exists(purpose_key=purpose.key))
