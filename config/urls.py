@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.consent.urls")),
+    path("", include("apps.preferences.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

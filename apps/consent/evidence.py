@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from apps.core.http import client_ip
+
 EVIDENCE_SALT = "resonanz.consent.evidence"
 
 
@@ -31,7 +33,7 @@ class Evidence:
     @classmethod
     def from_request(cls, request: HttpRequest) -> "Evidence":
         return cls(
-            ip_hmac=evidence_hmac(request.META.get("REMOTE_ADDR", "")),
+            ip_hmac=evidence_hmac(client_ip(request)),
             user_agent_hmac=evidence_hmac(request.headers.get("User-Agent", "")),
             gpc_signal=gpc_signal(request),
         )

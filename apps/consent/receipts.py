@@ -2,9 +2,14 @@
 
 The signing key comes from CONSENT_RECEIPT_SIGNING_KEY (an Ed25519 private key in PEM) or,
 when that is not set, is derived from SECRET_KEY, so every deployment can sign without storing
-another secret. The public key travels inside each receipt.
+another secret (set a dedicated key before rotating SECRET_KEY). The public key is published at
+/.well-known/consent-receipt-keys.json; each JWS names it with `kid`, and the receipt carries
+it as Kantara's `publicKey`.
 """
 
+import base64
+import hashlib
+import json
 from functools import cache
 
 import jwt
@@ -13,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.urls import reverse
+from jwt.algorithms import OKPAlgorithm
 
 from apps.consent.models import ConsentEvent
 
@@ -44,6 +50,16 @@ def public_key_pem() -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
+
+
+def public_jwk() -> dict[str, str]:
+    """The verification key as a JWK, with its RFC 7638 thumbprint as `kid`."""
+    jwk = json.loads(OKPAlgorithm.to_jwk(signing_key().public_key()))
+    canonical = json.dumps(
+        {"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"]}, separators=(",", ":")
+    )
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).rstrip(b"=")
+    return {**jwk, "kid": kid.decode(), "use": "sig", "alg": JWS_ALGORITHM}
 
 
 def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
@@ -109,7 +125,12 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
 
 
 def receipt_sign(receipt: dict) -> str:
-    return jwt.encode(receipt, signing_key(), algorithm=JWS_ALGORITHM, headers={"typ": "JWT"})
+    return jwt.encode(
+        receipt,
+        signing_key(),
+        algorithm=JWS_ALGORITHM,
+        headers={"typ": "JWT", "kid": public_jwk()["kid"]},
+    )
 
 
 def receipt_verify(token: str, public_key: Ed25519PublicKey | str | None = None) -> dict:

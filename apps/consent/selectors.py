@@ -5,8 +5,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
+from apps.core.exceptions import ApplicationError
 from apps.profiles.models import Profile
 
 
@@ -131,3 +133,43 @@ def consent_sale_or_share_open(*, profile: Profile) -> bool:
         purpose__is_sale_or_share=True,
         status__in=[ConsentState.Status.GRANTED, ConsentState.Status.PENDING],
     ).exists()
+
+
+def consent_grant_event(
+    *, profile: Profile, purpose: Purpose, for_new_collection: bool = True
+) -> ConsentEvent | None:
+    """The grant that currently allows using (or collecting) data for the purpose, if any."""
+    states = ConsentState.objects.filter(profile=profile, purpose=purpose)
+    states = states.covering_new_collection() if for_new_collection else states.granted()
+    state = states.select_related("event").first()
+    return state.event if state else None
+
+
+def consent_granted_for_purpose_of(*, profile_ref: str, purpose_ref: str) -> Exists:
+    """EXISTS clause: the row's profile has granted the row's purpose (any version)."""
+    return Exists(
+        ConsentState.objects.granted().filter(
+            profile_id=OuterRef(profile_ref), purpose_id=OuterRef(purpose_ref)
+        )
+    )
+
+
+def consent_double_opt_in_pending(*, receipt_id: str) -> ConsentEvent:
+    """The opt-in request a link confirms, while it is still the customer's latest answer."""
+    try:
+        receipt_uuid = uuid.UUID(receipt_id)
+    except ValueError:
+        receipt_uuid = None
+    event = (
+        ConsentEvent.objects.filter(receipt_id=receipt_uuid, action=ConsentEvent.Action.REQUEST)
+        .select_related("profile", "purpose_version__purpose")
+        .first()
+        if receipt_uuid
+        else None
+    )
+    if event is None:
+        raise ApplicationError(_("This confirmation link is not valid."))
+    state = ConsentState.objects.filter(profile=event.profile, purpose=event.purpose_id).first()
+    if state is None or state.event_id != event.pk:
+        raise ApplicationError(_("This confirmation link has already been used."))
+    return event

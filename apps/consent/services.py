@@ -1,5 +1,6 @@
+from datetime import timedelta
+
 from django.conf import settings
-from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,12 +17,14 @@ from apps.consent.models import (
     Purpose,
     PurposeVersion,
 )
+from apps.consent.selectors import consent_double_opt_in_pending
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.profiles.models import Profile
-from apps.profiles.services import profile_for_session
+from apps.profiles.services import profile_ensure
 
 DOUBLE_OPT_IN_SALT = "resonanz.consent.double-opt-in"
+DOUBLE_OPT_IN_RESEND_AFTER = timedelta(minutes=10)
 
 _EVENT_NAME = {
     ConsentEvent.Action.REQUEST: "consent.requested",
@@ -92,6 +95,16 @@ def _record(
     return event
 
 
+def _refuse_sharing_under_gpc(purpose: Purpose, evidence: Evidence) -> None:
+    if purpose.is_sale_or_share and evidence.gpc_signal:
+        raise ApplicationError(
+            _(
+                "Your browser sends a Global Privacy Control signal, so we do not share your "
+                "data. Turn the signal off if you want to agree to this."
+            )
+        )
+
+
 def _published_current(version: PurposeVersion) -> Purpose:
     purpose = Purpose.objects.get(pk=version.purpose_id)
     if not version.is_published:
@@ -117,13 +130,7 @@ def consent_grant(
     """Agree to a purpose in the wording shown. Double opt-in purposes stay pending until the
     link sent to `email` is confirmed."""
     purpose = _published_current(purpose_version)
-    if purpose.is_sale_or_share and evidence.gpc_signal:
-        raise ApplicationError(
-            _(
-                "Your browser sends a Global Privacy Control signal, so we do not share your "
-                "data. Turn the signal off if you want to agree to this."
-            )
-        )
+    _refuse_sharing_under_gpc(purpose, evidence)
     _lock_profile(profile)
     state = _current_state(profile, purpose)
     if state and state.is_granted and state.version_id == purpose_version.pk:
@@ -136,7 +143,9 @@ def consent_grant(
         "evidence": evidence,
         "language": language,
     }
-    if not purpose.requires_double_opt_in:
+    # An address confirmed once does not need confirming again when the wording changes.
+    already_confirmed = state is not None and state.is_granted
+    if not purpose.requires_double_opt_in or already_confirmed:
         return _record(action=ConsentEvent.Action.GRANT, **common)
 
     try:
@@ -145,15 +154,19 @@ def consent_grant(
         raise ApplicationError(
             _("Enter a valid e-mail address so we can send you the confirmation link.")
         ) from None
+    if (
+        state is not None
+        and state.status == ConsentState.Status.PENDING
+        and timezone.now() - state.updated_at < DOUBLE_OPT_IN_RESEND_AFTER
+    ):
+        raise ApplicationError(
+            _("We sent you a confirmation link a moment ago. Please check your inbox.")
+        )
     event = _record(action=ConsentEvent.Action.REQUEST, **common)
+    # The address travels to the mail handler only; the link is made there from the receipt id.
     publish(
         "consent.double_opt_in_requested",
-        {
-            "receipt_id": str(event.receipt_id),
-            "email": email,
-            "language": language,
-            "token": double_opt_in_token(event=event),
-        },
+        {"receipt_id": str(event.receipt_id), "email": email, "language": language},
     )
     return event
 
@@ -161,7 +174,7 @@ def consent_grant(
 @transaction.atomic
 def consent_decide(
     *,
-    session: SessionBase,
+    profile: Profile | None,
     purpose: Purpose,
     decision: str,
     channel: str,
@@ -171,7 +184,7 @@ def consent_decide(
     email: str = "",
 ) -> ConsentEvent:
     """A visitor's yes or no from the consent panel; their profile is made on this first write."""
-    profile = profile_for_session(session=session, locale=language)
+    profile = profile_ensure(profile=profile, locale=language)
     common = {
         "profile": profile,
         "channel": channel,
@@ -218,11 +231,12 @@ def consent_withdraw(
     )
 
 
-def double_opt_in_token(*, event: ConsentEvent) -> str:
-    return signing.dumps({"r": str(event.receipt_id)}, salt=DOUBLE_OPT_IN_SALT, compress=True)
+def double_opt_in_token(*, receipt_id: str) -> str:
+    return signing.dumps({"r": str(receipt_id)}, salt=DOUBLE_OPT_IN_SALT, compress=True)
 
 
-def _request_event_from_token(token: str) -> ConsentEvent:
+def double_opt_in_receipt_id(*, token: str) -> str:
+    """The request a link points at, or an error saying why the link cannot be used."""
     try:
         data = signing.loads(
             token, salt=DOUBLE_OPT_IN_SALT, max_age=settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE
@@ -233,31 +247,19 @@ def _request_event_from_token(token: str) -> ConsentEvent:
         ) from None
     except signing.BadSignature:
         raise ApplicationError(_("This confirmation link is not valid.")) from None
-    event = (
-        ConsentEvent.objects.filter(receipt_id=data.get("r"), action=ConsentEvent.Action.REQUEST)
-        .select_related("profile", "purpose_version__purpose")
-        .first()
-    )
-    if event is None:
-        raise ApplicationError(_("This confirmation link is not valid."))
-    return event
-
-
-def consent_double_opt_in_preview(*, token: str) -> ConsentEvent:
-    """The pending request a link confirms, or an error saying why the link cannot be used."""
-    request_event = _request_event_from_token(token)
-    state = _current_state(request_event.profile, request_event.purpose_version.purpose)
-    if state is None or state.event_id != request_event.pk:
-        raise ApplicationError(_("This confirmation link has already been used."))
-    return request_event
+    return str(data.get("r", ""))
 
 
 @transaction.atomic
 def consent_confirm_double_opt_in(*, token: str, evidence: Evidence) -> ConsentEvent:
-    """Turn a pending request into a grant. Each link works once, and only while pending."""
-    request_event = _request_event_from_token(token)
+    """Turn a pending request into a grant. Each link works once, only while still pending,
+    and only for wording that is still current."""
+    receipt_id = double_opt_in_receipt_id(token=token)
+    request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
     _lock_profile(request_event.profile)
-    consent_double_opt_in_preview(token=token)
+    request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
+    purpose = _published_current(request_event.purpose_version)
+    _refuse_sharing_under_gpc(purpose, evidence)
     return _record(
         profile=request_event.profile,
         version=request_event.purpose_version,

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from apps.consent.services import double_opt_in_token
 from apps.core.events import subscribe_relayed
 from apps.core.models import OutboxEvent
 
@@ -17,7 +18,10 @@ def send_double_opt_in_email(event: OutboxEvent) -> None:
     with translation.override(payload["language"]):
         context = {
             "confirm_url": settings.SITE_URL
-            + reverse("consent:confirm", kwargs={"token": payload["token"]}),
+            + reverse(
+                "consent:confirm",
+                kwargs={"token": double_opt_in_token(receipt_id=payload["receipt_id"])},
+            ),
             "brand_name": settings.BRAND_NAME,
             "valid_hours": settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE // 3600,
         }

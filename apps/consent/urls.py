@@ -15,4 +15,5 @@ urlpatterns = [
     path("me/consents/<slug:purpose_key>/decide/", views.consent_decision, name="decide"),
     path("consents/confirm/<str:token>/", views.consent_confirm, name="confirm"),
     path(".well-known/gpc.json", views.gpc_json, name="gpc"),
+    path(".well-known/consent-receipt-keys.json", views.receipt_keys, name="receipt-keys"),
 ]

@@ -3,8 +3,8 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
 from apps.consent.models import Channel, ConsentEvent
-from apps.consent.receipts import receipt_build, receipt_sign
+from apps.consent.receipts import public_jwk, receipt_build, receipt_sign
 from apps.consent.selectors import (
     consent_choices,
+    consent_double_opt_in_pending,
     consent_event_get_for_receipt,
     consent_event_list,
     purpose_get_published,
@@ -24,10 +25,11 @@ from apps.consent.selectors import (
 from apps.consent.services import (
     consent_confirm_double_opt_in,
     consent_decide,
-    consent_double_opt_in_preview,
+    double_opt_in_receipt_id,
 )
 from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
+from apps.profiles.sessions import session_remember_profile
 
 HISTORY_PAGE_SIZE = 50
 
@@ -45,7 +47,9 @@ def _problem(request: HtmxHttpRequest, message: str, status: int) -> HttpRespons
 
 
 def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(
+    """A path on this site to go back to; anything else goes to the consent center."""
+    is_local_path = candidate.startswith("/") and not candidate.startswith("//")
+    if is_local_path and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
@@ -76,12 +80,13 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
         return _problem(request, _("This purpose does not exist."), status=404)
     form = ConsentDecisionForm(request.POST)
     error = success = ""
+    profile = request.profile or None
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
     else:
         try:
             event = consent_decide(
-                session=request.session,
+                profile=profile,
                 purpose=purpose,
                 decision=form.cleaned_data["decision"],
                 channel=Channel.WEB,
@@ -94,10 +99,14 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
             error = problem.message
         else:
             success = DECISION_MESSAGES[event.action]
-    next_url = _safe_next(request, form.data.get("next", ""))
+            profile = event.profile
+            session_remember_profile(session=request.session, profile=profile)
+    next_url = _safe_next(
+        request, str(form.cleaned_data.get("next", "")) if form.is_valid() else ""
+    )
 
     if request.htmx:
-        (choice,) = consent_choices(profile=request.profile or None, purpose_keys=[purpose.key])
+        (choice,) = consent_choices(profile=profile, purpose_keys=[purpose.key])
         context = {
             "choice": choice,
             "error": error,
@@ -114,7 +123,7 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
         messages.error(request, error)
     else:
         messages.success(request, success)
-    return redirect(next_url)
+    return HttpResponseRedirect(next_url)
 
 
 @require_GET
@@ -150,7 +159,7 @@ def consent_confirm(request: HtmxHttpRequest, token: str) -> HttpResponse:
                 token=token, evidence=Evidence.from_request(request)
             )
             return render(request, "consent/confirmed.html", {"event": event})
-        pending = consent_double_opt_in_preview(token=token)
+        pending = consent_double_opt_in_pending(receipt_id=double_opt_in_receipt_id(token=token))
     except ApplicationError as problem:
         return _problem(request, problem.message, status=400)
     return render(request, "consent/confirm.html", {"pending": pending})
@@ -159,3 +168,8 @@ def consent_confirm(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @require_GET
 def gpc_json(request: HtmxHttpRequest) -> JsonResponse:
     return JsonResponse({"gpc": True, "lastUpdate": settings.GPC_LAST_UPDATE})
+
+
+@require_GET
+def receipt_keys(request: HtmxHttpRequest) -> JsonResponse:
+    return JsonResponse({"keys": [public_jwk()]})

@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.http import HttpRequest
 from django_htmx.middleware import HtmxDetails
 
@@ -12,3 +13,15 @@ class HtmxHttpRequest(HttpRequest):
 
     htmx: HtmxDetails
     profile: "Profile | None"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's address. Behind TRUSTED_PROXY_COUNT proxies it is the address the
+    outermost trusted proxy saw; X-Forwarded-For entries before that are the client's claim."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

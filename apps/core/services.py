@@ -11,25 +11,29 @@ from apps.core.models import OutboxEvent
 logger = logging.getLogger(__name__)
 
 
-@transaction.atomic
 def outbox_event_relay(*, event_id: int, skip_locked: bool = False) -> OutboxEvent | None:
     """Run the relayed handlers of one event and mark it published, at most once.
 
-    The row lock makes a second relay of the same event (a retried task, the sweep racing the
-    after-commit task) wait and then see it published, or skip it with `skip_locked`.
+    The attempt is counted first, in its own statement, so failing handlers show up in
+    `relay_attempts`. The row lock makes a second relay of the same event (a retried task,
+    the sweep racing the after-commit task) wait and then see it published, or skip it.
     """
-    event = (
-        OutboxEvent.objects.select_for_update(skip_locked=skip_locked).filter(pk=event_id).first()
+    OutboxEvent.objects.unpublished().filter(pk=event_id).update(
+        relay_attempts=F("relay_attempts") + 1
     )
-    if event is None or event.is_published:
+    with transaction.atomic():
+        event = (
+            OutboxEvent.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=event_id)
+            .first()
+        )
+        if event is None or event.is_published:
+            return event
+        for handler in handlers_for(event.name, relayed=True):
+            handler(event)
+        event.published_at = timezone.now()
+        event.save(update_fields=["published_at"])
         return event
-    for handler in handlers_for(event.name, relayed=True):
-        handler(event)
-    event.published_at = timezone.now()
-    event.relay_attempts = F("relay_attempts") + 1
-    event.save(update_fields=["published_at", "relay_attempts"])
-    event.refresh_from_db(fields=["relay_attempts"])
-    return event
 
 
 def outbox_sweep(*, grace_seconds: int, batch_size: int) -> int:

@@ -1,13 +1,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
 from apps.core.events import publish
 from apps.profiles.models import Profile
-from apps.profiles.selectors import SESSION_KEY, profile_from_session
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=15)
 
@@ -23,17 +21,14 @@ def profile_create_anonymous(*, locale: str = settings.LANGUAGE_CODE) -> Profile
     return profile
 
 
-def profile_for_session(*, session: SessionBase, locale: str) -> Profile:
-    """The session's profile, created on the first write a visitor makes.
+def profile_ensure(*, profile: Profile | None, locale: str) -> Profile:
+    """The visitor's profile, created on the first write they make.
 
-    Views call this only when the visitor does something worth keeping, so crawlers and plain
-    page views never create rows.
+    Services call this only when the visitor does something worth keeping, so crawlers and
+    plain page views never create rows. The view remembers the result in the session once the
+    write has succeeded (`apps.profiles.sessions.session_remember_profile`).
     """
-    profile = profile_from_session(session=session)
-    if profile is None:
-        profile = profile_create_anonymous(locale=locale)
-        session[SESSION_KEY] = profile.pk
-    return profile
+    return profile if profile else profile_create_anonymous(locale=locale)
 
 
 def profile_mark_seen(*, profile: Profile) -> None:

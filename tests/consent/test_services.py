@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import override_settings
 from django.utils import translation
@@ -108,20 +107,25 @@ def test_consent_withdraw_twice_is_refused_and_changes_nothing(profile, purpose,
 
 
 def test_consent_decide_creates_the_profile_on_the_first_decision(purpose, decision_context):
-    session = SessionStore()
-
-    event = consent_decide(session=session, purpose=purpose, decision="grant", **decision_context)
+    event = consent_decide(profile=None, purpose=purpose, decision="grant", **decision_context)
 
     assert Profile.objects.get() == event.profile
 
 
-def test_consent_decide_creates_no_profile_when_the_decision_fails(purpose, decision_context):
-    draft_only = PurposeVersionFactory(purpose__key="draft_only").purpose
+@pytest.mark.parametrize("problem", ["draft_only", "no_email", "gpc"])
+def test_consent_decide_creates_no_profile_when_the_decision_fails(
+    problem, purpose, newsletter_purpose, sharing_purpose, decision_context
+):
+    target = {
+        "draft_only": lambda: PurposeVersionFactory(purpose__key="draft_only").purpose,
+        "no_email": lambda: newsletter_purpose,
+        "gpc": lambda: sharing_purpose,
+    }[problem]()
+    if problem == "gpc":
+        decision_context["evidence"] = Evidence(gpc_signal=True)
 
     with pytest.raises(ApplicationError):
-        consent_decide(
-            session=SessionStore(), purpose=draft_only, decision="grant", **decision_context
-        )
+        consent_decide(profile=None, purpose=target, decision="grant", **decision_context)
 
     assert not Profile.objects.exists()
 
@@ -200,7 +204,7 @@ def test_double_opt_in_stays_pending_until_the_link_is_confirmed(
     assert not consent_is_granted(profile=profile, purpose_key="email_marketing")
 
     grant = consent_confirm_double_opt_in(
-        token=double_opt_in_token(event=request), evidence=Evidence()
+        token=double_opt_in_token(receipt_id=request.receipt_id), evidence=Evidence()
     )
 
     assert grant.trigger == ConsentEvent.Trigger.DOUBLE_OPT_IN
@@ -226,7 +230,7 @@ def test_double_opt_in_link_works_once(profile, newsletter_purpose, decision_con
         email="kim@example.com",
         **decision_context,
     )
-    token = double_opt_in_token(event=request)
+    token = double_opt_in_token(receipt_id=request.receipt_id)
     consent_confirm_double_opt_in(token=token, evidence=Evidence())
 
     with pytest.raises(ApplicationError, match="already been used"):
@@ -242,7 +246,7 @@ def test_double_opt_in_link_expires(profile, newsletter_purpose, decision_contex
         email="kim@example.com",
         **decision_context,
     )
-    token = double_opt_in_token(event=request)
+    token = double_opt_in_token(receipt_id=request.receipt_id)
 
     with (
         override_settings(CONSENT_DOUBLE_OPT_IN_MAX_AGE=-1),
@@ -262,7 +266,7 @@ def test_double_opt_in_link_that_was_tampered_with_is_refused(
         email="kim@example.com",
         **decision_context,
     )
-    token = double_opt_in_token(event=request)
+    token = double_opt_in_token(receipt_id=request.receipt_id)
 
     with pytest.raises(ApplicationError, match="not valid"):
         consent_confirm_double_opt_in(token=token[:-2] + "xx", evidence=Evidence())
@@ -280,7 +284,9 @@ def test_double_opt_in_link_after_a_withdrawal_no_longer_works(
     consent_withdraw(profile=profile, purpose=newsletter_purpose, **decision_context)
 
     with pytest.raises(ApplicationError, match="already been used"):
-        consent_confirm_double_opt_in(token=double_opt_in_token(event=request), evidence=Evidence())
+        consent_confirm_double_opt_in(
+            token=double_opt_in_token(receipt_id=request.receipt_id), evidence=Evidence()
+        )
 
 
 def test_double_opt_in_mail_is_sent_when_the_event_is_relayed(
@@ -342,3 +348,88 @@ def test_consent_events_cannot_be_changed_or_deleted_through_the_orm(
         event.save()
     with pytest.raises(ImmutableRecordError):
         event.delete()
+
+
+def _request_newsletter(profile, purpose, decision_context) -> ConsentEvent:
+    return consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+
+
+def test_double_opt_in_confirmation_is_refused_under_gpc_for_sharing_purposes(
+    profile, decision_context
+):
+    from tests.consent.factories import published_purpose
+
+    shared_newsletter = published_purpose(
+        key="partner_newsletter", requires_double_opt_in=True, is_sale_or_share=True
+    )
+    request = _request_newsletter(profile, shared_newsletter, decision_context)
+
+    with pytest.raises(ApplicationError, match="Global Privacy Control"):
+        consent_confirm_double_opt_in(
+            token=double_opt_in_token(receipt_id=request.receipt_id),
+            evidence=Evidence(gpc_signal=True),
+        )
+
+    assert _state(profile, shared_newsletter).status == ConsentState.Status.PENDING
+
+
+def test_double_opt_in_confirmation_after_a_new_wording_is_refused(
+    profile, newsletter_purpose, decision_context
+):
+    request = _request_newsletter(profile, newsletter_purpose, decision_context)
+    publish_new_version(newsletter_purpose, is_material=True)
+
+    with pytest.raises(ApplicationError, match="replaced"):
+        consent_confirm_double_opt_in(
+            token=double_opt_in_token(receipt_id=request.receipt_id), evidence=Evidence()
+        )
+
+
+def test_a_confirmed_address_is_not_asked_again_after_a_material_change(
+    profile, newsletter_purpose, decision_context
+):
+    request = _request_newsletter(profile, newsletter_purpose, decision_context)
+    consent_confirm_double_opt_in(
+        token=double_opt_in_token(receipt_id=request.receipt_id), evidence=Evidence()
+    )
+    new_version = publish_new_version(newsletter_purpose, is_material=True)
+
+    event = consent_grant(profile=profile, purpose_version=new_version, **decision_context)
+
+    assert event.action == ConsentEvent.Action.GRANT
+    assert consent_is_granted(
+        profile=profile, purpose_key="email_marketing", for_new_collection=True
+    )
+
+
+def test_double_opt_in_is_not_resent_within_ten_minutes(
+    profile, newsletter_purpose, decision_context
+):
+    _request_newsletter(profile, newsletter_purpose, decision_context)
+
+    with pytest.raises(ApplicationError, match="a moment ago"):
+        _request_newsletter(profile, newsletter_purpose, decision_context)
+
+    assert ConsentEvent.objects.count() == 1
+
+
+def test_an_older_double_opt_in_link_stops_working_after_a_new_request(
+    profile, newsletter_purpose, decision_context
+):
+    first = _request_newsletter(profile, newsletter_purpose, decision_context)
+    ConsentState.objects.update(updated_at=first.occurred_at - timedelta(hours=1))
+    second = _request_newsletter(profile, newsletter_purpose, decision_context)
+
+    with pytest.raises(ApplicationError, match="already been used"):
+        consent_confirm_double_opt_in(
+            token=double_opt_in_token(receipt_id=first.receipt_id), evidence=Evidence()
+        )
+    consent_confirm_double_opt_in(
+        token=double_opt_in_token(receipt_id=second.receipt_id), evidence=Evidence()
+    )
+    assert _state(profile, newsletter_purpose).status == ConsentState.Status.GRANTED

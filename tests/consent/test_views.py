@@ -1,13 +1,14 @@
 import uuid
 
 import jsonschema
+import jwt
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
 from apps.consent.models import ConsentEvent, ConsentState
-from apps.consent.receipts import receipt_verify
+from apps.consent.receipts import public_key_pem, receipt_verify
 from apps.consent.selectors import consent_is_granted
 from apps.consent.services import consent_grant, consent_withdraw
 from apps.profiles.models import Profile
@@ -128,12 +129,25 @@ def test_an_invalid_decision_changes_nothing(client, purpose):
     assert not ConsentEvent.objects.exists()
 
 
-def test_a_foreign_next_url_is_not_followed(client, purpose):
-    response = client.post(
-        _decide_url("personalization"), {"decision": "grant", "next": "https://evil.example/"}
-    )
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "home", "nothing-here", "javascript:x"]
+)
+def test_a_next_url_that_is_not_a_local_path_is_not_followed(client, purpose, next_url):
+    response = client.post(_decide_url("personalization"), {"decision": "grant", "next": next_url})
 
+    assert response.status_code == 302
     assert response["Location"] == reverse("consent:center")
+
+
+def test_a_failed_first_decision_leaves_no_profile_in_the_session(client, newsletter_purpose):
+    client.post(_decide_url("email_marketing"), {"decision": "grant", "email": ""})
+    stranger = Client()
+    stranger.post(_decide_url("email_marketing"), {"decision": "withdraw"})
+
+    response = client.get(reverse("consent:center"))
+
+    assert SESSION_KEY not in client.session
+    assert "receipt.json" not in response.content.decode()
 
 
 def test_decisions_need_the_csrf_token(purpose):
@@ -185,7 +199,8 @@ def test_receipt_json_is_a_signed_kantara_receipt(visitor, profile, purpose, dec
     body = response.json()
     jws = body.pop("jws")
     jsonschema.validate(body, KANTARA_V1_1_SCHEMA)
-    assert receipt_verify(jws, public_key=body["publicKey"]) == body
+    assert body["publicKey"] == public_key_pem()
+    assert receipt_verify(jws) == body
 
 
 def test_receipt_html_is_readable(visitor, profile, purpose, decision_context):
@@ -271,3 +286,18 @@ def test_profile_refusing_everything_has_no_purpose_granted(
 
     assert {s.status for s in states} == {ConsentState.Status.WITHDRAWN}
     assert states.count() == 2
+
+
+def test_the_receipt_signing_key_is_published_as_a_jwk(visitor, profile, purpose, decision_context):
+    event = consent_grant(
+        profile=profile, purpose_version=purpose.current_version, **decision_context
+    )
+    jws = visitor.get(reverse("consent:receipt-json", args=[event.receipt_id])).json()["jws"]
+
+    (key,) = visitor.get("/.well-known/consent-receipt-keys.json").json()["keys"]
+
+    assert jwt.get_unverified_header(jws)["kid"] == key["kid"]
+    verifier = jwt.PyJWK(key).key
+    assert jwt.decode(jws, verifier, algorithms=["EdDSA"])["consentReceiptID"] == str(
+        event.receipt_id
+    )

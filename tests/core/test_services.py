@@ -66,7 +66,10 @@ def test_outbox_sweep_keeps_an_event_whose_handler_fails_for_the_next_sweep():
     fine = _unpublished_event("quiz.completed", age=timedelta(minutes=5))
 
     assert outbox_sweep(grace_seconds=0, batch_size=100) == 1
+    assert outbox_sweep(grace_seconds=0, batch_size=100) == 0
     flaky.refresh_from_db()
     fine.refresh_from_db()
     assert not flaky.is_published
+    assert flaky.relay_attempts == 2
     assert fine.is_published
+    assert fine.relay_attempts == 1

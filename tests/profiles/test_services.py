@@ -7,43 +7,41 @@ from django.utils import timezone
 from apps.core.models import OutboxEvent
 from apps.profiles.models import Profile
 from apps.profiles.selectors import SESSION_KEY, profile_from_session
-from apps.profiles.services import (
-    profile_create_anonymous,
-    profile_for_session,
-    profile_mark_seen,
-)
+from apps.profiles.services import profile_create_anonymous, profile_ensure, profile_mark_seen
+from apps.profiles.sessions import session_remember_profile
 
 pytestmark = pytest.mark.django_db
 
 
-def test_profile_for_session_creates_the_profile_on_first_write():
-    session = SessionStore()
+def test_profile_ensure_creates_the_profile_on_first_write():
+    profile = profile_ensure(profile=None, locale="en")
 
-    profile = profile_for_session(session=session, locale="en")
-
-    assert session[SESSION_KEY] == profile.pk
     assert profile.kind == Profile.Kind.ANONYMOUS
     assert profile.locale == "en"
 
 
-def test_profile_for_session_returns_the_same_profile_afterwards():
-    session = SessionStore()
-    first = profile_for_session(session=session, locale="de")
-
-    second = profile_for_session(session=session, locale="de")
-
-    assert second == first
+def test_profile_ensure_returns_an_existing_profile(profile):
+    assert profile_ensure(profile=profile, locale="en") == profile
     assert Profile.objects.count() == 1
 
 
-def test_profile_for_session_replaces_a_profile_that_no_longer_exists():
+def test_session_remember_profile_links_the_session_with_a_new_key(profile):
+    session = SessionStore()
+    session.create()
+    planted_key = session.session_key
+
+    session_remember_profile(session=session, profile=profile)
+
+    assert session[SESSION_KEY] == profile.pk
+    assert session.session_key != planted_key
+    assert profile_from_session(session=session) == profile
+
+
+def test_profile_from_session_ignores_a_profile_that_no_longer_exists():
     session = SessionStore()
     session[SESSION_KEY] = 424242
 
-    profile = profile_for_session(session=session, locale="de")
-
-    assert session[SESSION_KEY] == profile.pk
-    assert profile_from_session(session=session) == profile
+    assert profile_from_session(session=session) is None
 
 
 def test_profile_create_anonymous_falls_back_to_german_for_unknown_locales():

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
+from apps.preferences.demo import demo_attributes_ensure
 
 
 class Command(BaseCommand):
@@ -20,6 +21,8 @@ class Command(BaseCommand):
             raise CommandError("seed_demo runs in demo mode only (DEBUG on).")
         purposes = demo_purposes_ensure()
         self.stdout.write(f"Consent purposes: {purposes} created.")
+        attributes = demo_attributes_ensure()
+        self.stdout.write(f"Preference attributes: {attributes} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))

@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
+from apps.preferences.services import attribute_save
+from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+
+
+class AttributeValueInline(admin.TabularInline):
+    model = AttributeValue
+    fields = ["key", "label_de", "label_en", "position"]
+    extra = 1
+
+
+@admin.register(Attribute)
+class AttributeAdmin(admin.ModelAdmin):
+    list_display = [
+        "key",
+        "label_de",
+        "kind",
+        "topic",
+        "purpose",
+        "is_special_category",
+        "freshness_days",
+        "is_active",
+    ]
+    list_filter = ["kind", "topic", "purpose", "is_special_category", "is_active"]
+    list_select_related = ["purpose"]
+    search_fields = ["key", "label_de", "label_en"]
+    autocomplete_fields = ["purpose"]
+    inlines = [AttributeValueInline]
+
+    def save_model(self, request: HttpRequest, obj: Attribute, form, change: bool) -> None:
+        attribute_save(attribute=obj)
+
+
+class CustomerDataAdminMixin(AccessLoggedAdminMixin):
+    """Customer data is read, never edited, in the admin; every read is logged."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(CustomerDataAdminMixin, admin.ModelAdmin):
+    access_log_data_category = "declarations"
+    list_display = ["profile", "attribute", "value", "source", "declared_at", "confirmed_at"]
+    list_filter = ["source", "attribute__purpose", "attribute"]
+    list_select_related = ["profile", "attribute"]
+    search_fields = ["=profile__public_id"]
+    actions = None
+
+
+@admin.register(DeclarationHistory)
+class DeclarationHistoryAdmin(CustomerDataAdminMixin, admin.ModelAdmin):
+    access_log_data_category = "declaration_history"
+    list_display = ["recorded_at", "profile", "attribute", "action", "value", "source"]
+    list_filter = ["action", "source", "attribute"]
+    list_select_related = ["profile", "attribute"]
+    search_fields = ["=profile__public_id"]
+    actions = None

@@ -1,0 +1,152 @@
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.consent.selectors import consent_grant_event
+from apps.core.events import publish
+from apps.core.exceptions import ApplicationError
+from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
+from apps.preferences.values import attribute_clean_value
+from apps.profiles.models import Profile
+
+
+def _lock_profile(profile: Profile) -> None:
+    # Edits from two tabs (or a quiz and the preference center) are serialised per person,
+    # so the declaration and its history always tell the same story.
+    Profile.objects.select_for_update().filter(pk=profile.pk).get()
+
+
+def _history(
+    declaration: Declaration, action: str, *, value: Any = None, keep_value: bool = True
+) -> DeclarationHistory:
+    return DeclarationHistory.objects.create(
+        profile_id=declaration.profile_id,
+        attribute_id=declaration.attribute_id,
+        action=action,
+        value=declaration.value if keep_value else value,
+        source=declaration.source,
+        source_ref=declaration.source_ref,
+        source_label=declaration.source_label,
+        consent_event=declaration.consent_event,
+    )
+
+
+def _payload(declaration: Declaration) -> dict[str, Any]:
+    # The value stays out of the outbox: subscribers read it through the consent-aware selector.
+    return {
+        "profile": str(declaration.profile.public_id),
+        "attribute": declaration.attribute.key,
+        "purpose": declaration.attribute.purpose.key,
+        "source": declaration.source,
+    }
+
+
+@transaction.atomic
+def preference_declare(
+    *,
+    profile: Profile,
+    attribute: Attribute,
+    value: Any,
+    source: str,
+    source_ref: str = "",
+    source_label: str = "",
+) -> Declaration:
+    """Store what the customer told us, with where it came from and the consent that allows it.
+
+    Refused while the attribute's purpose is not granted for new collection. The quiz flow keeps
+    its answers and calls this once the customer has answered the consent prompt.
+    """
+    attribute = Attribute.objects.select_related("purpose__current_version").get(pk=attribute.pk)
+    if not attribute.is_active:
+        raise ApplicationError(_("This question is no longer asked."))
+    if attribute.is_special_category and not attribute.purpose.allows_special_category:
+        raise ApplicationError(_("This information needs an explicit consent we do not ask for."))
+    if source not in Source.values:
+        raise ApplicationError(_("Unknown source."))
+    cleaned = attribute_clean_value(attribute=attribute, raw=value)
+    _lock_profile(profile)
+    consent_event = consent_grant_event(profile=profile, purpose=attribute.purpose)
+    if consent_event is None:
+        raise ApplicationError(
+            _("To save this, first agree to “%(purpose)s”.") % {"purpose": attribute.purpose_title},
+            extra={"purpose": attribute.purpose.key},
+        )
+
+    declaration = Declaration.objects.filter(profile=profile, attribute=attribute).first()
+    now = timezone.now()
+    if declaration is not None and declaration.value == cleaned:
+        return _confirm(declaration, now)
+
+    action = DeclarationHistory.Action.DECLARED
+    if declaration is None:
+        declaration = Declaration(profile=profile, attribute=attribute)
+    else:
+        action = DeclarationHistory.Action.CHANGED
+    declaration.value = cleaned
+    declaration.source = source
+    declaration.source_ref = source_ref[:200]
+    declaration.source_label = source_label[:200]
+    declaration.consent_event = consent_event
+    declaration.declared_at = declaration.confirmed_at = now
+    declaration.save()
+    _history(declaration, action)
+    publish("preference.declared", _payload(declaration))
+    return declaration
+
+
+def _confirm(declaration: Declaration, now) -> Declaration:
+    declaration.confirmed_at = now
+    declaration.save(update_fields=["confirmed_at"])
+    _history(declaration, DeclarationHistory.Action.CONFIRMED)
+    publish("preference.confirmed", _payload(declaration))
+    return declaration
+
+
+@transaction.atomic
+def preference_confirm(*, profile: Profile, declaration_id: int) -> Declaration:
+    """'Still true': the customer confirms a declaration as it stands."""
+    _lock_profile(profile)
+    declaration = _own_declaration(profile, declaration_id)
+    consent_event = consent_grant_event(
+        profile=profile, purpose=declaration.attribute.purpose, for_new_collection=False
+    )
+    if consent_event is None:
+        raise ApplicationError(
+            _(
+                "You withdrew the consent for this, so we no longer use it. Delete it or agree again."
+            )
+        )
+    return _confirm(declaration, timezone.now())
+
+
+@transaction.atomic
+def preference_delete(*, profile: Profile, declaration_id: int) -> None:
+    """Forget a declaration now; its history stays until the purpose's retention ends."""
+    _lock_profile(profile)
+    declaration = _own_declaration(profile, declaration_id)
+    _history(declaration, DeclarationHistory.Action.DELETED, keep_value=False)
+    payload = _payload(declaration)
+    declaration.delete()
+    publish("preference.deleted", payload)
+
+
+def _own_declaration(profile: Profile, declaration_id: int) -> Declaration:
+    declaration = (
+        Declaration.objects.select_related("attribute__purpose", "profile")
+        .filter(pk=declaration_id, profile=profile)
+        .first()
+    )
+    if declaration is None:
+        raise Declaration.DoesNotExist
+    return declaration
+
+
+@transaction.atomic
+def attribute_save(*, attribute: Attribute) -> Attribute:
+    """Create or change an attribute of the vocabulary (staff, in the admin)."""
+    attribute.full_clean()
+    attribute.save()
+    publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
+    return attribute
