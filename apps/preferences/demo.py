@@ -183,7 +183,7 @@ VOCABULARY = [
         T.OPINIONS,
         "research",
         "Wie wahrscheinlich empfiehlst du uns weiter? (0 bis 10)",
-        "How likely are you to recommend us? (0 bis 10)",
+        "How likely are you to recommend us? (0 to 10)",
         90,
         {"min_value": 0, "max_value": 10},
         [],
