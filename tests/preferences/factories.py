@@ -1,0 +1,31 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from apps.preferences.models import Attribute, AttributeValue
+from tests.consent.factories import published_purpose
+
+
+class AttributeFactory(DjangoModelFactory[Attribute]):
+    class Meta:
+        model = Attribute
+        skip_postgeneration_save = True
+
+    key = factory.Sequence(lambda n: f"attribute_{n}")
+    kind = Attribute.Kind.SINGLE_CHOICE
+    topic = Attribute.Topic.TASTE
+    purpose = factory.LazyFunction(lambda: published_purpose(key="personalization"))
+    label_de = factory.LazyAttribute(lambda a: f"Frage {a.key}")
+    label_en = factory.LazyAttribute(lambda a: f"Question {a.key}")
+
+    @factory.post_generation
+    def choices(self, create: bool, extracted: list[str] | None, **kwargs) -> None:
+        if not create or not self.has_choices:
+            return
+        for position, key in enumerate(extracted or ["sweet", "savory", "spicy"]):
+            AttributeValue.objects.create(
+                attribute=self,
+                key=key,
+                label_de=f"{key} (de)",
+                label_en=f"{key} (en)",
+                position=position,
+            )

@@ -1,0 +1,240 @@
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
+from apps.preferences.services import preference_declare
+from apps.privacy.models import AccessLog
+from apps.privacy.services import access_log_record
+from apps.profiles.models import Profile
+from apps.profiles.selectors import SESSION_KEY
+from tests.preferences.conftest import withdraw
+from tests.preferences.factories import AttributeFactory
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visitor(client, profile):
+    session = SessionStore()
+    session[SESSION_KEY] = profile.pk
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    return client
+
+
+def _declare(profile, attribute, value) -> Declaration:
+    return preference_declare(
+        profile=profile,
+        attribute=attribute,
+        value=value,
+        source=Source.QUIZ,
+        source_label="Summer Style",
+    )
+
+
+def _many_declarations(profile, purpose, granted, count: int) -> None:
+    attributes = Attribute.objects.bulk_create(
+        Attribute(
+            key=f"bulk_{count}_{n}",
+            kind=Attribute.Kind.TEXT,
+            topic=Attribute.Topic.OPINIONS,
+            purpose=purpose,
+            label_de=f"Frage {n}",
+            label_en=f"Question {n}",
+        )
+        for n in range(count)
+    )
+    Declaration.objects.bulk_create(
+        Declaration(
+            profile=profile,
+            attribute=attribute,
+            value="ja",
+            source=Source.QUIZ,
+            source_label="Quiz",
+            consent_event=granted,
+        )
+        for attribute in attributes
+    )
+
+
+def test_preference_center_for_a_new_visitor_creates_nothing(client, favourite):
+    response = client.get(reverse("preferences:center"))
+
+    assert response.status_code == 200
+    assert "Frage favourite_category" in response.content.decode()
+    assert not Profile.objects.exists()
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_preference_center_query_count_is_constant(
+    visitor, profile, purpose, granted, count, django_assert_num_queries
+):
+    _many_declarations(profile, purpose, granted, count)
+    access_log_record(profiles=[profile], data_category="declarations", partner_name="Shop")
+
+    # session, profile, attributes, values, declarations, granted purposes, consent panel (2),
+    # re-prompt banner (2), access log, last-seen update
+    with django_assert_num_queries(12):
+        response = visitor.get(reverse("preferences:center"))
+
+    assert response.content.decode().count('<li class="pref-row') == count
+    assert "Shop" in response.content.decode()
+
+
+def test_preference_center_tells_where_a_value_came_from(visitor, profile, favourite, granted):
+    _declare(profile, favourite, "savory")
+
+    html = visitor.get(reverse("preferences:center")).content.decode()
+
+    assert "savory (de)" in html
+    assert "Im Quiz „Summer Style“ am" in html
+
+
+def test_saving_without_javascript_redirects_to_the_row(visitor, profile, favourite, granted):
+    response = visitor.post(
+        reverse("preferences:save", args=["favourite_category"]), {"value": "sweet"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/me/#pref-favourite_category"
+    declaration = Declaration.objects.get()
+    assert (declaration.value, declaration.source) == ("sweet", Source.PREFERENCE_CENTER)
+
+
+def test_saving_with_htmx_swaps_the_row(visitor, profile, favourite, granted):
+    response = visitor.post(
+        reverse("preferences:save", args=["favourite_category"]),
+        {"value": "sweet"},
+        headers={"HX-Request": "true"},
+    )
+
+    html = response.content.decode()
+    assert html.strip().startswith('<li class="pref-row" id="pref-favourite_category"')
+    assert "Gespeichert." in html
+
+
+def test_the_edit_form_is_a_fragment_for_htmx_and_a_page_without(visitor, favourite, granted):
+    url = reverse("preferences:edit", args=["favourite_category"])
+
+    fragment = visitor.get(url, headers={"HX-Request": "true"}).content.decode()
+    page = visitor.get(url).content.decode()
+
+    assert fragment.strip().startswith('<li class="pref-row pref-row--editing"')
+    assert "<html" in page
+    assert 'name="value"' in page
+
+
+def test_a_value_outside_the_allowed_set_is_a_translated_error(
+    visitor, profile, favourite, granted
+):
+    response = visitor.post(
+        reverse("preferences:save", args=["favourite_category"]),
+        {"value": "umami"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "Wähle eine der angebotenen Antworten." in response.content.decode()
+    assert not Declaration.objects.exists()
+
+
+def test_a_wrong_type_without_javascript_is_a_400_with_the_form(visitor, purpose, granted):
+    AttributeFactory(
+        key="budget", kind=Attribute.Kind.SCALE, purpose=purpose, min_value=1, max_value=5
+    )
+
+    response = visitor.post(reverse("preferences:save", args=["budget"]), {"value": "lots"})
+
+    assert response.status_code == 400
+    assert "Gib eine ganze Zahl ein." in response.content.decode()
+    assert not Declaration.objects.exists()
+
+
+def test_an_unknown_attribute_is_a_404(visitor, granted):
+    response = visitor.post(reverse("preferences:save", args=["shoe_size"]), {"value": "42"})
+
+    assert response.status_code == 404
+
+
+def test_declaring_without_consent_says_what_to_agree_to(client, favourite):
+    response = client.post(
+        reverse("preferences:save", args=["favourite_category"]),
+        {"value": "sweet"},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "Zweck personalization" in response.content.decode()
+    assert not Profile.objects.exists()
+
+
+def test_someone_elses_declaration_is_a_404(visitor, purpose, favourite):
+    from tests.preferences.conftest import grant
+
+    stranger = ProfileFactory()
+    grant(stranger, purpose)
+    theirs = _declare(stranger, favourite, "savory")
+
+    for name in ("preferences:still-true", "preferences:delete"):
+        assert visitor.post(reverse(name, args=[theirs.pk])).status_code == 404
+
+    assert Declaration.objects.get().value == "savory"
+
+
+def test_still_true_and_delete_from_the_page(visitor, profile, favourite, granted):
+    declaration = _declare(profile, favourite, "savory")
+
+    confirm = visitor.post(
+        reverse("preferences:still-true", args=[declaration.pk]), headers={"HX-Request": "true"}
+    )
+    delete = visitor.post(
+        reverse("preferences:delete", args=[declaration.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert "Danke fürs Bestätigen." in confirm.content.decode()
+    assert "Gelöscht." in delete.content.decode()
+    assert list(DeclarationHistory.objects.order_by("id").values_list("action", flat=True)) == [
+        "declared",
+        "confirmed",
+        "deleted",
+    ]
+
+
+def test_still_true_after_withdrawal_explains_itself(visitor, profile, favourite, granted, purpose):
+    declaration = _declare(profile, favourite, "savory")
+    withdraw(profile, purpose)
+
+    response = visitor.post(reverse("preferences:still-true", args=[declaration.pk]), follow=True)
+
+    assert "nutzen wir sie nicht mehr" in response.content.decode()
+
+
+def test_history_page_lists_what_was_said(visitor, profile, favourite, granted):
+    _declare(profile, favourite, "savory")
+    _declare(profile, favourite, "sweet")
+
+    html = visitor.get(reverse("preferences:history", args=["favourite_category"])).content.decode()
+
+    assert html.index("sweet (de)") < html.index("savory (de)")
+
+
+def test_staff_see_declarations_read_only_and_every_read_is_logged(
+    client, admin_user, profile, favourite, granted
+):
+    declaration = _declare(profile, favourite, "savory")
+    client.force_login(admin_user)
+
+    listing = client.get(reverse("admin:preferences_declaration_changelist"))
+    detail = client.get(reverse("admin:preferences_declaration_change", args=[declaration.pk]))
+    edit = client.post(
+        reverse("admin:preferences_declaration_change", args=[declaration.pk]), {"value": '"x"'}
+    )
+
+    assert listing.status_code == detail.status_code == 200
+    assert edit.status_code == 403
+    assert (
+        AccessLog.objects.filter(
+            staff_user=admin_user, data_category="declarations", profile=profile
+        ).count()
+        == 2
+    )
