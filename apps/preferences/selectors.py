@@ -105,7 +105,8 @@ def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
             declaration.attribute = attribute
         row = PreferenceRow(attribute, declaration, attribute.purpose_id in granted)
         (group.declared if declaration else group.undeclared).append(row)
-    return list(groups.values())
+    order = list(labels)
+    return sorted(groups.values(), key=lambda group: order.index(group.topic))
 
 
 def preference_row(*, profile: Profile | None, attribute: Attribute) -> PreferenceRow:

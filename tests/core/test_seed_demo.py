@@ -37,3 +37,16 @@ def test_seed_demo_refuses_outside_demo_mode(settings):
         call_command("seed_demo")
 
     assert not get_user_model().objects.exists()
+
+
+def test_seed_demo_adds_a_realistic_vocabulary(settings):
+    from apps.preferences.models import Attribute
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+    attributes = Attribute.objects.select_related("purpose")
+    assert attributes.count() >= 12
+    assert len({a.purpose.key for a in attributes}) >= 4
+    assert all(a.label_de and a.label_en for a in attributes)
+    assert all(a.values.exists() for a in attributes if a.has_choices)
