@@ -15,6 +15,7 @@ from apps.consent.services import (
     purpose_version_publish,
     purpose_version_save_draft,
 )
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
@@ -186,17 +187,6 @@ class PurposeVersionAdmin(admin.ModelAdmin):
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/consent/purposeversion/publish.html", context)
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(ConsentEvent)

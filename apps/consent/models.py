@@ -3,10 +3,10 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
+from apps.core.translation import localised
 from apps.profiles.models import Profile
 
 
@@ -131,18 +131,14 @@ class PurposeVersion(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
-    def _localised(self, field: str, language: str | None) -> str:
-        language = (language or get_language() or "de")[:2]
-        return getattr(self, f"{field}_{language}", "") or getattr(self, f"{field}_de")
-
     def title(self, language: str | None = None) -> str:
-        return self._localised("title", language)
+        return localised(self, "title", language)
 
     def summary(self, language: str | None = None) -> str:
-        return self._localised("summary", language)
+        return localised(self, "summary", language)
 
     def text(self, language: str | None = None) -> str:
-        return self._localised("text", language)
+        return localised(self, "text", language)
 
 
 class Channel(models.TextChoices):

@@ -20,6 +20,7 @@ from apps.consent.models import (
 from apps.consent.selectors import consent_double_opt_in_pending
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
 
@@ -36,12 +37,6 @@ _STATUS_AFTER = {
     ConsentEvent.Action.GRANT: ConsentState.Status.GRANTED,
     ConsentEvent.Action.WITHDRAW: ConsentState.Status.WITHDRAWN,
 }
-
-
-def _lock_profile(profile: Profile) -> None:
-    # Every consent change of one person is serialised on their profile row, so the latest
-    # event and the state can never disagree, even under concurrent requests.
-    Profile.objects.select_for_update().filter(pk=profile.pk).get()
 
 
 def _current_state(profile: Profile, purpose: Purpose) -> ConsentState | None:
@@ -131,7 +126,7 @@ def consent_grant(
     link sent to `email` is confirmed."""
     purpose = _published_current(purpose_version)
     _refuse_sharing_under_gpc(purpose, evidence)
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     state = _current_state(profile, purpose)
     if state and state.is_granted and state.version_id == purpose_version.pk:
         raise ApplicationError(_("You have already agreed to this."))
@@ -215,7 +210,7 @@ def consent_withdraw(
     purpose = Purpose.objects.select_related("current_version").get(pk=purpose.pk)
     if purpose.current_version is None:
         raise ApplicationError(_("This purpose is not available."))
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     state = _current_state(profile, purpose)
     if state and state.status == ConsentState.Status.WITHDRAWN:
         raise ApplicationError(_("You have already withdrawn this consent."))
@@ -256,7 +251,7 @@ def consent_confirm_double_opt_in(*, token: str, evidence: Evidence) -> ConsentE
     and only for wording that is still current."""
     receipt_id = double_opt_in_receipt_id(token=token)
     request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
-    _lock_profile(request_event.profile)
+    profile_lock(profile=request_event.profile)
     request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
     purpose = _published_current(request_event.purpose_version)
     _refuse_sharing_under_gpc(purpose, evidence)
@@ -277,7 +272,7 @@ def consent_apply_gpc(
     *, profile: Profile, evidence: Evidence, collection_point: str, language: str
 ) -> list[ConsentEvent]:
     """A Global Privacy Control signal withdraws every sale/share purpose still agreed to."""
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     open_states = ConsentState.objects.filter(
         profile=profile,
         purpose__is_sale_or_share=True,

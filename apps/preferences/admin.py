@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.services import attribute_save
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
@@ -34,34 +35,19 @@ class AttributeAdmin(admin.ModelAdmin):
         attribute_save(attribute=obj)
 
 
-class CustomerDataAdminMixin(AccessLoggedAdminMixin):
-    """Customer data is read, never edited, in the admin; every read is logged."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(Declaration)
-class DeclarationAdmin(CustomerDataAdminMixin, admin.ModelAdmin):
+class DeclarationAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
     access_log_data_category = "declarations"
     list_display = ["profile", "attribute", "value", "source", "declared_at", "confirmed_at"]
     list_filter = ["source", "attribute__purpose", "attribute"]
     list_select_related = ["profile", "attribute"]
     search_fields = ["=profile__public_id"]
-    actions = None
 
 
 @admin.register(DeclarationHistory)
-class DeclarationHistoryAdmin(CustomerDataAdminMixin, admin.ModelAdmin):
+class DeclarationHistoryAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
     access_log_data_category = "declaration_history"
     list_display = ["recorded_at", "profile", "attribute", "action", "value", "source"]
     list_filter = ["action", "source", "attribute"]
     list_select_related = ["profile", "attribute"]
     search_fields = ["=profile__public_id"]
-    actions = None

@@ -3,17 +3,13 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats, timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import ConsentEvent, Purpose
 from apps.core.models import TimeStampedModel
+from apps.core.translation import localised
 from apps.profiles.models import Profile
-
-
-def _localised(instance: models.Model, field: str) -> str:
-    language = (get_language() or "de")[:2]
-    return getattr(instance, f"{field}_{language}", "") or getattr(instance, f"{field}_de")
 
 
 class Attribute(TimeStampedModel):
@@ -92,7 +88,7 @@ class Attribute(TimeStampedModel):
 
     @property
     def label(self) -> str:
-        return _localised(self, "label")
+        return localised(self, "label")
 
     @property
     def purpose_title(self) -> str:
@@ -130,7 +126,7 @@ class AttributeValue(models.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self, "label")
+        return localised(self, "label")
 
 
 class Source(models.TextChoices):

@@ -9,13 +9,8 @@ from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
 from apps.preferences.values import attribute_clean_value
+from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
-
-
-def _lock_profile(profile: Profile) -> None:
-    # Edits from two tabs (or a quiz and the preference center) are serialised per person,
-    # so the declaration and its history always tell the same story.
-    Profile.objects.select_for_update().filter(pk=profile.pk).get()
 
 
 def _history(
@@ -66,7 +61,7 @@ def preference_declare(
     if source not in Source.values:
         raise ApplicationError(_("Unknown source."))
     cleaned = attribute_clean_value(attribute=attribute, raw=value)
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     consent_event = consent_grant_event(profile=profile, purpose=attribute.purpose)
     if consent_event is None:
         raise ApplicationError(
@@ -107,7 +102,7 @@ def _confirm(declaration: Declaration, now) -> Declaration:
 @transaction.atomic
 def preference_confirm(*, profile: Profile, declaration_id: int) -> Declaration:
     """'Still true': the customer confirms a declaration as it stands."""
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     declaration = _own_declaration(profile, declaration_id)
     consent_event = consent_grant_event(
         profile=profile, purpose=declaration.attribute.purpose, for_new_collection=False
@@ -124,7 +119,7 @@ def preference_confirm(*, profile: Profile, declaration_id: int) -> Declaration:
 @transaction.atomic
 def preference_delete(*, profile: Profile, declaration_id: int) -> None:
     """Forget a declaration now; its history stays until the purpose's retention ends."""
-    _lock_profile(profile)
+    profile_lock(profile=profile)
     declaration = _own_declaration(profile, declaration_id)
     _history(declaration, DeclarationHistory.Action.DELETED, keep_value=False)
     payload = _payload(declaration)

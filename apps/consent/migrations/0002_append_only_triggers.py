@@ -3,6 +3,8 @@ be updated or deleted, and a published purpose version can never change."""
 
 from django.db import migrations
 
+from apps.core.db import run_sql_on_postgresql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION consent_reject_event_change() RETURNS trigger AS $$
 BEGIN
@@ -41,17 +43,9 @@ DROP FUNCTION IF EXISTS consent_reject_event_change();
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("consent", "0001_consent_records")]
 
     operations = [
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD)),
+        run_sql_on_postgresql(FORWARD, BACKWARD),
     ]

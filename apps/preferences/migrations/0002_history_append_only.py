@@ -3,6 +3,8 @@ because retention and erasure remove it when its time is up."""
 
 from django.db import migrations
 
+from apps.core.db import run_sql_on_postgresql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION preferences_reject_history_update() RETURNS trigger AS $$
 BEGIN
@@ -22,17 +24,9 @@ DROP FUNCTION IF EXISTS preferences_reject_history_update();
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("preferences", "0001_declarations")]
 
     operations = [
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD)),
+        run_sql_on_postgresql(FORWARD, BACKWARD),
     ]
