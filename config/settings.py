@@ -9,6 +9,7 @@ REDIS_URL and DEBUG=false.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_str, require_for_production
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "apps.profiles",
     "apps.consent",
     "apps.preferences",
+    "apps.loyalty",
     "apps.privacy",
 ]
 
@@ -141,12 +143,25 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BEAT_SCHEDULE = {
+    "expire-points": {
+        "task": "apps.loyalty.tasks.expire_points_task",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 60 * 60},
+    },
+    "recompute-tiers": {
+        "task": "apps.loyalty.tasks.recompute_tiers_task",
+        "schedule": crontab(hour=3, minute=45),
+        "options": {"expires": 60 * 60},
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,
         "options": {"expires": 55},
     },
 }
+LOYALTY_POINTS_VALIDITY_DAYS = env_int("LOYALTY_POINTS_VALIDITY_DAYS", 365)
+LOYALTY_TIER_WINDOW_DAYS = env_int("LOYALTY_TIER_WINDOW_DAYS", 365)
+LOYALTY_BATCH_SIZE = 500
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 OUTBOX_SWEEP_BATCH_SIZE = 500
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("", include("apps.consent.urls")),
     path("", include("apps.preferences.urls")),
+    path("", include("apps.loyalty.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
+from apps.loyalty.demo import demo_loyalty_ensure
 from apps.preferences.demo import demo_attributes_ensure
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Consent purposes: {purposes} created.")
         attributes = demo_attributes_ensure()
         self.stdout.write(f"Preference attributes: {attributes} created.")
+        loyalty = demo_loyalty_ensure()
+        self.stdout.write(f"Tiers, earning rules and rewards: {loyalty} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))

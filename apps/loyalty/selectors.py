@@ -1,0 +1,114 @@
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F, QuerySet, Sum
+from django.utils import timezone
+
+from apps.loyalty.models import Account, LedgerEntry, Redemption, Reward, Tier
+from apps.profiles.models import Profile
+
+
+def account_for_profile(*, profile: Profile | None) -> Account | None:
+    if not profile:
+        return None
+    return Account.objects.select_related("tier").filter(profile=profile).first()
+
+
+def ledger_entries_for(*, account: Account | None, limit: int = 50) -> list[LedgerEntry]:
+    if account is None:
+        return []
+    return list(account.entries.order_by("-id")[:limit])
+
+
+@dataclass(frozen=True)
+class UpcomingExpiry:
+    points: int
+    on: date
+
+
+def upcoming_expiry(*, account: Account | None) -> UpcomingExpiry | None:
+    """The next date on which points expire, and how many (debits use the oldest lots first)."""
+    if account is None or account.balance <= 0:
+        return None
+    spent = -(account.entries.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0)
+    running = 0
+    lots = (
+        account.entries.filter(amount__gt=0, expires_at__gt=timezone.now())
+        .values("expires_at__date")
+        .annotate(points=Sum("amount"))
+        .order_by("expires_at__date")
+    )
+    earlier = (
+        account.entries.filter(amount__gt=0, expires_at__lte=timezone.now()).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    running = earlier
+    for lot in lots:
+        running += lot["points"]
+        left = running - spent
+        if left > 0:
+            return UpcomingExpiry(points=min(left, lot["points"]), on=lot["expires_at__date"])
+    return None
+
+
+@dataclass(frozen=True)
+class TierProgress:
+    current: Tier | None
+    next: Tier | None
+    points_to_next: int
+    percent: int
+
+
+def tier_progress(*, account: Account | None, earned_in_window: int) -> TierProgress:
+    tiers = list(Tier.objects.order_by("threshold"))
+    current = account.tier if account else None
+    upcoming = next((t for t in tiers if t.threshold > earned_in_window), None)
+    if upcoming is None:
+        return TierProgress(current, None, 0, 100)
+    floor = current.threshold if current else 0
+    span = max(upcoming.threshold - floor, 1)
+    percent = max(0, min(100, (earned_in_window - floor) * 100 // span))
+    return TierProgress(current, upcoming, upcoming.threshold - earned_in_window, percent)
+
+
+def earned_in_window(*, account: Account | None, since) -> int:
+    if account is None:
+        return 0
+    return (
+        account.entries.filter(kind=LedgerEntry.Kind.EARN, created_at__gte=since).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+
+
+def reward_catalogue() -> QuerySet[Reward]:
+    now = timezone.now()
+    return (
+        Reward.objects.filter(is_active=True)
+        .exclude(valid_until__lt=now)
+        .exclude(valid_from__gt=now)
+        .select_related("minimum_tier")
+    )
+
+
+def redemptions_for(*, account: Account | None) -> QuerySet[Redemption]:
+    if account is None:
+        return Redemption.objects.none()
+    return account.redemptions.select_related("reward")
+
+
+def ledger_mismatches() -> QuerySet[Account]:
+    """Accounts whose balance is not the sum of their entries (there must never be any)."""
+    return (
+        Account.objects.annotate(entries_total=Sum("entries__amount"))
+        .exclude(balance=0, entries_total__isnull=True)
+        .exclude(balance=F("entries_total"))
+    )
+
+
+def points_liability() -> int:
+    """Outstanding points over all accounts: what the brand still owes its customers."""
+    return Account.objects.aggregate(total=Sum("balance"))["total"] or 0

@@ -1,0 +1,24 @@
+from apps.loyalty.services.ledger import (
+    account_lock,
+    account_update_tier,
+    ledger_adjust,
+    ledger_credit,
+    ledger_debit,
+    ledger_expire,
+    ledger_reverse,
+)
+from apps.loyalty.services.rewards import redemption_cancel, redemption_create
+from apps.loyalty.services.rules import earning_rules_apply
+
+__all__ = [
+    "account_lock",
+    "account_update_tier",
+    "earning_rules_apply",
+    "ledger_adjust",
+    "ledger_credit",
+    "ledger_debit",
+    "ledger_expire",
+    "ledger_reverse",
+    "redemption_cancel",
+    "redemption_create",
+]

@@ -1,0 +1,243 @@
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.events import publish
+from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import Account, LedgerEntry, Tier
+from apps.profiles.models import Profile
+
+Kind = LedgerEntry.Kind
+
+
+def account_lock(*, profile: Profile) -> Account:
+    """The profile's account, created on first use, locked for the rest of the transaction."""
+    account = Account.objects.select_for_update().filter(profile=profile).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            Account.objects.create(profile=profile)
+    except IntegrityError:
+        pass  # a concurrent first credit created it; lock that one
+    return Account.objects.select_for_update().get(profile=profile)
+
+
+def _write(
+    account: Account,
+    *,
+    amount: int,
+    kind: str,
+    idempotency_key: str,
+    reason: str,
+    source_ref: str = "",
+    expires_at: datetime | None = None,
+    reverses: LedgerEntry | None = None,
+    staff_user: AbstractBaseUser | None = None,
+) -> tuple[LedgerEntry, bool]:
+    """Append one entry to a locked account, or return the entry this key already wrote."""
+    existing = account.entries.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.amount != amount or existing.kind != kind:
+            raise ApplicationError(
+                _("This request was already made with a different amount."),
+                extra={"idempotency_key": idempotency_key},
+            )
+        return existing, False
+    if account.balance + amount < 0:
+        raise ApplicationError(_("You do not have enough points."))
+    entry = LedgerEntry.objects.create(
+        account=account,
+        amount=amount,
+        kind=kind,
+        idempotency_key=idempotency_key[:200],
+        reason=reason[:200],
+        source_ref=source_ref[:200],
+        expires_at=expires_at,
+        reverses=reverses,
+        staff_user=staff_user,
+    )
+    account.balance += amount
+    update = {"balance": F("balance") + amount}
+    if kind == Kind.EARN:
+        account.lifetime_earned += amount
+        update["lifetime_earned"] = F("lifetime_earned") + amount
+    Account.objects.filter(pk=account.pk).update(**update, updated_at=timezone.now())
+    publish(
+        "points.changed",
+        {
+            "profile": str(account.profile.public_id),
+            "amount": amount,
+            "kind": kind,
+            "balance": account.balance,
+        },
+    )
+    return entry, True
+
+
+def _default_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.LOYALTY_POINTS_VALIDITY_DAYS)
+
+
+@transaction.atomic
+def ledger_credit(
+    *,
+    profile: Profile,
+    points: int,
+    idempotency_key: str,
+    reason: str,
+    source_ref: str = "",
+    kind: str = Kind.EARN,
+) -> LedgerEntry:
+    """Add points once per idempotency key; a retry returns the first entry."""
+    if points <= 0:
+        raise ApplicationError(_("Points to credit must be more than zero."))
+    account = account_lock(profile=profile)
+    entry, created = _write(
+        account,
+        amount=points,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        source_ref=source_ref,
+        expires_at=_default_expiry(),
+    )
+    if created:
+        account_update_tier(account=account)
+    return entry
+
+
+@transaction.atomic
+def ledger_debit(
+    *,
+    profile: Profile,
+    points: int,
+    idempotency_key: str,
+    reason: str,
+    source_ref: str = "",
+    kind: str = Kind.REDEEM,
+) -> LedgerEntry:
+    if points <= 0:
+        raise ApplicationError(_("Points to debit must be more than zero."))
+    account = account_lock(profile=profile)
+    entry, _created = _write(
+        account,
+        amount=-points,
+        kind=kind,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        source_ref=source_ref,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_adjust(
+    *,
+    profile: Profile,
+    points: int,
+    reason: str,
+    staff_user: AbstractBaseUser,
+    idempotency_key: str,
+) -> LedgerEntry:
+    """A staff correction, with a reason and the staff member on record."""
+    if not reason.strip():
+        raise ApplicationError(_("An adjustment needs a reason."))
+    if points == 0:
+        raise ApplicationError(_("An adjustment must change the balance."))
+    account = account_lock(profile=profile)
+    entry, _created = _write(
+        account,
+        amount=points,
+        kind=Kind.ADJUST,
+        idempotency_key=idempotency_key,
+        reason=reason,
+        staff_user=staff_user,
+        expires_at=_default_expiry() if points > 0 else None,
+    )
+    return entry
+
+
+@transaction.atomic
+def ledger_reverse(
+    *, entry: LedgerEntry, reason: str, staff_user: AbstractBaseUser | None = None
+) -> LedgerEntry:
+    """Undo an entry with its opposite, which points back at it. Each entry is undone once."""
+    entry = LedgerEntry.objects.select_related("account__profile").get(pk=entry.pk)
+    account = account_lock(profile=entry.account.profile)
+    if entry.kind == Kind.REVERSE:
+        raise ApplicationError(_("A reversal cannot be reversed; make an adjustment instead."))
+    reversal, _created = _write(
+        account,
+        amount=-entry.amount,
+        kind=Kind.REVERSE,
+        idempotency_key=f"reverse:{entry.pk}",
+        reason=reason,
+        reverses=entry,
+        staff_user=staff_user,
+        expires_at=entry.expires_at if entry.amount < 0 else None,
+    )
+    return reversal
+
+
+def _expiring_by(account: Account, moment: datetime) -> int:
+    """Points of lots expiring by `moment` that no debit has used up (debits take the oldest
+    lots first), so nothing is stored per lot and entries never change."""
+    earned = (
+        account.entries.filter(amount__gt=0, expires_at__lte=moment).aggregate(total=Sum("amount"))[
+            "total"
+        ]
+        or 0
+    )
+    spent = -(account.entries.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0)
+    return max(0, earned - spent)
+
+
+@transaction.atomic
+def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEntry | None:
+    """Write the expiry due by `as_of` for one account; running it again writes nothing."""
+    as_of = as_of or timezone.now()
+    account = (
+        Account.objects.select_for_update(of=("self",)).select_related("profile").get(pk=account_id)
+    )
+    due = _expiring_by(account, as_of)
+    if due == 0:
+        return None
+    entry, _created = _write(
+        account,
+        amount=-due,
+        kind=Kind.EXPIRE,
+        idempotency_key=f"expire:{as_of:%Y-%m-%dT%H:%M:%S}",
+        reason="Points expired",
+    )
+    return entry
+
+
+def account_update_tier(*, account: Account) -> Tier | None:
+    """Set the tier from points earned in the rolling window; publish when it changes."""
+    since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
+    earned = (
+        account.entries.filter(kind=Kind.EARN, created_at__gte=since).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    tier = Tier.objects.filter(threshold__lte=earned).order_by("-threshold").first()
+    if tier != account.tier:
+        previous = account.tier.key if account.tier else None
+        account.tier = tier
+        Account.objects.filter(pk=account.pk).update(tier=tier)
+        publish(
+            "tier.changed",
+            {
+                "profile": str(account.profile.public_id),
+                "tier": tier.key if tier else None,
+                "previous": previous,
+            },
+        )
+    return tier

@@ -1,0 +1,87 @@
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from apps.core.models import OutboxEvent
+from apps.loyalty.models import Account, EarningRule, LedgerEntry
+from apps.loyalty.services.ledger import ledger_credit
+from apps.profiles.models import Profile
+
+# Consent must stay free, and loyalty's own events would credit themselves in a loop.
+UNREWARDABLE_PREFIXES = ("consent.", "points.", "tier.", "reward.")
+
+
+def _matches(rule: EarningRule, payload: dict) -> bool:
+    return all(str(payload.get(key)) == str(value) for key, value in rule.conditions.items())
+
+
+def _earned_from(rule: EarningRule, *, account: Account | None = None, since=None) -> int:
+    entries = LedgerEntry.objects.filter(source_ref=f"rule:{rule.pk}")
+    if account is not None:
+        entries = entries.filter(account=account)
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    return entries.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def _within_caps(rule: EarningRule, account: Account | None, points: int) -> bool:
+    now = timezone.now()
+    caps = [
+        (rule.cap_per_day, now - timedelta(days=1)),
+        (rule.cap_per_week, now - timedelta(days=7)),
+        (rule.cap_lifetime, None),
+    ]
+    for cap, since in caps:
+        if cap is not None and account is not None:
+            if _earned_from(rule, account=account, since=since) + points > cap:
+                return False
+    return rule.global_budget is None or _earned_from(rule) + points <= rule.global_budget
+
+
+@transaction.atomic
+def earning_rules_apply(*, event: OutboxEvent) -> list[LedgerEntry]:
+    """Credit every active rule the event satisfies, in the transaction of the action itself,
+    once per rule and event (the event's own idempotency key when it brings one)."""
+    if event.name.startswith(UNREWARDABLE_PREFIXES) or "profile" not in event.payload:
+        return []
+    now = timezone.now()
+    rules = list(
+        EarningRule.objects.filter(event_name=event.name, is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
+        .order_by("pk")
+    )
+    rules = [rule for rule in rules if _matches(rule, event.payload)]
+    if not rules:
+        return []
+    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
+    if profile is None:
+        return []
+    account = Account.objects.select_related("tier").filter(profile=profile).first()
+    occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
+    credited = []
+    for rule in rules:
+        if rule.global_budget is not None:
+            # Customers share this budget: queue on the rule so it is never overspent.
+            EarningRule.objects.select_for_update().filter(pk=rule.pk).get()
+        points = rule.points
+        if rule.multiply_by_tier and account and account.tier:
+            points = int(
+                (Decimal(points) * account.tier.multiplier).quantize(0, rounding=ROUND_HALF_UP)
+            )
+        if points <= 0 or not _within_caps(rule, account, points):
+            continue
+        credited.append(
+            ledger_credit(
+                profile=profile,
+                points=points,
+                idempotency_key=f"rule:{rule.pk}:{occurrence}",
+                reason=rule.name,
+                source_ref=f"rule:{rule.pk}",
+            )
+        )
+        account = Account.objects.select_related("tier").get(profile=profile)
+    return credited
