@@ -35,9 +35,12 @@ def _within_caps(rule: EarningRule, account: Account | None, points: int) -> boo
         (rule.cap_lifetime, None),
     ]
     for cap, since in caps:
-        if cap is not None and account is not None:
-            if _earned_from(rule, account=account, since=since) + points > cap:
-                return False
+        if (
+            cap is not None
+            and account is not None
+            and _earned_from(rule, account=account, since=since) + points > cap
+        ):
+            return False
     return rule.global_budget is None or _earned_from(rule) + points <= rule.global_budget
 
 
