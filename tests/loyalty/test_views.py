@@ -1,0 +1,104 @@
+import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.urls import reverse
+
+from apps.loyalty.models import Redemption
+from apps.loyalty.services import ledger_credit
+from apps.profiles.models import Profile
+from apps.profiles.selectors import SESSION_KEY
+from tests.loyalty.factories import RewardFactory, TierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def visitor(client, profile):
+    session = SessionStore()
+    session[SESSION_KEY] = profile.pk
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    return client
+
+
+def _fund(profile, points, key="fund"):
+    ledger_credit(profile=profile, points=points, idempotency_key=key, reason="Quiz abgeschlossen")
+
+
+def test_wallet_for_a_new_visitor_shows_zero_and_creates_nothing(client):
+    RewardFactory(cost=100)
+
+    response = client.get(reverse("loyalty:wallet"))
+
+    assert response.status_code == 200
+    assert "100 Punkte" in response.content.decode()
+    assert not Profile.objects.exists()
+
+
+@pytest.mark.parametrize("entries", [1, 30])
+def test_wallet_query_count_is_constant(visitor, profile, entries, django_assert_num_queries):
+    TierFactory(key="bronze", threshold=0)
+    TierFactory(key="silver", threshold=10_000)
+    RewardFactory.create_batch(5, cost=100)
+    for n in range(entries):
+        _fund(profile, 10, key=f"k{n}")
+
+    # session, profile, account, earned in window, tiers, expiry (3), entries, re-prompt
+    # purposes, rewards, redemptions, last-seen update
+    with django_assert_num_queries(13):
+        response = visitor.get(reverse("loyalty:wallet"))
+
+    assert response.content.decode().count('class="ledger__amount') == entries
+
+
+def test_wallet_shows_balance_progress_and_expiry(visitor, profile):
+    TierFactory(key="bronze", threshold=0)
+    TierFactory(key="silver", threshold=500, name_de="Silber")
+    _fund(profile, 120)
+
+    html = visitor.get(reverse("loyalty:wallet")).content.decode()
+
+    assert '<span class="wallet__number">120</span>' in html
+    assert "380 Punkte bis Silber" in html
+    assert "120 Punkte verfallen am" in html
+
+
+def test_redeem_asks_first_then_shows_the_code(visitor, profile):
+    reward = RewardFactory(cost=100, stock=5)
+    _fund(profile, 150)
+    url = reverse("loyalty:redeem", args=[reward.pk])
+
+    confirm = visitor.get(url)
+    key = confirm.context["key"]
+    assert not Redemption.objects.exists()
+
+    response = visitor.post(url, {"key": str(key)}, follow=True)
+    again = visitor.post(url, {"key": str(key)})
+
+    redemption = Redemption.objects.get()
+    assert redemption.code in response.content.decode()
+    assert again.status_code == 302
+    assert Redemption.objects.count() == 1
+
+
+def test_redeeming_without_enough_points_is_a_clear_409(visitor, profile):
+    reward = RewardFactory(cost=100)
+    _fund(profile, 30)
+
+    response = visitor.post(
+        reverse("loyalty:redeem", args=[reward.pk]),
+        {"key": "0b7c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d"},
+    )
+
+    assert response.status_code == 409
+    assert "Dir fehlen noch 70 Punkte" in response.content.decode()
+
+
+def test_a_forged_key_or_unknown_reward_never_errors(visitor, profile):
+    reward = RewardFactory(cost=10)
+    _fund(profile, 30)
+
+    assert (
+        visitor.post(reverse("loyalty:redeem", args=[reward.pk]), {"key": "x"}).status_code == 400
+    )
+    assert visitor.get(reverse("loyalty:redeem", args=[99999])).status_code == 404
+    assert not Redemption.objects.exists()
