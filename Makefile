@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -14,7 +14,7 @@ help:
 	@echo "make e2e     browser tests only (needs the chromium package)"
 	@echo "make lint    ruff check + format check;  make fmt  to fix"
 	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
-	@echo "make bench   HTTP benchmarks against gunicorn (wrk recommended)"
+	@echo "make bench   HTTP and ledger benchmarks (wrk recommended; ledger needs PostgreSQL)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,8 @@ beat: install
 
 bench: messages
 	$(BIN)/python -m tests.bench.http_throughput
+	$(BIN)/python -m tests.bench.ledger_throughput
+
+# Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's resonanz_bench database).
+bench-ledger: messages
+	$(BIN)/python -m tests.bench.ledger_throughput

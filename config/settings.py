@@ -114,11 +114,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Rendered template fragments that depend only on the language and the deploy: kept in each
-# process, because a network round trip would cost more than rendering them.
-CACHES["fragments"] = {
+# Small, short-lived values kept in each process (template fragments that vary only by
+# language, tier thresholds): a network round trip would cost more than computing them.
+CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "fragments",
+    "LOCATION": "local",
     "TIMEOUT": 60,
 }
 

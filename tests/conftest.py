@@ -2,6 +2,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 
 from apps.core import events
 from tests.profiles.factories import ProfileFactory
@@ -27,6 +28,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_worker)
         if "e2e" in item.keywords and shutil.which("chromium") is None:
             item.add_marker(skip_e2e)
+
+
+@pytest.fixture(autouse=True)
+def _empty_process_cache() -> None:
+    caches["local"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -21,13 +21,16 @@ from apps.loyalty.models import (
     Tier,
 )
 from apps.loyalty.selectors import points_liability
-from apps.loyalty.services import ledger_adjust, redemption_cancel
+from apps.loyalty.services import ledger_adjust, redemption_cancel, tier_save
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
     list_display = ["key", "name_de", "threshold", "multiplier"]
+
+    def save_model(self, request: HttpRequest, obj: Tier, form, change: bool) -> None:
+        tier_save(tier=obj)
 
 
 @admin.register(EarningRule)

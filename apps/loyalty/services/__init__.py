@@ -6,6 +6,7 @@ from apps.loyalty.services.ledger import (
     ledger_debit,
     ledger_expire,
     ledger_reverse,
+    tier_save,
 )
 from apps.loyalty.services.rewards import redemption_cancel, redemption_create
 from apps.loyalty.services.rules import earning_rules_apply
@@ -21,4 +22,5 @@ __all__ = [
     "ledger_reverse",
     "redemption_cancel",
     "redemption_create",
+    "tier_save",
 ]

@@ -2,6 +2,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -13,11 +14,15 @@ from apps.loyalty.models import Account, LedgerEntry, Tier
 from apps.profiles.models import Profile
 
 Kind = LedgerEntry.Kind
+# Per process: a Redis round trip would cost more than the query it saves.
+cache = caches["local"]
+TIER_CACHE_KEY = "loyalty:tier-thresholds"
 
 
 def account_lock(*, profile: Profile) -> Account:
     """The profile's account, created on first use, locked for the rest of the transaction."""
-    account = Account.objects.select_for_update().filter(profile=profile).first()
+    locked = Account.objects.select_for_update(of=("self",)).select_related("profile", "tier")
+    account = locked.filter(profile=profile).first()
     if account is not None:
         return account
     try:
@@ -25,7 +30,7 @@ def account_lock(*, profile: Profile) -> Account:
             Account.objects.create(profile=profile)
     except IntegrityError:
         pass  # a concurrent first credit created it; lock that one
-    return Account.objects.select_for_update().get(profile=profile)
+    return locked.get(profile=profile)
 
 
 def _write(
@@ -108,7 +113,7 @@ def ledger_credit(
         expires_at=_default_expiry(),
     )
     if created:
-        account_update_tier(account=account)
+        account_update_tier(account=account, only_upgrade=True)
     return entry
 
 
@@ -218,8 +223,27 @@ def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEn
     return entry
 
 
-def account_update_tier(*, account: Account) -> Tier | None:
-    """Set the tier from points earned in the rolling window; publish when it changes."""
+def tier_thresholds() -> list[int]:
+    """Tier thresholds, ascending; cached briefly because every credit asks."""
+    thresholds = cache.get(TIER_CACHE_KEY)
+    if thresholds is None:
+        thresholds = list(Tier.objects.order_by("threshold").values_list("threshold", flat=True))
+        cache.set(TIER_CACHE_KEY, thresholds, 60)
+    return thresholds
+
+
+def account_update_tier(*, account: Account, only_upgrade: bool = False) -> Tier | None:
+    """Set the tier from points earned in the rolling window; publish when it changes.
+
+    After a credit only an upgrade is possible, and only if the points ever earned reach the
+    next threshold, so the common case costs no query; the nightly run handles downgrades.
+    """
+    if only_upgrade:
+        thresholds = tier_thresholds()
+        current = account.tier.threshold if account.tier else -1
+        upgrade = next((t for t in thresholds if t > current), None)
+        if upgrade is None or account.lifetime_earned < upgrade:
+            return account.tier
     since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
     earned = (
         account.entries.filter(kind=Kind.EARN, created_at__gte=since).aggregate(
@@ -240,4 +264,12 @@ def account_update_tier(*, account: Account) -> Tier | None:
                 "previous": previous,
             },
         )
+    return tier
+
+
+@transaction.atomic
+def tier_save(*, tier: Tier) -> Tier:
+    tier.full_clean()
+    tier.save()
+    transaction.on_commit(lambda: cache.delete(TIER_CACHE_KEY))
     return tier

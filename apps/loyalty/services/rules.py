@@ -44,12 +44,16 @@ def _within_caps(rule: EarningRule, account: Account | None, points: int) -> boo
     return rule.global_budget is None or _earned_from(rule) + points <= rule.global_budget
 
 
-@transaction.atomic
 def earning_rules_apply(*, event: OutboxEvent) -> list[LedgerEntry]:
     """Credit every active rule the event satisfies, in the transaction of the action itself,
     once per rule and event (the event's own idempotency key when it brings one)."""
     if event.name.startswith(UNREWARDABLE_PREFIXES) or "profile" not in event.payload:
         return []
+    return _apply_rules(event)
+
+
+@transaction.atomic
+def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
     now = timezone.now()
     rules = list(
         EarningRule.objects.filter(event_name=event.name, is_active=True)
