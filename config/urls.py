@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -16,3 +18,6 @@ urlpatterns = [
         name="api-schema",
     ),
 ]
+
+# The demo serves uploads itself; in production the reverse proxy serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
+from apps.core.images import image_renditions
 from apps.loyalty.models import (
     Account,
     EarningRule,
@@ -20,8 +22,14 @@ from apps.loyalty.models import (
     RewardCode,
     Tier,
 )
-from apps.loyalty.selectors import points_liability
-from apps.loyalty.services import ledger_adjust, redemption_cancel, tier_save
+from apps.loyalty.selectors import earning_rule_preview, points_liability
+from apps.loyalty.services import (
+    ledger_adjust,
+    redemption_cancel,
+    reward_codes_import,
+    reward_save,
+    tier_save,
+)
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
 
@@ -38,21 +46,119 @@ class EarningRuleAdmin(admin.ModelAdmin):
     list_display = ["name", "event_name", "points", "multiply_by_tier", "is_active"]
     list_filter = ["event_name", "is_active"]
     search_fields = ["name", "event_name"]
+    readonly_fields = ["last_30_days"]
+
+    @admin.display(description=_("what it would have paid in the last 30 days"))
+    def last_30_days(self, rule: EarningRule) -> str:
+        if not rule.pk:
+            return "—"
+        preview = earning_rule_preview(rule=rule, days=30)
+        return _("%(points)s points for %(events)s events by %(customers)s customers") % {
+            "points": preview.points,
+            "events": preview.events,
+            "customers": preview.customers,
+        }
 
 
 class RewardCodeInline(admin.TabularInline):
     model = RewardCode
     fields = ["code", "redemption"]
     readonly_fields = ["redemption"]
-    extra = 3
+    extra = 0
+
+
+class RewardForm(forms.ModelForm):
+    image_upload = forms.FileField(
+        label=_("image"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, at most 8 MB; stored square at 800 and 200 px."),
+    )
+
+    class Meta:
+        model = Reward
+        fields = [
+            "title_de",
+            "title_en",
+            "description_de",
+            "description_en",
+            "cost",
+            "stock",
+            "per_profile_limit",
+            "valid_from",
+            "valid_until",
+            "minimum_tier",
+            "fulfilment",
+            "is_active",
+            "position",
+        ]
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            try:
+                image_renditions(upload, {"check": 16})
+            except ApplicationError as problem:
+                raise forms.ValidationError(problem.message) from None
+            upload.seek(0)
+        return upload
+
+
+class CodeUploadForm(forms.Form):
+    codes = forms.FileField(label=_("CSV file, one code per row"))
 
 
 @admin.register(Reward)
 class RewardAdmin(admin.ModelAdmin):
+    form = RewardForm
     list_display = ["title_de", "cost", "stock", "fulfilment", "valid_until", "is_active"]
     list_filter = ["is_active", "fulfilment"]
     search_fields = ["title_de", "title_en"]
+    readonly_fields = ["current_image", "codes_link"]
     inlines = [RewardCodeInline]
+
+    @admin.display(description=_("current image"))
+    def current_image(self, reward: Reward) -> str:
+        if not reward.thumbnail:
+            return "—"
+        return format_html('<img src="{}" width="100" height="100" alt="">', reward.thumbnail.url)
+
+    @admin.display(description=_("code pool"))
+    def codes_link(self, reward: Reward) -> str:
+        if not reward.pk:
+            return "—"
+        url = reverse("admin:loyalty_reward_codes", args=[reward.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Upload codes…"))
+
+    def save_model(self, request: HttpRequest, obj: Reward, form, change: bool) -> None:
+        reward_save(reward=obj, image=form.cleaned_data.get("image_upload"))
+
+    def get_urls(self):
+        upload = self.admin_site.admin_view(self.codes_view)
+        return [
+            path("<int:pk>/codes/", upload, name="loyalty_reward_codes"),
+            *super().get_urls(),
+        ]
+
+    def codes_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        reward = get_object_or_404(Reward, pk=pk)
+        if not self.has_change_permission(request, reward):
+            return HttpResponseRedirect(reverse("admin:index"))
+        form = CodeUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                count = reward_codes_import(reward=reward, upload=form.cleaned_data["codes"])
+            except ApplicationError as problem:
+                form.add_error("codes", problem.message)
+            else:
+                self.message_user(request, _("%(count)s codes imported.") % {"count": count})
+                return HttpResponseRedirect(reverse("admin:loyalty_reward_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Upload codes for %(reward)s") % {"reward": reward},
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/loyalty/reward/codes.html", context)
 
 
 class LedgerEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -84,7 +190,12 @@ class AccountAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin)
         return format_html('<a href="{}">{}</a>', url, _("Adjust…"))
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "liability": points_liability()}
+        points = points_liability()
+        extra_context = {
+            **(extra_context or {}),
+            "liability": points,
+            "liability_value": points * settings.LOYALTY_POINT_VALUE_CENTS / 100,
+        }
         return super().changelist_view(request, extra_context)
 
     def get_urls(self):

@@ -216,6 +216,8 @@ class Reward(TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    image = models.ImageField(_("image"), upload_to="rewards/", blank=True, editable=False)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="rewards/", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("reward")

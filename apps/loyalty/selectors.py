@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
@@ -112,3 +112,25 @@ def ledger_mismatches() -> QuerySet[Account]:
 def points_liability() -> int:
     """Outstanding points over all accounts: what the brand still owes its customers."""
     return Account.objects.aggregate(total=Sum("balance"))["total"] or 0
+
+
+@dataclass(frozen=True)
+class RulePreview:
+    events: int
+    customers: int
+    points: int
+
+
+def earning_rule_preview(*, rule, days: int = 30) -> RulePreview:
+    """What the rule would have paid over the last `days` days of recorded events (before caps
+    and tier multipliers), from the outbox rows those events left."""
+    from apps.core.models import OutboxEvent
+
+    matching = OutboxEvent.objects.filter(
+        name=rule.event_name,
+        created_at__gte=timezone.now() - timedelta(days=days),
+        **{f"payload__{key}": value for key, value in (rule.conditions or {}).items()},
+    )
+    events = matching.count()
+    customers = matching.values("payload__profile").distinct().count()
+    return RulePreview(events=events, customers=customers, points=events * rule.points)

@@ -1,3 +1,4 @@
+from apps.loyalty.services.catalogue import reward_codes_import, reward_save
 from apps.loyalty.services.ledger import (
     account_lock,
     account_update_tier,
@@ -22,5 +23,7 @@ __all__ = [
     "ledger_reverse",
     "redemption_cancel",
     "redemption_create",
+    "reward_codes_import",
+    "reward_save",
     "tier_save",
 ]
