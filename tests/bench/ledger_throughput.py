@@ -8,9 +8,9 @@ The database named in BENCH_DATABASE_URL (default: resonanz_bench on the local s
 created if missing and migrated; benchmark rows stay in it.
 """
 
+import multiprocessing
 import os
 import sys
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -36,7 +36,7 @@ def _ensure_database() -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def _setup_django() -> None:
+def _setup_django(migrate: bool = True) -> None:
     os.environ["DATABASE_URL"] = DATABASE_URL
     # As in production, the relay after commit is handed to a broker, not run in the request;
     # an in-process broker stands in for Redis so only the database is measured.
@@ -47,47 +47,86 @@ def _setup_django() -> None:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    if migrate:
+        from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
+        call_command("migrate", verbosity=0)
 
 
-def _run(clients: int, work) -> float:
-    """Operations per second over SECONDS, with `clients` threads each calling work(n, i)."""
-    from django.db import connection
+def _client(work_name: str, n: int, start_at: float, stop_at: float, results) -> None:
+    """One client process, like one gunicorn or Celery worker: its own interpreter and
+    its own database connection."""
+    _setup_django(migrate=False)
+    work = WORKS[work_name]
+    while time.time() < start_at:
+        time.sleep(0.001)
+    i = 0
+    while time.time() < stop_at:
+        work(n, i)
+        i += 1
+    results.put(i)
 
-    counts = [0] * clients
-    stop_at = time.monotonic() + SECONDS
-    barrier = threading.Barrier(clients)
 
-    def client(n: int) -> None:
-        barrier.wait()
-        i = 0
-        while time.monotonic() < stop_at:
-            work(n, i)
-            i += 1
-        counts[n] = i
-        connection.close()
+def _run(clients: int, work_name: str) -> float:
+    """Operations per second over SECONDS with `clients` processes."""
+    from django.db import connections
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(counts) / (time.monotonic() - started)
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start_at = time.time() + 2
+    stop_at = start_at + SECONDS
+    processes = [
+        context.Process(target=_client, args=(work_name, n, start_at, stop_at, results))
+        for n in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    total = sum(results.get() for _ in processes)
+    for process in processes:
+        process.join()
+    return total / SECONDS
+
+
+WORKS = {}
+STATE: dict[str, object] = {}
+
+
+def _bare(n: int, i: int) -> None:
+    from django.db import connection, transaction
+
+    account_id = STATE["account_ids"][(n * 4) + i % 4]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_entry (account_id, amount, key) VALUES (%s, 1, %s)",
+            [account_id, f"{STATE['run']}:{n}:{i}"],
+        )
+        cursor.execute("UPDATE bench_account SET balance = balance + 1 WHERE id = %s", [account_id])
+
+
+def _service(n: int, i: int) -> None:
+    from apps.loyalty.services import ledger_credit
+
+    ledger_credit(
+        profile=STATE["profiles"][(n * 4) + i % 4],
+        points=1,
+        idempotency_key=f"{STATE['run']}:{n}:{i}",
+        reason="Benchmark",
+    )
+
+
+WORKS.update(bare=_bare, service=_service)
 
 
 def main() -> None:
     _ensure_database()
     _setup_django()
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from apps.loyalty.services import ledger_credit
     from apps.profiles.models import Profile
 
-    run = uuid.uuid4().hex[:8]
-    profiles = [Profile.objects.create() for _ in range(CLIENTS * 4)]
+    STATE["run"] = uuid.uuid4().hex[:8]
+    STATE["profiles"] = [Profile.objects.create() for _ in range(CLIENTS * 4)]
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS bench_account (id serial PRIMARY KEY, balance int NOT NULL)"
@@ -98,32 +137,13 @@ def main() -> None:
         )
         cursor.execute(
             "INSERT INTO bench_account (balance) SELECT 0 FROM generate_series(1, %s) RETURNING id",
-            [len(profiles)],
+            [CLIENTS * 4],
         )
-        account_ids = [row[0] for row in cursor.fetchall()]
+        STATE["account_ids"] = [row[0] for row in cursor.fetchall()]
 
-    def bare(n: int, i: int) -> None:
-        account_id = account_ids[(n * 4) + i % 4]
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO bench_entry (account_id, amount, key) VALUES (%s, 1, %s)",
-                [account_id, f"{run}:{n}:{i}"],
-            )
-            cursor.execute(
-                "UPDATE bench_account SET balance = balance + 1 WHERE id = %s", [account_id]
-            )
-
-    def service(n: int, i: int) -> None:
-        ledger_credit(
-            profile=profiles[(n * 4) + i % 4],
-            points=1,
-            idempotency_key=f"{run}:{n}:{i}",
-            reason="Benchmark",
-        )
-
-    floor = _run(CLIENTS, bare)
-    credits = _run(CLIENTS, service)
-    print(f"\n{CLIENTS} clients, {SECONDS:.0f}s each, PostgreSQL\n")
+    floor = _run(CLIENTS, "bare")
+    credits = _run(CLIENTS, "service")
+    print(f"\n{CLIENTS} client processes, {SECONDS:.0f}s each, PostgreSQL\n")
     print(f"{'target':<34}{'per second':>12}")
     print(f"{'bare INSERT + UPDATE (floor)':<34}{floor:>12.0f}")
     print(f"{'ledger_credit through the service':<34}{credits:>12.0f}")
