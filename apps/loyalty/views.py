@@ -23,12 +23,24 @@ from apps.loyalty.selectors import (
 )
 from apps.loyalty.services import redemption_create
 
+FRESH_CREDIT = timedelta(minutes=2)
+
+
+def _balance_before_fresh_credit(account, entries) -> int | None:
+    """The balance before a credit made moments ago, so the page can count up from it."""
+    if not entries or entries[0].amount <= 0:
+        return None
+    if timezone.now() - entries[0].created_at > FRESH_CREDIT:
+        return None
+    return account.balance - entries[0].amount
+
 
 @require_GET
 def wallet(request: HtmxHttpRequest) -> HttpResponse:
     account = account_for_profile(profile=request.profile or None)
     since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
     earned = earned_in_window(account=account, since=since)
+    entries = ledger_entries_for(account=account)
     return render(
         request,
         "loyalty/wallet.html",
@@ -37,7 +49,8 @@ def wallet(request: HtmxHttpRequest) -> HttpResponse:
             "balance": account.balance if account else 0,
             "progress": tier_progress(account=account, earned_in_window=earned),
             "expiry": upcoming_expiry(account=account),
-            "entries": ledger_entries_for(account=account),
+            "entries": entries,
+            "count_up_from": _balance_before_fresh_credit(account, entries),
             "rewards": reward_catalogue(),
             "redemptions": redemptions_for(account=account)[:20],
         },

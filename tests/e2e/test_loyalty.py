@@ -26,6 +26,8 @@ def test_a_customer_redeems_a_reward_on_a_phone_and_sees_the_code(
     )
 
     page.goto(f"{live_server.url}/me/points/")
+    # The fresh credit counts up from 0 and settles on the balance.
+    expect(page.locator(".wallet__number")).to_have_attribute("data-count-up-from", "0")
     expect(page.locator(".wallet__number")).to_have_text("300")
     page.locator(f"#reward-{reward.pk}").get_by_role("link", name="Einlösen").click()
     expect(page.get_by_text("Das kostet 250 Punkte. Du hast 300.")).to_be_visible()

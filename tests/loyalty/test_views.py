@@ -57,7 +57,7 @@ def test_wallet_shows_balance_progress_and_expiry(visitor, profile):
 
     html = visitor.get(reverse("loyalty:wallet")).content.decode()
 
-    assert '<span class="wallet__number">120</span>' in html
+    assert 'data-count-up-from="0">120</span>' in html
     assert "380 Punkte bis Silber" in html
     assert "120 Punkte verfallen am" in html
 
@@ -102,3 +102,13 @@ def test_a_forged_key_or_unknown_reward_never_errors(visitor, profile):
     )
     assert visitor.get(reverse("loyalty:redeem", args=[99999])).status_code == 404
     assert not Redemption.objects.exists()
+
+
+def test_a_fresh_credit_counts_up_from_the_previous_balance(visitor, profile):
+    _fund(profile, 100, key="a")
+    _fund(profile, 40, key="b")
+
+    html = visitor.get(reverse("loyalty:wallet")).content.decode()
+
+    assert 'data-count-up-from="100">140</span>' in html
+    assert "js/count-up.js" in html
