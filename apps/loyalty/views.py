@@ -51,7 +51,10 @@ def wallet(request: HtmxHttpRequest) -> HttpResponse:
             "expiry": upcoming_expiry(account=account),
             "entries": entries,
             "count_up_from": _balance_before_fresh_credit(account, entries),
-            "rewards": reward_catalogue(),
+            "offers": [
+                (reward, max(reward.cost - (account.balance if account else 0), 0))
+                for reward in reward_catalogue()
+            ],
             "redemptions": redemptions_for(account=account)[:20],
         },
     )

@@ -112,3 +112,14 @@ def test_a_fresh_credit_counts_up_from_the_previous_balance(visitor, profile):
 
     assert 'data-count-up-from="100">140</span>' in html
     assert "js/count-up.js" in html
+
+
+def test_the_catalogue_says_what_you_can_afford_and_what_is_missing(visitor, profile):
+    RewardFactory(title_de="Klein", cost=50)
+    RewardFactory(title_de="Groß", cost=500)
+    _fund(profile, 120)
+
+    html = visitor.get(reverse("loyalty:wallet")).content.decode()
+
+    assert "Das kannst du dir leisten" in html
+    assert "Noch 380 Punkte" in html
