@@ -23,7 +23,6 @@ TIERS = [
 RULES = [
     ("Quiz abgeschlossen", "quiz.completed", 50),
     ("Challenge geschafft", "challenge.completed", 150),
-    ("Vorliebe bestätigt", "preference.confirmed", 10),
 ]
 
 REWARDS = [

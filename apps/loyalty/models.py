@@ -176,14 +176,17 @@ class EarningRule(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
+        if not isinstance(self.conditions, dict):
+            raise ValidationError({"conditions": _("Conditions must be an object of properties.")})
         # Consent must be freely given: points are for taking part, never for saying yes.
-        mentions = [self.event_name.lower(), *(str(k).lower() for k in self.conditions or {})]
-        if any(word in text for text in mentions for word in CONSENT_WORDS):
+        # Preference events happen only while a purpose is granted, so they count as consent.
+        mentions = [self.event_name.lower(), *(str(k).lower() for k in self.conditions)]
+        if self.event_name.startswith("preference.") or any(
+            word in text for text in mentions for word in CONSENT_WORDS
+        ):
             raise ValidationError(
                 _("Rules cannot depend on consent: points are for taking part, not for saying yes.")
             )
-        if not isinstance(self.conditions, dict):
-            raise ValidationError({"conditions": _("Conditions must be an object of properties.")})
         if self.event_name.startswith(("points.", "tier.", "reward.")):
             raise ValidationError(
                 {"event_name": _("Points cannot be earned for loyalty's own events.")}

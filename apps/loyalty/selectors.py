@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
@@ -20,6 +20,20 @@ def ledger_entries_for(*, account: Account | None, limit: int = 50) -> list[Ledg
     return list(account.entries.order_by("-id")[:limit])
 
 
+def lots_expiring(account: Account, *, by: datetime) -> int:
+    """Points earned in lots expiring by `by`; a reversed lot never existed."""
+    lots = account.entries.filter(amount__gt=0, expires_at__lte=by, reversed_by__isnull=True)
+    return lots.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def points_spent(account: Account) -> int:
+    """Points that left the account, except reversals of lots (they cancel their lot)."""
+    debits = account.entries.filter(amount__lt=0).exclude(
+        kind=LedgerEntry.Kind.REVERSE, reverses__amount__gt=0
+    )
+    return -(debits.aggregate(total=Sum("amount"))["total"] or 0)
+
+
 @dataclass(frozen=True)
 class UpcomingExpiry:
     points: int
@@ -30,21 +44,15 @@ def upcoming_expiry(*, account: Account | None) -> UpcomingExpiry | None:
     """The next date on which points expire, and how many (debits use the oldest lots first)."""
     if account is None or account.balance <= 0:
         return None
-    spent = -(account.entries.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0)
-    running = 0
+    now = timezone.now()
+    spent = points_spent(account)
+    running = lots_expiring(account, by=now)
     lots = (
-        account.entries.filter(amount__gt=0, expires_at__gt=timezone.now())
+        account.entries.filter(amount__gt=0, expires_at__gt=now, reversed_by__isnull=True)
         .values("expires_at__date")
         .annotate(points=Sum("amount"))
         .order_by("expires_at__date")
     )
-    earlier = (
-        account.entries.filter(amount__gt=0, expires_at__lte=timezone.now()).aggregate(
-            total=Sum("amount")
-        )["total"]
-        or 0
-    )
-    running = earlier
     for lot in lots:
         running += lot["points"]
         left = running - spent

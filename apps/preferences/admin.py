@@ -1,10 +1,34 @@
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.services import attribute_save
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+
+
+def _refuse_reshaping_answered(clean):
+    """Turn the service's refusal into a form error instead of a failed save."""
+
+    def checked_clean(form):
+        cleaned = clean(form)
+        attribute = form.instance
+        if attribute.pk and Declaration.objects.filter(attribute_id=attribute.pk).exists():
+            stored = Attribute.objects.get(pk=attribute.pk)
+            if (cleaned.get("kind"), getattr(cleaned.get("purpose"), "pk", None)) != (
+                stored.kind,
+                stored.purpose_id,
+            ):
+                raise forms.ValidationError(
+                    _(
+                        "Customers have answered this already: its type and purpose stay as they are."
+                    )
+                )
+        return cleaned
+
+    return checked_clean
 
 
 class AttributeValueInline(admin.TabularInline):
@@ -33,6 +57,11 @@ class AttributeAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Attribute, form, change: bool) -> None:
         attribute_save(attribute=obj)
+
+    def get_form(self, request: HttpRequest, obj: Attribute | None = None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.clean = _refuse_reshaping_answered(form.clean)
+        return form
 
 
 @admin.register(Declaration)

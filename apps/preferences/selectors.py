@@ -1,7 +1,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from apps.consent.models import ConsentState, Purpose
 from apps.consent.selectors import consent_granted_for_purpose_of
@@ -49,6 +49,16 @@ def attribute_get_active(*, key: str) -> Attribute | None:
     return attribute_list_active().filter(key=key).first()
 
 
+def attribute_get(*, key: str) -> Attribute | None:
+    """Any attribute, retired ones included: customers still see what they said about them."""
+    return (
+        Attribute.objects.select_related("purpose__current_version")
+        .prefetch_related(Prefetch("values", queryset=AttributeValue.objects.order_by("position")))
+        .filter(key=key)
+        .first()
+    )
+
+
 @dataclass
 class PreferenceRow:
     attribute: Attribute
@@ -80,9 +90,17 @@ class TopicGroup:
 
 
 def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
-    """Everything the customer told us (used or not), grouped by topic, plus what they could
-    still tell us. A fixed number of queries, however many declarations there are."""
-    attributes = list(attribute_list_active())
+    """Everything the customer told us (used or not, retired questions too), grouped by topic,
+    plus what they could still tell us. A fixed number of queries, however many declarations."""
+    visible = Q(is_active=True)
+    if profile:
+        visible |= Q(declaration__profile=profile)
+    attributes = list(
+        Attribute.objects.filter(visible)
+        .distinct()
+        .select_related("purpose__current_version")
+        .prefetch_related(Prefetch("values", queryset=AttributeValue.objects.order_by("position")))
+    )
     declarations: dict[int, Declaration] = {}
     granted: set[int] = set()
     if profile:
@@ -103,6 +121,8 @@ def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
         declaration = declarations.get(attribute.pk)
         if declaration is not None:
             declaration.attribute = attribute
+        if declaration is None and not attribute.is_active:
+            continue
         row = PreferenceRow(attribute, declaration, attribute.purpose_id in granted)
         (group.declared if declaration else group.undeclared).append(row)
     order = list(labels)

@@ -92,10 +92,12 @@ def preference_declare(
 
 
 def _confirm(declaration: Declaration, now) -> Declaration:
+    # One confirmation per freshness period counts, however often it is repeated.
+    occurrence = f"confirm:{declaration.pk}:{declaration.stale_since or 'always-fresh'}"
     declaration.confirmed_at = now
     declaration.save(update_fields=["confirmed_at"])
     _history(declaration, DeclarationHistory.Action.CONFIRMED)
-    publish("preference.confirmed", _payload(declaration))
+    publish("preference.confirmed", {**_payload(declaration), "idempotency_key": occurrence})
     return declaration
 
 
@@ -104,6 +106,8 @@ def preference_confirm(*, profile: Profile, declaration_id: int) -> Declaration:
     """'Still true': the customer confirms a declaration as it stands."""
     profile_lock(profile=profile)
     declaration = _own_declaration(profile, declaration_id)
+    if not declaration.is_stale:
+        raise ApplicationError(_("This is up to date; there is nothing to confirm yet."))
     consent_event = consent_grant_event(
         profile=profile, purpose=declaration.attribute.purpose, for_new_collection=False
     )
@@ -140,8 +144,19 @@ def _own_declaration(profile: Profile, declaration_id: int) -> Declaration:
 
 @transaction.atomic
 def attribute_save(*, attribute: Attribute) -> Attribute:
-    """Create or change an attribute of the vocabulary (staff, in the admin)."""
+    """Create or change an attribute of the vocabulary (staff, in the admin).
+
+    Once customers have answered, its type and purpose are fixed: their answers were given
+    in that shape and under that consent.
+    """
     attribute.full_clean()
+    if attribute.pk:
+        stored = Attribute.objects.get(pk=attribute.pk)
+        changed = stored.kind != attribute.kind or stored.purpose_id != attribute.purpose_id
+        if changed and Declaration.objects.filter(attribute=attribute).exists():
+            raise ApplicationError(
+                _("Customers have answered this already: its type and purpose stay as they are.")
+            )
     attribute.save()
     publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
     return attribute

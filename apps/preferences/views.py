@@ -12,6 +12,7 @@ from apps.core.http import HtmxHttpRequest
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import (
+    attribute_get,
     attribute_get_active,
     declaration_history_list,
     preference_center_groups,
@@ -25,8 +26,8 @@ ACCESS_LOG_SHOWN = 50
 HISTORY_SHOWN = 200
 
 
-def _attribute_or_404(key: str) -> Attribute:
-    attribute = attribute_get_active(key=key)
+def _attribute_or_404(key: str, *, active_only: bool = True) -> Attribute:
+    attribute = attribute_get_active(key=key) if active_only else attribute_get(key=key)
     if attribute is None:
         raise Http404(_("We do not ask about this."))
     return attribute
@@ -116,8 +117,11 @@ def _own_declaration_action(request: HtmxHttpRequest, declaration_id: int, actio
     )
     if declaration is None:
         raise Http404(_("We could not find this answer."))
-    action(profile=request.profile, declaration_id=declaration_id)
-    return _attribute_or_404(declaration.attribute.key)
+    try:
+        action(profile=request.profile, declaration_id=declaration_id)
+    except Declaration.DoesNotExist:
+        raise Http404(_("We could not find this answer.")) from None
+    return declaration.attribute
 
 
 @require_POST
@@ -144,7 +148,7 @@ def preference_forget(request: HtmxHttpRequest, declaration_id: int) -> HttpResp
 
 @require_GET
 def preference_history(request: HtmxHttpRequest, attribute_key: str) -> HttpResponse:
-    attribute = _attribute_or_404(attribute_key)
+    attribute = _attribute_or_404(attribute_key, active_only=False)
     allowed = list(attribute.values.all())
     entries = [
         (

@@ -1,6 +1,7 @@
 """Real parallel requests on PostgreSQL: no double credit, no oversold stock."""
 
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -80,3 +81,54 @@ def test_50_racing_redemptions_of_a_reward_with_stock_10_sell_exactly_10():
     assert Reward.objects.get(pk=reward.pk).stock == 0
     total = Account.objects.aggregate(total=Sum("balance"))["total"]
     assert total == 50 * 100 - 10 * 10
+
+
+def test_caps_and_budgets_hold_under_parallel_events():
+    from django.db import transaction
+
+    from apps.core.events import publish
+    from apps.loyalty.models import EarningRule
+
+    EarningRule.objects.create(
+        name="Quiz", event_name="quiz.completed", points=50, cap_per_day=100, global_budget=400
+    )
+    profiles = ProfileFactory.create_batch(6)
+
+    def complete(n: int) -> None:
+        with transaction.atomic():
+            publish("quiz.completed", {"profile": str(profiles[n % 6].public_id)})
+
+    failures = _in_parallel(36, complete)
+
+    assert failures == []
+    balances = list(Account.objects.values_list("balance", flat=True))
+    assert all(balance <= 100 for balance in balances)
+    assert sum(balances) == 400
+
+
+def test_a_credit_racing_a_locked_account_with_the_same_key_neither_deadlocks_nor_doubles():
+    from django.db import transaction
+
+    from apps.loyalty.services import account_lock
+
+    profile = ProfileFactory()
+    ledger_credit(profile=profile, points=1, idempotency_key="open", reason="Open")
+    holding = threading.Event()
+
+    def locked_then_credit(n: int) -> None:
+        if n == 0:
+            with transaction.atomic():
+                account_lock(profile=profile)
+                holding.set()
+                time.sleep(0.3)
+                ledger_credit(profile=profile, points=10, idempotency_key="same", reason="x")
+        else:
+            holding.wait()
+            ledger_credit(profile=profile, points=10, idempotency_key="same", reason="x")
+
+    failures = _in_parallel(2, locked_then_credit)
+
+    assert failures == []
+    account = Account.objects.get(profile=profile)
+    assert account.balance == 11
+    assert account.entries.filter(idempotency_key="same").count() == 1

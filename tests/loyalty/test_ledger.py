@@ -195,3 +195,36 @@ def test_verify_ledger_fails_on_a_mismatch(profile):
 
     with pytest.raises(CommandError, match="1 account"):
         call_command("verify_ledger")
+
+
+def test_a_reversed_lot_does_not_protect_older_points_from_expiry(profile):
+    old = _credit(profile, 100, key="a")
+    later = timezone.now() + timedelta(days=100)
+    with mock.patch.object(timezone, "now", return_value=later):
+        newer = _credit(profile, 50, key="b")
+    ledger_reverse(entry=newer, reason="Fraud")
+    account = Account.objects.get(profile=profile)
+
+    expiry = upcoming_expiry(account=account)
+    expired = ledger_expire(account_id=account.pk, as_of=old.expires_at + timedelta(seconds=1))
+
+    assert (expiry.points, expiry.on) == (100, old.expires_at.date())
+    assert expired.amount == -100
+    assert _assert_balance_is_sum(profile).balance == 0
+
+
+def test_points_given_back_by_reversing_a_debit_expire_too(profile):
+    _credit(profile, 100, key="a")
+    debit = ledger_debit(profile=profile, points=40, idempotency_key="d", reason="Reward")
+
+    refund = ledger_reverse(entry=debit, reason="Cancelled")
+
+    assert refund.amount == 40
+    assert refund.expires_at > timezone.now() + timedelta(days=364)
+
+
+def test_an_overlong_idempotency_key_is_refused(profile):
+    with pytest.raises(ApplicationError, match="1 to 200"):
+        _credit(profile, 10, key="k" * 201)
+
+    assert not Account.objects.filter(profile=profile, entries__isnull=False).exists()

@@ -107,6 +107,7 @@ def test_an_expired_rule_pays_nothing(profile):
         ("quiz.completed", {"purpose": "email_marketing"}),
         ("quiz.completed", {"consent": "granted"}),
         ("points.changed", {}),
+        ("preference.confirmed", {}),
     ],
 )
 def test_rules_cannot_reward_consent_or_loop(event_name, conditions):

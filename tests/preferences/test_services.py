@@ -35,6 +35,12 @@ def _declare(profile, attribute, value, **kwargs) -> Declaration:
     )
 
 
+def _make_stale(declaration: Declaration) -> None:
+    Declaration.objects.filter(pk=declaration.pk).update(
+        confirmed_at=timezone.now() - timedelta(days=400)
+    )
+
+
 def _history(profile) -> list[tuple[str, object]]:
     return list(
         DeclarationHistory.objects.filter(profile=profile)
@@ -194,6 +200,7 @@ def test_preference_confirm_marks_it_fresh_and_publishes(profile, favourite, gra
 
 def test_preference_confirm_after_withdrawal_is_refused(profile, favourite, granted, purpose):
     declaration = _declare(profile, favourite, "savory")
+    _make_stale(declaration)
     withdraw(profile, purpose)
 
     with pytest.raises(ApplicationError, match="withdrew"):
@@ -256,3 +263,40 @@ def test_an_attribute_without_a_period_is_never_stale(profile, purpose, granted)
 
     assert declaration.stale_since is None
     assert not declaration.is_stale
+
+
+def test_a_fresh_declaration_has_nothing_to_confirm(profile, favourite, granted):
+    declaration = _declare(profile, favourite, "savory")
+
+    with pytest.raises(ApplicationError, match="up to date"):
+        preference_confirm(profile=profile, declaration_id=declaration.pk)
+
+    assert _history(profile) == [("declared", "savory")]
+
+
+def test_repeated_confirmations_within_a_period_share_one_occurrence(profile, favourite, granted):
+    declaration = _declare(profile, favourite, "savory")
+    _make_stale(declaration)
+    preference_confirm(profile=profile, declaration_id=declaration.pk)
+    _declare(profile, favourite, "savory")
+    _declare(profile, favourite, "savory")
+
+    keys = [
+        e.payload["idempotency_key"]
+        for e in OutboxEvent.objects.filter(name="preference.confirmed").order_by("id")
+    ]
+    assert len(keys) == 3
+    assert keys[0] != keys[1]
+    assert keys[1] == keys[2]
+
+
+def test_an_answered_attribute_keeps_its_type_and_purpose(profile, favourite, granted):
+    from apps.preferences.services import attribute_save
+
+    _declare(profile, favourite, "savory")
+    favourite.kind = Attribute.Kind.TEXT
+
+    with pytest.raises(ApplicationError, match="answered this already"):
+        attribute_save(attribute=favourite)
+
+    assert Attribute.objects.get(pk=favourite.pk).kind == Attribute.Kind.SINGLE_CHOICE

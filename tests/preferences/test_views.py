@@ -181,8 +181,19 @@ def test_someone_elses_declaration_is_a_404(visitor, purpose, favourite):
     assert Declaration.objects.get().value == "savory"
 
 
+def _make_stale(declaration) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Declaration.objects.filter(pk=declaration.pk).update(
+        confirmed_at=timezone.now() - timedelta(days=400)
+    )
+
+
 def test_still_true_and_delete_from_the_page(visitor, profile, favourite, granted):
     declaration = _declare(profile, favourite, "savory")
+    _make_stale(declaration)
 
     confirm = visitor.post(
         reverse("preferences:still-true", args=[declaration.pk]), headers={"HX-Request": "true"}
@@ -202,6 +213,7 @@ def test_still_true_and_delete_from_the_page(visitor, profile, favourite, grante
 
 def test_still_true_after_withdrawal_explains_itself(visitor, profile, favourite, granted, purpose):
     declaration = _declare(profile, favourite, "savory")
+    _make_stale(declaration)
     withdraw(profile, purpose)
 
     response = visitor.post(reverse("preferences:still-true", args=[declaration.pk]), follow=True)
@@ -238,3 +250,19 @@ def test_staff_see_declarations_read_only_and_every_read_is_logged(
         ).count()
         == 2
     )
+
+
+def test_a_retired_question_still_shows_what_was_said_and_can_be_deleted(
+    visitor, profile, favourite, granted
+):
+    declaration = _declare(profile, favourite, "savory")
+    Attribute.objects.filter(pk=favourite.pk).update(is_active=False)
+
+    page = visitor.get(reverse("preferences:center")).content.decode()
+    history = visitor.get(reverse("preferences:history", args=["favourite_category"]))
+    deleted = visitor.post(reverse("preferences:delete", args=[declaration.pk]))
+
+    assert "savory (de)" in page
+    assert history.status_code == 200
+    assert deleted.status_code == 302
+    assert not Declaration.objects.exists()

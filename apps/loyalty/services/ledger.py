@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, LedgerEntry, Tier
+from apps.loyalty.selectors import lots_expiring, points_spent
 from apps.profiles.models import Profile
 
 Kind = LedgerEntry.Kind
@@ -46,6 +47,7 @@ def _write(
     staff_user: AbstractBaseUser | None = None,
 ) -> tuple[LedgerEntry, bool]:
     """Append one entry to a locked account, or return the entry this key already wrote."""
+    _check_key(idempotency_key)
     existing = account.entries.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         if existing.amount != amount or existing.kind != kind:
@@ -60,7 +62,7 @@ def _write(
         account=account,
         amount=amount,
         kind=kind,
-        idempotency_key=idempotency_key[:200],
+        idempotency_key=idempotency_key,
         reason=reason[:200],
         source_ref=source_ref[:200],
         expires_at=expires_at,
@@ -73,6 +75,11 @@ def _write(
         account.lifetime_earned += amount
         update["lifetime_earned"] = F("lifetime_earned") + amount
     Account.objects.filter(pk=account.pk).update(**update, updated_at=timezone.now())
+    _publish_change(account, amount, kind)
+    return entry, True
+
+
+def _publish_change(account: Account, amount: int, kind: str) -> None:
     publish(
         "points.changed",
         {
@@ -82,11 +89,102 @@ def _write(
             "balance": account.balance,
         },
     )
-    return entry, True
+
+
+MAX_KEY_LENGTH = 200
+
+
+def _check_key(idempotency_key: str) -> None:
+    if not idempotency_key or len(idempotency_key) > MAX_KEY_LENGTH:
+        raise ApplicationError(
+            _("An idempotency key has 1 to %(max)s characters.") % {"max": MAX_KEY_LENGTH}
+        )
 
 
 def _default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.LOYALTY_POINTS_VALIDITY_DAYS)
+
+
+def _credit_in_two_statements(
+    *,
+    profile: Profile,
+    points: int,
+    kind: str,
+    idempotency_key: str,
+    reason: str,
+    source_ref: str,
+    expires_at: datetime,
+) -> tuple[LedgerEntry, Account] | None:
+    """The hot path of every credit: insert the entry, then add it to the balance.
+
+    No explicit lock is needed: the unique key makes a concurrent duplicate wait for the first
+    and then insert nothing, and the UPDATE locks the account row until commit. Returns None
+    when the account does not exist yet or the key was used before; the caller then takes
+    the locked path, which handles both.
+    """
+    ops = connection.ops
+    now = timezone.now()
+    key, reason, source_ref = idempotency_key, reason[:200], source_ref[:200]
+    entries, accounts = LedgerEntry._meta.db_table, Account._meta.db_table
+    earned = points if kind == Kind.EARN else 0
+    with connection.cursor() as cursor:
+        # The account row first, as on every other path, so lock order never differs.
+        cursor.execute(
+            f"UPDATE {accounts} SET balance = balance + %s, "
+            "lifetime_earned = lifetime_earned + %s, updated_at = %s WHERE profile_id = %s "
+            "RETURNING id, balance, lifetime_earned, tier_id",
+            [points, earned, ops.adapt_datetimefield_value(now), profile.pk],
+        )
+        updated = cursor.fetchone()
+        if updated is None:
+            return None
+        account_id, balance, lifetime_earned, tier_id = updated
+        cursor.execute(
+            f"INSERT INTO {entries} (account_id, amount, kind, reason, source_ref, "
+            "idempotency_key, created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id",
+            [
+                account_id,
+                points,
+                kind,
+                reason,
+                source_ref,
+                key,
+                ops.adapt_datetimefield_value(now),
+                ops.adapt_datetimefield_value(expires_at),
+            ],
+        )
+        inserted = cursor.fetchone()
+        if inserted is None:
+            # A retry of a key already used: take the addition back, the caller answers it.
+            cursor.execute(
+                f"UPDATE {accounts} SET balance = balance - %s, "
+                "lifetime_earned = lifetime_earned - %s WHERE id = %s",
+                [points, earned, account_id],
+            )
+            return None
+        (entry_id,) = inserted
+    account = Account(
+        id=account_id,
+        profile=profile,
+        balance=balance,
+        lifetime_earned=lifetime_earned,
+        tier_id=tier_id,
+    )
+    entry = LedgerEntry(
+        id=entry_id,
+        account=account,
+        amount=points,
+        kind=kind,
+        reason=reason,
+        source_ref=source_ref,
+        idempotency_key=key,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    account._state.adding = entry._state.adding = False
+    account._state.db = entry._state.db = connection.alias
+    return entry, account
 
 
 @transaction.atomic
@@ -102,18 +200,24 @@ def ledger_credit(
     """Add points once per idempotency key; a retry returns the first entry."""
     if points <= 0:
         raise ApplicationError(_("Points to credit must be more than zero."))
-    account = account_lock(profile=profile)
-    entry, created = _write(
-        account,
-        amount=points,
-        kind=kind,
-        idempotency_key=idempotency_key,
-        reason=reason,
-        source_ref=source_ref,
-        expires_at=_default_expiry(),
-    )
-    if created:
-        account_update_tier(account=account, only_upgrade=True)
+    _check_key(idempotency_key)
+    details = {
+        "kind": kind,
+        "idempotency_key": idempotency_key,
+        "reason": reason,
+        "source_ref": source_ref,
+        "expires_at": _default_expiry(),
+    }
+    fast = _credit_in_two_statements(profile=profile, points=points, **details)
+    if fast is not None:
+        entry, account = fast
+        _publish_change(account, points, kind)
+    else:
+        account = account_lock(profile=profile)
+        entry, created = _write(account, amount=points, **details)
+        if not created:
+            return entry
+    account_update_tier(account=account, only_upgrade=True)
     return entry
 
 
@@ -185,7 +289,7 @@ def ledger_reverse(
         reason=reason,
         reverses=entry,
         staff_user=staff_user,
-        expires_at=entry.expires_at if entry.amount < 0 else None,
+        expires_at=_default_expiry() if entry.amount < 0 else None,
     )
     return reversal
 
@@ -193,14 +297,7 @@ def ledger_reverse(
 def _expiring_by(account: Account, moment: datetime) -> int:
     """Points of lots expiring by `moment` that no debit has used up (debits take the oldest
     lots first), so nothing is stored per lot and entries never change."""
-    earned = (
-        account.entries.filter(amount__gt=0, expires_at__lte=moment).aggregate(total=Sum("amount"))[
-            "total"
-        ]
-        or 0
-    )
-    spent = -(account.entries.filter(amount__lt=0).aggregate(total=Sum("amount"))["total"] or 0)
-    return max(0, earned - spent)
+    return max(0, lots_expiring(account, by=moment) - points_spent(account))
 
 
 @transaction.atomic
@@ -223,11 +320,11 @@ def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEn
     return entry
 
 
-def tier_thresholds() -> list[int]:
-    """Tier thresholds, ascending; cached briefly because every credit asks."""
+def tier_thresholds() -> dict[int, int]:
+    """Threshold per tier id; cached briefly because every credit asks."""
     thresholds = cache.get(TIER_CACHE_KEY)
     if thresholds is None:
-        thresholds = list(Tier.objects.order_by("threshold").values_list("threshold", flat=True))
+        thresholds = dict(Tier.objects.values_list("pk", "threshold"))
         cache.set(TIER_CACHE_KEY, thresholds, 60)
     return thresholds
 
@@ -240,8 +337,8 @@ def account_update_tier(*, account: Account, only_upgrade: bool = False) -> Tier
     """
     if only_upgrade:
         thresholds = tier_thresholds()
-        current = account.tier.threshold if account.tier else -1
-        upgrade = next((t for t in thresholds if t > current), None)
+        current = thresholds.get(account.tier_id, -1)
+        upgrade = next((t for t in sorted(thresholds.values()) if t > current), None)
         if upgrade is None or account.lifetime_earned < upgrade:
             return account.tier
     since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
@@ -252,8 +349,8 @@ def account_update_tier(*, account: Account, only_upgrade: bool = False) -> Tier
         or 0
     )
     tier = Tier.objects.filter(threshold__lte=earned).order_by("-threshold").first()
-    if tier != account.tier:
-        previous = account.tier.key if account.tier else None
+    if (tier.pk if tier else None) != account.tier_id:
+        previous = account.tier.key if account.tier_id else None
         account.tier = tier
         Account.objects.filter(pk=account.pk).update(tier=tier)
         publish(

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, EarningRule, LedgerEntry
-from apps.loyalty.services.ledger import ledger_credit
+from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
 
-# Consent must stay free, and loyalty's own events would credit themselves in a loop.
-UNREWARDABLE_PREFIXES = ("consent.", "points.", "tier.", "reward.")
+# Consent must stay free: consent events, and preference events (which only happen while a
+# purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.
+UNREWARDABLE_PREFIXES = ("consent.", "preference.", "points.", "tier.", "reward.")
 
 
 def _matches(rule: EarningRule, payload: dict) -> bool:
@@ -67,7 +68,8 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
     if profile is None:
         return []
-    account = Account.objects.select_related("tier").filter(profile=profile).first()
+    # Caps are checked and credited under the account lock, so parallel events cannot both fit.
+    account = account_lock(profile=profile)
     occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
     credited = []
     for rule in rules:
@@ -90,5 +92,5 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
                 source_ref=f"rule:{rule.pk}",
             )
         )
-        account = Account.objects.select_related("tier").get(profile=profile)
+        account = account_lock(profile=profile)
     return credited
