@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.profiles",
     "apps.consent",
     "apps.preferences",
+    "apps.campaigns",
     "apps.loyalty",
     "apps.privacy",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("apps.consent.urls")),
     path("", include("apps.preferences.urls")),
     path("", include("apps.loyalty.urls")),
+    path("", include("apps.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

@@ -1,16 +1,8 @@
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.health import readiness
-from apps.core.http import HtmxHttpRequest
-
-
-@require_GET
-def home(request: HtmxHttpRequest) -> HttpResponse:
-    # Campaigns arrive with the campaigns app; until then the page says so honestly.
-    return render(request, "core/home.html", {"live_campaigns": []})
 
 
 @never_cache

@@ -142,3 +142,13 @@ def earning_rule_preview(*, rule, days: int = 30) -> RulePreview:
     events = matching.count()
     customers = matching.values("payload__profile").distinct().count()
     return RulePreview(events=events, customers=customers, points=events * rule.points)
+
+
+def points_earned_for(*, profile: Profile | None, occurrence: str) -> int:
+    """Points the earning rules credited for one occurrence, e.g. "participation:42"."""
+    if not profile:
+        return 0
+    entries = LedgerEntry.objects.filter(
+        account__profile=profile, idempotency_key__endswith=f":{occurrence}"
+    )
+    return entries.aggregate(total=Sum("amount"))["total"] or 0

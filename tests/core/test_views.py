@@ -53,7 +53,9 @@ def test_home_has_a_skip_link_to_the_main_content(client):
     assert 'id="main"' in html
 
 
-def test_home_runs_no_query_for_an_anonymous_visitor(client, django_assert_num_queries):
+def test_home_runs_at_most_one_query_and_none_once_cached(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        client.get(reverse("home"))
     with django_assert_num_queries(0):
         client.get(reverse("home"))
 

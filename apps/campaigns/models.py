@@ -1,0 +1,249 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.consent.models import Purpose
+from apps.core.models import TimeStampedModel
+from apps.core.translation import localised
+from apps.preferences.models import Attribute
+from apps.profiles.models import Profile
+
+
+class CampaignQuerySet(models.QuerySet["Campaign"]):
+    def live(self) -> "CampaignQuerySet":
+        now = timezone.now()
+        return (
+            self.filter(status=Campaign.Status.LIVE)
+            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        )
+
+
+class Campaign(TimeStampedModel):
+    class Kind(models.TextChoices):
+        TRIVIA = "trivia", _("Trivia quiz")
+        PERSONALITY = "personality", _("Personality quiz")
+        POLL = "poll", _("Poll")
+        SURVEY = "survey", _("Survey")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        LIVE = "live", _("Live")
+        ENDED = "ended", _("Ended")
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    intro_de = models.TextField(_("introduction (German)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    purposes = models.ManyToManyField(
+        Purpose,
+        verbose_name=_("purposes asked for at the end"),
+        blank=True,
+        related_name="campaigns",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["position", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:intro", args=[self.slug])
+
+    @property
+    def title(self) -> str:
+        return localised(self, "title")
+
+    @property
+    def intro(self) -> str:
+        return localised(self, "intro")
+
+
+class Outcome(models.Model):
+    """A personality result; options add points to outcomes, the highest score wins."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    text_de = models.TextField(_("text (German)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key"], name="campaigns_outcome_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def title(self) -> str:
+        return localised(self, "title")
+
+    @property
+    def text(self) -> str:
+        return localised(self, "text")
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.SINGLE)
+    text_de = models.CharField(_("question (German)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["campaign", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "position"], name="campaigns_question_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.position}"
+
+    @property
+    def text(self) -> str:
+        return localised(self, "text")
+
+
+class Option(models.Model):
+    """One answer; it may be the correct one, score an outcome, or declare a preference."""
+
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    label_de = models.CharField(_("answer (German)"), max_length=200)
+    label_en = models.CharField(_("answer (English)"), max_length=200)
+    is_correct = models.BooleanField(_("correct answer"), default=False)
+    outcome = models.ForeignKey(
+        Outcome, verbose_name=_("counts towards"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    attribute = models.ForeignKey(
+        Attribute,
+        verbose_name=_("tells us"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("The preference this answer declares."),
+    )
+    attribute_value = models.CharField(
+        _("as value"), max_length=60, blank=True, help_text=_("An allowed value of that attribute.")
+    )
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.label_de
+
+    @property
+    def label(self) -> str:
+        return localised(self, "label")
+
+
+class Participation(models.Model):
+    """One customer playing one campaign. Once per profile: a unique constraint says so."""
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="participations"
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    score = models.PositiveIntegerField(_("score"), default=0)
+    outcome = models.ForeignKey(
+        Outcome, verbose_name=_("outcome"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    answers_kept_at = models.DateTimeField(_("answers kept as preferences"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "profile"], name="campaigns_once_per_profile"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.profile_id}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.completed_at is not None
+
+
+class Answer(models.Model):
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name=_("participation"),
+        on_delete=models.CASCADE,
+        related_name="answers",
+    )
+    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
+    options = models.ManyToManyField(Option, verbose_name=_("chosen answers"))
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "question"], name="campaigns_one_answer_per_question"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation_id}: {self.question_id}"
+
+
+class OptionTally(models.Model):
+    """How often an option was chosen: anonymous campaign statistics, no profile attached."""
+
+    option = models.OneToOneField(
+        Option, verbose_name=_("option"), on_delete=models.CASCADE, related_name="tally"
+    )
+    count = models.PositiveIntegerField(_("chosen"), default=0)
+
+    class Meta:
+        verbose_name = _("answer count")
+        verbose_name_plural = _("answer counts")
+
+    def __str__(self) -> str:
+        return f"{self.option_id}: {self.count}"

@@ -1,0 +1,77 @@
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
+from apps.profiles.models import Profile
+
+
+def campaign_list_live() -> QuerySet[Campaign]:
+    return Campaign.objects.live()
+
+
+def campaign_get_live(*, slug: str) -> Campaign | None:
+    return campaign_list_live().filter(slug=slug).first()
+
+
+def participation_for(*, campaign: Campaign, profile: Profile | None) -> Participation | None:
+    if not profile:
+        return None
+    return (
+        Participation.objects.select_related("campaign", "outcome", "profile")
+        .filter(campaign=campaign, profile=profile)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    question: Question
+    number: int
+    total: int
+    chosen: set[int]
+
+    @property
+    def percent(self) -> int:
+        return (self.number - 1) * 100 // self.total
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.total
+
+
+def question_step(*, participation: Participation, number: int) -> Step | None:
+    """The number-th question (1-based) with its options and what was chosen before."""
+    questions = list(
+        participation.campaign.questions.order_by("position").prefetch_related(
+            Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
+        )
+    )
+    if not 1 <= number <= len(questions):
+        return None
+    question = questions[number - 1]
+    chosen = set(
+        Answer.options.through.objects.filter(
+            answer__participation=participation, answer__question=question
+        ).values_list("option_id", flat=True)
+    )
+    return Step(question, number, len(questions), chosen)
+
+
+def next_unanswered_number(*, participation: Participation) -> int | None:
+    answered = set(participation.answers.values_list("question_id", flat=True))
+    for number, question_id in enumerate(
+        participation.campaign.questions.order_by("position").values_list("pk", flat=True), 1
+    ):
+        if question_id not in answered:
+            return number
+    return None
+
+
+def learned_from(*, participation: Participation) -> list[Option]:
+    """The answers that tell us something about the customer, with their attributes."""
+    return list(
+        Option.objects.filter(answer__participation=participation, attribute__isnull=False)
+        .select_related("attribute__purpose__current_version")
+        .order_by("question__position", "position")
+    )

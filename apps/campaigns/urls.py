@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from apps.campaigns import views
+
+player = [
+    path("c/<slug:slug>/", views.campaign_intro, name="intro"),
+    path("c/<slug:slug>/start/", views.campaign_start, name="start"),
+    path("c/<slug:slug>/q/<int:number>/", views.question_show, name="question"),
+    path("c/<slug:slug>/q/<int:number>/answer/", views.question_answer, name="answer"),
+    path("c/<slug:slug>/result/", views.campaign_result, name="result"),
+    path("c/<slug:slug>/finish/", views.campaign_finish, name="finish"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include((player, "campaigns"))),
+]

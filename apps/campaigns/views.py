@@ -1,0 +1,169 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.campaigns.models import Campaign, Participation
+from apps.campaigns.selectors import (
+    campaign_get_live,
+    campaign_list_live,
+    learned_from,
+    next_unanswered_number,
+    participation_for,
+    question_step,
+)
+from apps.campaigns.services import (
+    answer_submit,
+    participation_complete,
+    participation_keep_answers,
+    participation_start,
+)
+from apps.consent.evidence import gpc_signal
+from apps.consent.selectors import consent_choices
+from apps.core.exceptions import ApplicationError
+from apps.core.http import HtmxHttpRequest
+from apps.loyalty.selectors import points_earned_for
+from apps.profiles.sessions import session_remember_profile
+
+
+def _campaign_or_404(slug: str) -> Campaign:
+    campaign = campaign_get_live(slug=slug)
+    if campaign is None:
+        raise Http404(_("This campaign is not running."))
+    return campaign
+
+
+def _own_participation(request: HtmxHttpRequest, campaign: Campaign) -> Participation | None:
+    return participation_for(campaign=campaign, profile=request.profile or None)
+
+
+def _step_url(campaign: Campaign, number: int) -> str:
+    from django.urls import reverse
+
+    return reverse("campaigns:question", args=[campaign.slug, number])
+
+
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    # The live list is cached with the page content (see the template), so most views of the
+    # home page run no query at all.
+    return render(request, "campaigns/home.html", {"live_campaigns": campaign_list_live()})
+
+
+@require_GET
+def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    return render(
+        request, "campaigns/intro.html", {"campaign": campaign, "participation": participation}
+    )
+
+
+@require_POST
+def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    try:
+        participation = participation_start(
+            campaign=campaign, profile=request.profile or None, locale=get_language()
+        )
+    except ApplicationError as problem:
+        messages.error(request, problem.message)
+        return redirect("home")
+    session_remember_profile(session=request.session, profile=participation.profile)
+    if participation.is_completed:
+        return redirect("campaigns:result", slug=slug)
+    return redirect(_step_url(campaign, next_unanswered_number(participation=participation) or 1))
+
+
+def _render_step(request, campaign, participation, number, *, error="", status=200):
+    step = question_step(participation=participation, number=number)
+    if step is None:
+        raise Http404(_("This question is not part of this campaign."))
+    context = {"campaign": campaign, "step": step, "error": error}
+    template = "campaigns/play.html#question-card" if request.htmx else "campaigns/play.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None:
+        return redirect("campaigns:intro", slug=slug)
+    if participation.is_completed:
+        return redirect("campaigns:result", slug=slug)
+    return _render_step(request, campaign, participation, number)
+
+
+@require_POST
+def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None:
+        return redirect("campaigns:intro", slug=slug)
+    step = question_step(participation=participation, number=number)
+    if step is None:
+        raise Http404(_("This question is not part of this campaign."))
+    try:
+        option_ids = [int(value) for value in request.POST.getlist("option")]
+    except ValueError:
+        option_ids = [-1]
+    try:
+        answer_submit(
+            participation=participation, question_id=step.question.pk, option_ids=option_ids
+        )
+        if step.is_last:
+            participation_complete(participation=participation)
+    except ApplicationError as problem:
+        return _render_step(request, campaign, participation, number, error=problem.message)
+    if step.is_last:
+        return redirect("campaigns:result", slug=slug)
+    if request.htmx:
+        return _render_step(request, campaign, participation, number + 1)
+    return redirect(_step_url(campaign, number + 1))
+
+
+@require_GET
+def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None or not participation.is_completed:
+        return redirect("campaigns:intro", slug=slug)
+    purpose_keys = campaign.purposes.values_list("key", flat=True)
+    return render(
+        request,
+        "campaigns/result.html",
+        {
+            "campaign": campaign,
+            "participation": participation,
+            "total": campaign.questions.count(),
+            "points": points_earned_for(
+                profile=participation.profile, occurrence=f"participation:{participation.pk}"
+            ),
+            "learned": learned_from(participation=participation),
+            "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
+            "gpc": gpc_signal(request),
+            "next_url": request.get_full_path(),
+            "collection_point": f"campaign:{campaign.slug}",
+        },
+    )
+
+
+@require_POST
+def campaign_finish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None:
+        return redirect("campaigns:intro", slug=slug)
+    try:
+        kept = participation_keep_answers(participation=participation)
+    except ApplicationError as problem:
+        messages.error(request, problem.message)
+        return redirect("campaigns:intro", slug=slug)
+    if kept:
+        messages.success(request, _("Thank you. We keep what you agreed to; see it in My data."))
+    else:
+        messages.success(request, _("Thank you. We keep none of your answers on your profile."))
+    return redirect("preferences:center")

@@ -1,0 +1,192 @@
+import pytest
+from django.utils import translation
+
+from apps.campaigns.models import Answer, Campaign, OptionTally, Participation
+from apps.campaigns.services import (
+    answer_submit,
+    participation_complete,
+    participation_keep_answers,
+    participation_start,
+)
+from apps.consent.evidence import Evidence
+from apps.consent.models import Channel
+from apps.consent.services import consent_grant
+from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import Account
+from apps.preferences.models import Declaration
+from tests.campaigns.factories import (
+    CampaignFactory,
+    OptionFactory,
+    OutcomeFactory,
+    QuestionFactory,
+)
+from tests.loyalty.factories import EarningRuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    with translation.override("en"):
+        yield
+
+
+def _play(participation, first, second, options, *, snack="salty", first_choice="right"):
+    answer_submit(
+        participation=participation, question_id=first.pk, option_ids=[options[first_choice].pk]
+    )
+    answer_submit(
+        participation=participation, question_id=second.pk, option_ids=[options[snack].pk]
+    )
+    return participation_complete(participation=participation)
+
+
+def test_participation_start_creates_the_profile_once_per_campaign(snack_quiz):
+    campaign, *_ = snack_quiz
+
+    first = participation_start(campaign=campaign, profile=None, locale="de")
+    again = participation_start(campaign=campaign, profile=first.profile, locale="de")
+
+    assert again == first
+    assert Participation.objects.count() == 1
+
+
+def test_a_campaign_that_is_not_live_cannot_be_started(profile):
+    draft = CampaignFactory(status=Campaign.Status.DRAFT)
+
+    with pytest.raises(ApplicationError, match="not running"):
+        participation_start(campaign=draft, profile=profile, locale="de")
+
+
+def test_answers_are_saved_as_given_and_counted_anonymously(snack_quiz, profile):
+    campaign, first, _second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    answer_submit(
+        participation=participation, question_id=first.pk, option_ids=[options["wrong"].pk]
+    )
+    answer_submit(
+        participation=participation, question_id=first.pk, option_ids=[options["right"].pk]
+    )
+
+    answer = Answer.objects.get()
+    assert list(answer.options.all()) == [options["right"]]
+    tallies = dict(OptionTally.objects.values_list("option_id", "count"))
+    assert tallies == {options["wrong"].pk: 0, options["right"].pk: 1}
+
+
+@pytest.mark.parametrize(
+    ("question", "choice", "message"),
+    [
+        ("other_campaign", "right", "not part of this campaign"),
+        ("first", "salty", "answers offered"),
+        ("first", None, "Choose an answer"),
+        ("first", "both", "Choose one answer"),
+    ],
+)
+def test_bad_answers_are_refused_and_change_nothing(snack_quiz, profile, question, choice, message):
+    campaign, first, _second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    other = QuestionFactory()
+    question_id = {"first": first.pk, "other_campaign": other.pk}[question]
+    option_ids = {
+        "right": [options["right"].pk],
+        "salty": [options["salty"].pk],
+        None: [],
+        "both": [options["right"].pk, options["wrong"].pk],
+    }[choice]
+
+    with pytest.raises(ApplicationError, match=message):
+        answer_submit(participation=participation, question_id=question_id, option_ids=option_ids)
+
+    assert not Answer.objects.exists()
+
+
+def test_finishing_needs_every_answer(snack_quiz, profile):
+    campaign, first, _second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    answer_submit(
+        participation=participation, question_id=first.pk, option_ids=[options["right"].pk]
+    )
+
+    with pytest.raises(ApplicationError, match="every question"):
+        participation_complete(participation=participation)
+
+
+def test_completion_scores_trivia_and_credits_points_once(snack_quiz, profile):
+    EarningRuleFactory(points=50)
+    campaign, first, second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    done = _play(participation, first, second, options, first_choice="wrong")
+    again = participation_complete(participation=participation)
+
+    assert (done.score, again.completed_at) == (1, done.completed_at)
+    assert Account.objects.get(profile=profile).balance == 50
+
+
+def test_answering_after_finishing_is_refused(snack_quiz, profile):
+    campaign, first, second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    _play(participation, first, second, options)
+
+    with pytest.raises(ApplicationError, match="finished"):
+        answer_submit(
+            participation=participation, question_id=first.pk, option_ids=[options["wrong"].pk]
+        )
+
+
+def test_a_personality_quiz_picks_the_outcome_with_most_votes(profile):
+    campaign = CampaignFactory(kind=Campaign.Kind.PERSONALITY)
+    salty, sweet = OutcomeFactory(campaign=campaign), OutcomeFactory(campaign=campaign)
+    questions = [QuestionFactory(campaign=campaign, position=n) for n in (1, 2, 3)]
+    picks = [
+        OptionFactory(question=questions[0], outcome=salty),
+        OptionFactory(question=questions[1], outcome=sweet),
+        OptionFactory(question=questions[2], outcome=salty),
+    ]
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    for question, option in zip(questions, picks, strict=True):
+        answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
+
+    assert participation_complete(participation=participation).outcome == salty
+
+
+def test_kept_answers_become_declarations_when_the_purpose_is_granted(snack_quiz, profile, purpose):
+    campaign, first, second, options = snack_quiz
+    consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        channel=Channel.WEB,
+        collection_point="campaign:snack-quiz",
+        evidence=Evidence(),
+        language="de",
+    )
+    participation = _play(
+        participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
+    )
+
+    (declaration,) = participation_keep_answers(participation=participation)
+
+    assert (declaration.attribute.key, declaration.value) == ("favourite_snack", "salty")
+    assert declaration.source_ref == f"participation:{participation.pk}"
+    assert declaration.source_label == "Quiz snack-quiz"
+
+
+def test_without_consent_answers_leave_the_profile_and_points_stay_the_same(
+    snack_quiz, profile_refusing_everything
+):
+    EarningRuleFactory(points=50)
+    campaign, first, second, options = snack_quiz
+    participation = participation_start(
+        campaign=campaign, profile=profile_refusing_everything, locale="de"
+    )
+    _play(participation, first, second, options)
+
+    kept = participation_keep_answers(participation=participation)
+
+    assert kept == []
+    assert not Declaration.objects.exists()
+    assert list(Answer.objects.values_list("question_id", flat=True)) == [first.pk]
+    assert OptionTally.objects.get(option=options["salty"]).count == 1
+    assert Account.objects.get(profile=profile_refusing_everything).balance == 50

@@ -1,0 +1,150 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from apps.campaigns.models import Answer, Campaign, Participation
+from apps.consent.models import ConsentState
+from apps.loyalty.models import Account
+from apps.preferences.models import Declaration
+from tests.campaigns.factories import CampaignFactory
+from tests.loyalty.factories import EarningRuleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _start(client, slug="snack-quiz"):
+    return client.post(reverse("campaigns:start", args=[slug]))
+
+
+def _answer(client, number, option, slug="snack-quiz", **headers):
+    return client.post(
+        reverse("campaigns:answer", args=[slug, number]), {"option": option}, headers=headers
+    )
+
+
+def test_home_lists_live_campaigns_only(client, snack_quiz):
+    CampaignFactory(slug="draft", status=Campaign.Status.DRAFT, title_de="Entwurf")
+
+    html = client.get(reverse("home")).content.decode()
+
+    assert "Quiz snack-quiz" in html
+    assert "Entwurf" not in html
+
+
+def test_intro_creates_nothing_until_start(client, snack_quiz):
+    assert client.get(reverse("campaigns:intro", args=["snack-quiz"])).status_code == 200
+    assert not Participation.objects.exists()
+
+    response = _start(client)
+
+    assert response["Location"] == reverse("campaigns:question", args=["snack-quiz", 1])
+    assert Participation.objects.count() == 1
+
+
+def test_play_to_the_end_without_javascript(client, snack_quiz):
+    EarningRuleFactory(points=50)
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+
+    step_two = _answer(client, 1, options["right"].pk)
+    result = _answer(client, 2, options["salty"].pk)
+    page = client.get(result["Location"]).content.decode()
+
+    assert step_two["Location"] == reverse("campaigns:question", args=["snack-quiz", 2])
+    assert result["Location"] == reverse("campaigns:result", args=["snack-quiz"])
+    assert "2 von 2 richtig" in page
+    assert "+50" in page
+    assert "consent-personalization" in page
+
+
+def test_with_htmx_the_next_question_replaces_the_card(client, snack_quiz):
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+
+    response = _answer(client, 1, options["right"].pk, **{"HX-Request": "true"})
+
+    html = response.content.decode()
+    assert html.strip().startswith('<section class="player" id="player"')
+    assert "Frage 2 von 2" in html
+
+
+@pytest.mark.parametrize("posted", ["999999", "not-a-number", ""])
+def test_bad_answers_show_a_message_and_store_nothing(client, snack_quiz, posted):
+    _start(client)
+
+    response = _answer(client, 1, posted)
+
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_a_crafted_post_cannot_skip_to_the_result(client, snack_quiz):
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+
+    response = _answer(client, 2, options["salty"].pk)
+
+    assert "Bitte beantworte zuerst alle Fragen." in response.content.decode()
+    assert not Participation.objects.filter(completed_at__isnull=False).exists()
+
+
+def test_answering_without_a_csrf_token_is_refused(snack_quiz):
+    strict = Client(enforce_csrf_checks=True)
+
+    assert strict.post(reverse("campaigns:start", args=["snack-quiz"])).status_code == 403
+
+
+def test_an_unknown_or_ended_campaign_is_a_404(client, snack_quiz):
+    Campaign.objects.filter(slug="snack-quiz").update(status=Campaign.Status.ENDED)
+
+    assert client.get(reverse("campaigns:intro", args=["snack-quiz"])).status_code == 404
+    assert client.get(reverse("campaigns:intro", args=["nope"])).status_code == 404
+
+
+def test_accepting_at_the_end_keeps_the_answers_on_the_profile(client, snack_quiz):
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+    _answer(client, 1, options["right"].pk)
+    _answer(client, 2, options["salty"].pk)
+
+    client.post(
+        reverse("consent:decide", args=["personalization"]),
+        {"decision": "grant", "collection_point": "campaign:snack-quiz"},
+    )
+    client.post(reverse("campaigns:finish", args=["snack-quiz"]))
+
+    assert list(Declaration.objects.values_list("value", flat=True)) == ["salty"]
+    assert ConsentState.objects.get().event.collection_point == "campaign:snack-quiz"
+
+
+def test_declining_at_the_end_keeps_nothing_but_the_same_points(client, snack_quiz):
+    EarningRuleFactory(points=50)
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+    _answer(client, 1, options["right"].pk)
+    _answer(client, 2, options["salty"].pk)
+
+    client.post(reverse("consent:decide", args=["personalization"]), {"decision": "withdraw"})
+    client.post(reverse("campaigns:finish", args=["snack-quiz"]))
+
+    assert not Declaration.objects.exists()
+    assert Account.objects.get().balance == 50
+
+
+@pytest.mark.parametrize("questions", [2, 8])
+def test_each_player_step_runs_a_constant_number_of_queries(
+    client, purpose, questions, django_assert_num_queries
+):
+    from tests.campaigns.factories import OptionFactory, QuestionFactory
+
+    campaign = CampaignFactory(slug="long")
+    for position in range(1, questions + 1):
+        question = QuestionFactory(campaign=campaign, position=position)
+        OptionFactory.create_batch(4, question=question)
+    _start(client, slug="long")
+
+    # session, profile, campaign, participation, questions, options, chosen, re-prompt,
+    # last-seen update
+    with django_assert_num_queries(9):
+        client.get(reverse("campaigns:question", args=["long", 1]))
