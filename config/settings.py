@@ -154,6 +154,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 60 * 60},
     },
+    "follow-campaign-schedules": {
+        "task": "apps.campaigns.tasks.follow_campaign_schedules_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,

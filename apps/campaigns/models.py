@@ -134,6 +134,16 @@ class Question(models.Model):
         return localised(self, "text")
 
 
+def answer_is_correct(*, kind: str, picked: set[int], correct: set[int]) -> bool:
+    """A single choice is right when it is a correct option; a multiple choice when it picks
+    exactly the correct ones."""
+    if not picked or not correct:
+        return False
+    if kind == Question.Kind.SINGLE:
+        return picked <= correct
+    return picked == correct
+
+
 class Option(models.Model):
     """One answer; it may be the correct one, score an outcome, or declare a preference."""
 

@@ -2,7 +2,14 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
+from apps.campaigns.models import (
+    Answer,
+    Campaign,
+    Option,
+    Participation,
+    Question,
+    answer_is_correct,
+)
 from apps.profiles.models import Profile
 
 
@@ -75,3 +82,33 @@ def learned_from(*, participation: Participation) -> list[Option]:
         .select_related("attribute__purpose__current_version")
         .order_by("question__position", "position")
     )
+
+
+@dataclass(frozen=True)
+class PollRow:
+    option: Option
+    count: int
+    percent: int
+
+
+def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
+    """Aggregated answer counts per question: no individual answers, only totals."""
+    questions = campaign.questions.order_by("position").prefetch_related(
+        Prefetch("options", queryset=Option.objects.select_related("tally").order_by("position"))
+    )
+    results = []
+    for question in questions:
+        counts = [
+            (option, option.tally.count if hasattr(option, "tally") else 0)
+            for option in question.options.all()
+        ]
+        total = sum(count for _option, count in counts) or 1
+        results.append(
+            (question, [PollRow(option, count, count * 100 // total) for option, count in counts])
+        )
+    return results
+
+
+def answer_was_correct(*, answer_option_ids: set[int], question: Question) -> bool:
+    correct = {option.pk for option in question.options.all() if option.is_correct}
+    return answer_is_correct(kind=question.kind, picked=answer_option_ids, correct=correct)

@@ -5,7 +5,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.campaigns.models import Answer, Campaign, Option, OptionTally, Participation, Question
+from apps.campaigns.models import (
+    Answer,
+    Campaign,
+    Option,
+    OptionTally,
+    Participation,
+    Question,
+    answer_is_correct,
+)
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -88,20 +96,21 @@ def _count(*, added: set[int], removed: set[int]) -> None:
 
 def _score_and_outcome(participation: Participation) -> tuple[int, object]:
     chosen: dict[int, set[int]] = defaultdict(set)
-    for answer_id, option_id in Answer.options.through.objects.filter(
+    for question_id, option_id in Answer.options.through.objects.filter(
         answer__participation=participation
     ).values_list("answer__question_id", "option_id"):
-        chosen[answer_id].add(option_id)
-    options = Option.objects.filter(question__campaign=participation.campaign)
+        chosen[question_id].add(option_id)
+    kinds = dict(participation.campaign.questions.values_list("pk", "kind"))
     correct: dict[int, set[int]] = defaultdict(set)
     outcome_of: dict[int, int] = {}
-    for option in options:
+    for option in Option.objects.filter(question__campaign=participation.campaign):
         if option.is_correct:
             correct[option.question_id].add(option.pk)
         if option.outcome_id:
             outcome_of[option.pk] = option.outcome_id
     score = sum(
-        1 for question_id, picked in chosen.items() if picked and picked == correct[question_id]
+        answer_is_correct(kind=kinds[question_id], picked=picked, correct=correct[question_id])
+        for question_id, picked in chosen.items()
     )
     votes = Counter(outcome_of[o] for picked in chosen.values() for o in picked if o in outcome_of)
     outcome_id = votes.most_common(1)[0][0] if votes else None
@@ -188,3 +197,116 @@ def participation_keep_answers(*, participation: Participation) -> list[Declarat
     participation.answers_kept_at = timezone.now()
     participation.save(update_fields=["answers_kept_at"])
     return kept
+
+
+def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
+    """Everything that keeps a campaign from going live, in words staff can act on."""
+    problems = []
+    questions = list(campaign.questions.prefetch_related("options__attribute__values"))
+    purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
+    if not questions:
+        problems.append(_("The campaign has no questions."))
+    for field in ("title_de", "title_en"):
+        if not getattr(campaign, field).strip():
+            problems.append(_("The title is missing in one language."))
+    for question in questions:
+        options = list(question.options.all())
+        name = _("Question %(number)s") % {"number": question.position}
+        if not question.text_de.strip() or not question.text_en.strip():
+            problems.append(
+                _("%(question)s needs its text in German and English.") % {"question": name}
+            )
+        if not options:
+            problems.append(_("%(question)s has no answers.") % {"question": name})
+        if (
+            campaign.kind == Campaign.Kind.TRIVIA
+            and options
+            and not any(o.is_correct for o in options)
+        ):
+            problems.append(_("%(question)s has no correct answer.") % {"question": name})
+        for option in options:
+            if not option.label_de.strip() or not option.label_en.strip():
+                problems.append(
+                    _("An answer of %(question)s needs its text in German and English.")
+                    % {"question": name}
+                )
+            if option.attribute_id is None:
+                continue
+            if option.attribute.purpose_id not in purpose_ids:
+                problems.append(
+                    _(
+                        "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
+                    )
+                    % {"question": name, "attribute": option.attribute.key}
+                )
+            allowed = {value.key for value in option.attribute.values.all()}
+            if option.attribute_value not in allowed:
+                problems.append(
+                    _("%(question)s sets “%(attribute)s” to a value it does not allow.")
+                    % {"question": name, "attribute": option.attribute.key}
+                )
+    return list(dict.fromkeys(problems))
+
+
+@transaction.atomic
+def campaign_publish(*, campaign: Campaign) -> Campaign:
+    problems = campaign_publish_problems(campaign=campaign)
+    if problems:
+        raise ApplicationError(" ".join(problems), extra={"problems": problems})
+    campaign.status = Campaign.Status.LIVE
+    campaign.save(update_fields=["status", "updated_at"])
+    publish("campaign.published", {"campaign": campaign.slug})
+    return campaign
+
+
+@transaction.atomic
+def campaign_duplicate(*, campaign: Campaign) -> Campaign:
+    """A draft copy with the same questions, answers and outcomes, ready to change."""
+    source = Campaign.objects.prefetch_related("questions__options", "outcomes", "purposes").get(
+        pk=campaign.pk
+    )
+    copy = Campaign.objects.get(pk=campaign.pk)
+    copy.pk = None
+    copy.status = Campaign.Status.DRAFT
+    copy.slug = _free_slug(f"{source.slug}-copy")
+    copy.save()
+    copy.purposes.set(source.purposes.all())
+    outcomes = {}
+    for outcome in source.outcomes.all():
+        old_pk = outcome.pk
+        outcome.pk, outcome.campaign = None, copy
+        outcome.save()
+        outcomes[old_pk] = outcome
+    for question in source.questions.all():
+        options = list(question.options.all())
+        question.pk, question.campaign = None, copy
+        question.save()
+        for option in options:
+            option.pk, option.question = None, question
+            option.outcome = outcomes.get(option.outcome_id)
+            option.save()
+    return copy
+
+
+def _free_slug(base: str) -> str:
+    slug, n = base[:80], 2
+    while Campaign.objects.filter(slug=slug).exists():
+        slug = f"{base[:75]}-{n}"
+        n += 1
+    return slug
+
+
+def campaigns_follow_schedule(*, now=None) -> int:
+    """End live campaigns whose end has passed (starts are honoured by the live() filter)."""
+    now = now or timezone.now()
+    return Campaign.objects.filter(status=Campaign.Status.LIVE, ends_at__lte=now).update(
+        status=Campaign.Status.ENDED, updated_at=now
+    )
+
+
+@transaction.atomic
+def campaign_end(*, campaign: Campaign) -> Campaign:
+    campaign.status = Campaign.Status.ENDED
+    campaign.save(update_fields=["status", "updated_at"])
+    publish("campaign.ended", {"campaign": campaign.slug})
+    return campaign

@@ -7,11 +7,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
+    answer_was_correct,
     campaign_get_live,
     campaign_list_live,
     learned_from,
     next_unanswered_number,
     participation_for,
+    poll_results,
     question_step,
 )
 from apps.campaigns.services import (
@@ -77,13 +79,13 @@ def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(_step_url(campaign, next_unanswered_number(participation=participation) or 1))
 
 
-def _render_step(request, campaign, participation, number, *, error="", status=200):
+def _render_step(request, campaign, participation, number, *, error="", feedback=None):
     step = question_step(participation=participation, number=number)
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
-    context = {"campaign": campaign, "step": step, "error": error}
+    context = {"campaign": campaign, "step": step, "error": error, "feedback": feedback}
     template = "campaigns/play.html#question-card" if request.htmx else "campaigns/play.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @require_GET
@@ -118,10 +120,16 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             participation_complete(participation=participation)
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
+    feedback = None
+    if campaign.kind == Campaign.Kind.TRIVIA:
+        right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)
+        feedback = _("Right!") if right else _("Not quite.")
     if step.is_last:
         return redirect("campaigns:result", slug=slug)
     if request.htmx:
-        return _render_step(request, campaign, participation, number + 1)
+        return _render_step(request, campaign, participation, number + 1, feedback=feedback)
+    if feedback:
+        messages.info(request, feedback)
     return redirect(_step_url(campaign, number + 1))
 
 
@@ -143,6 +151,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 profile=participation.profile, occurrence=f"participation:{participation.pk}"
             ),
             "learned": learned_from(participation=participation),
+            "poll": poll_results(campaign=campaign) if campaign.kind == Campaign.Kind.POLL else [],
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),

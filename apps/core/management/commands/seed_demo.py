@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.campaigns.demo import demo_campaigns_ensure
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 from apps.loyalty.demo import demo_loyalty_ensure
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Preference attributes: {attributes} created.")
         loyalty = demo_loyalty_ensure()
         self.stdout.write(f"Tiers, earning rules and rewards: {loyalty} created.")
+        campaigns = demo_campaigns_ensure()
+        self.stdout.write(f"Live campaigns: {campaigns} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))

@@ -1,0 +1,110 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.services import (
+    campaign_duplicate,
+    campaign_end,
+    campaign_publish,
+    campaign_publish_problems,
+)
+from apps.core.exceptions import ApplicationError
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ["position", "kind", "text_de", "text_en", "edit_answers"]
+    readonly_fields = ["edit_answers"]
+    extra = 1
+
+    @admin.display(description=_("answers"))
+    def edit_answers(self, question: Question) -> str:
+        if not question.pk:
+            return "—"
+        url = reverse("admin:campaigns_question_change", args=[question.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Edit answers…"))
+
+
+class OutcomeInline(admin.StackedInline):
+    model = Outcome
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["slug", "title_de", "kind", "status", "starts_at", "ends_at", "play_link"]
+    list_filter = ["kind", "status"]
+    search_fields = ["slug", "title_de", "title_en"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    filter_horizontal = ["purposes"]
+    readonly_fields = ["status", "ready_to_publish"]
+    inlines = [QuestionInline, OutcomeInline]
+    actions = ["publish", "end", "duplicate"]
+
+    @admin.display(description=_("play"))
+    def play_link(self, campaign: Campaign) -> str:
+        return format_html('<a href="{}">{}</a>', campaign.get_absolute_url(), _("Open"))
+
+    @admin.display(description=_("ready to go live?"))
+    def ready_to_publish(self, campaign: Campaign) -> str:
+        if not campaign.pk:
+            return "—"
+        problems = campaign_publish_problems(campaign=campaign)
+        return " ".join(str(p) for p in problems) if problems else _("Yes")
+
+    @admin.action(description=_("Go live"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        for campaign in queryset:
+            try:
+                campaign_publish(campaign=campaign)
+            except ApplicationError as problem:
+                self.message_user(request, f"{campaign}: {problem.message}", messages.ERROR)
+            else:
+                self.message_user(request, _("%(campaign)s is live.") % {"campaign": campaign})
+
+    @admin.action(description=_("End now"))
+    def end(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        for campaign in queryset:
+            campaign_end(campaign=campaign)
+
+    @admin.action(description=_("Duplicate as a draft"))
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        for campaign in queryset:
+            copy = campaign_duplicate(campaign=campaign)
+            self.message_user(request, _("%(copy)s created.") % {"copy": copy})
+
+
+class OptionInline(admin.TabularInline):
+    model = Option
+    fields = [
+        "position",
+        "label_de",
+        "label_en",
+        "is_correct",
+        "outcome",
+        "attribute",
+        "attribute_value",
+    ]
+    autocomplete_fields = ["attribute"]
+    extra = 2
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "outcome" and request.resolver_match.kwargs.get("object_id"):
+            question = Question.objects.filter(
+                pk=request.resolver_match.kwargs["object_id"]
+            ).first()
+            if question:
+                kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "position", "text_de"]
+    list_filter = ["campaign"]
+    list_select_related = ["campaign"]
+    inlines = [OptionInline]

@@ -1,0 +1,178 @@
+"""Live demo campaigns in German and English. Idempotent."""
+
+from django.db import transaction
+
+from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.services import campaign_publish
+from apps.consent.models import Purpose
+from apps.preferences.models import Attribute
+
+TRIVIA = {
+    "slug": "snack-wissen",
+    "kind": Campaign.Kind.TRIVIA,
+    "title": ("Snack-Wissen: 3 Fragen", "Snack trivia: 3 questions"),
+    "intro": (
+        "Teste dein Wissen rund um Snacks und sammle Punkte.",
+        "Test what you know about snacks and collect points.",
+    ),
+    "questions": [
+        (
+            "Woraus wird Popcorn gemacht?",
+            "What is popcorn made from?",
+            "single",
+            [
+                ("Mais", "Corn", True, None),
+                ("Reis", "Rice", False, None),
+                ("Weizen", "Wheat", False, None),
+            ],
+        ),
+        (
+            "Welches Land isst die meisten Chips pro Kopf?",
+            "Which country eats the most crisps per person?",
+            "single",
+            [
+                ("Großbritannien", "United Kingdom", True, None),
+                ("Italien", "Italy", False, None),
+                ("Japan", "Japan", False, None),
+            ],
+        ),
+        (
+            "Und du: Was magst du lieber?",
+            "And you: what do you prefer?",
+            "single",
+            [
+                ("Herzhaft", "Savoury", True, ("favourite_category", "savory")),
+                ("Süß", "Sweet", True, ("favourite_category", "sweet")),
+            ],
+        ),
+    ],
+}
+
+PERSONALITY = {
+    "slug": "snack-typ",
+    "kind": Campaign.Kind.PERSONALITY,
+    "title": ("Welcher Snack-Typ bist du?", "Which snack type are you?"),
+    "intro": ("Drei Fragen, ein Ergebnis.", "Three questions, one result."),
+    "outcomes": [
+        (
+            "crunchy",
+            "Der Knusper-Fan",
+            "The crunch fan",
+            "Du liebst es herzhaft und laut.",
+            "You love it savoury and loud.",
+        ),
+        (
+            "sweet",
+            "Das Naschkätzchen",
+            "The sweet tooth",
+            "Schokolade ist dein bester Freund.",
+            "Chocolate is your best friend.",
+        ),
+    ],
+    "questions": [
+        (
+            "Dein perfekter Filmabend?",
+            "Your perfect movie night?",
+            "single",
+            [
+                (
+                    "Chips und Action",
+                    "Crisps and action",
+                    "crunchy",
+                    ("favourite_category", "savory"),
+                ),
+                (
+                    "Schokolade und Romanze",
+                    "Chocolate and romance",
+                    "sweet",
+                    ("favourite_category", "sweet"),
+                ),
+            ],
+        ),
+        (
+            "Wie isst du am liebsten?",
+            "How do you like to eat?",
+            "single",
+            [
+                ("Vegetarisch", "Vegetarian", "sweet", ("diet", "vegetarian")),
+                ("Alles", "Everything", "crunchy", ("diet", "omnivore")),
+            ],
+        ),
+        (
+            "Welcher Stil passt zu dir?",
+            "Which style suits you?",
+            "multiple",
+            [
+                ("Sportlich", "Sporty", "crunchy", ("style", "sporty")),
+                ("Klassisch", "Classic", "sweet", ("style", "classic")),
+            ],
+        ),
+    ],
+}
+
+POLL = {
+    "slug": "sommer-sorte",
+    "kind": Campaign.Kind.POLL,
+    "title": ("Umfrage: Die Sommersorte", "Poll: the summer flavour"),
+    "intro": ("Stimm ab und sieh, was die anderen wollen.", "Vote and see what others want."),
+    "questions": [
+        (
+            "Welche Sorte soll es diesen Sommer geben?",
+            "Which flavour should we make this summer?",
+            "single",
+            [
+                ("Zitrone-Minze", "Lemon mint", None, None),
+                ("Mango-Chili", "Mango chilli", None, None),
+                ("Himbeere", "Raspberry", None, None),
+            ],
+        ),
+    ],
+}
+
+
+def _create(spec: dict) -> None:
+    campaign = Campaign.objects.create(
+        slug=spec["slug"],
+        kind=spec["kind"],
+        title_de=spec["title"][0],
+        title_en=spec["title"][1],
+        intro_de=spec["intro"][0],
+        intro_en=spec["intro"][1],
+    )
+    outcomes = {
+        key: Outcome.objects.create(
+            campaign=campaign, key=key, title_de=de, title_en=en, text_de=tde, text_en=ten
+        )
+        for key, de, en, tde, ten in spec.get("outcomes", [])
+    }
+    purposes = set()
+    for position, (de, en, kind, options) in enumerate(spec["questions"], 1):
+        question = Question.objects.create(
+            campaign=campaign, position=position, kind=kind, text_de=de, text_en=en
+        )
+        for option_position, (label_de, label_en, marker, tells) in enumerate(options):
+            attribute = Attribute.objects.get(key=tells[0]) if tells else None
+            if attribute:
+                purposes.add(attribute.purpose_id)
+            Option.objects.create(
+                question=question,
+                position=option_position,
+                label_de=label_de,
+                label_en=label_en,
+                is_correct=marker is True,
+                outcome=outcomes.get(marker) if isinstance(marker, str) else None,
+                attribute=attribute,
+                attribute_value=tells[1] if tells else "",
+            )
+    campaign.purposes.set(Purpose.objects.filter(pk__in=purposes))
+    campaign_publish(campaign=campaign)
+
+
+@transaction.atomic
+def demo_campaigns_ensure() -> int:
+    created = 0
+    for spec in (TRIVIA, PERSONALITY, POLL):
+        if not Campaign.objects.filter(slug=spec["slug"]).exists():
+            _create(spec)
+            created += 1
+    return created

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from apps.campaigns.services import campaigns_follow_schedule
+
+
+@shared_task(ignore_result=True)
+def follow_campaign_schedules_task() -> int:
+    return campaigns_follow_schedule()

@@ -1,0 +1,135 @@
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.campaigns.models import Campaign, Question
+from apps.campaigns.selectors import poll_results
+from apps.campaigns.services import (
+    answer_submit,
+    campaign_duplicate,
+    campaign_publish,
+    campaign_publish_problems,
+    campaigns_follow_schedule,
+    participation_start,
+)
+from apps.core.exceptions import ApplicationError
+from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
+from tests.consent.factories import published_purpose
+from tests.preferences.factories import AttributeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    with translation.override("en"):
+        yield
+
+
+def test_a_valid_campaign_goes_live(snack_quiz):
+    campaign, *_ = snack_quiz
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.DRAFT)
+    campaign.refresh_from_db()
+
+    campaign_publish(campaign=campaign)
+
+    assert Campaign.objects.live().filter(pk=campaign.pk).exists()
+
+
+def test_publish_names_every_problem_and_keeps_the_draft(purpose):
+    campaign = CampaignFactory(status=Campaign.Status.DRAFT, title_en="")
+    empty = QuestionFactory(campaign=campaign, position=1)
+    no_correct = QuestionFactory(campaign=campaign, position=2, text_en="")
+    OptionFactory(question=no_correct)
+    research = published_purpose(key="research")
+    wish = AttributeFactory(key="wish", purpose=research, choices=["a"])
+    OptionFactory(question=no_correct, attribute=wish, attribute_value="zzz", is_correct=True)
+
+    problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
+
+    assert "title is missing" in problems
+    assert f"Question {empty.position} has no answers" in problems
+    assert "Question 2 needs its text in German and English" in problems
+    assert "does not ask for its purpose" in problems
+    assert "does not allow" in problems
+    with pytest.raises(ApplicationError):
+        campaign_publish(campaign=campaign)
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
+
+
+def test_a_trivia_question_needs_a_correct_answer():
+    campaign = CampaignFactory(status=Campaign.Status.DRAFT)
+    question = QuestionFactory(campaign=campaign, position=1)
+    OptionFactory(question=question)
+
+    assert any("no correct answer" in str(p) for p in campaign_publish_problems(campaign=campaign))
+
+
+def test_duplicate_copies_questions_answers_and_outcomes_as_a_draft(snack_quiz):
+    campaign, *_ = snack_quiz
+
+    copy = campaign_duplicate(campaign=campaign)
+
+    assert (copy.slug, copy.status) == ("snack-quiz-copy", Campaign.Status.DRAFT)
+    assert Question.objects.filter(campaign=copy).count() == 2
+    assert list(copy.purposes.all()) == list(campaign.purposes.all())
+    assert campaign_publish_problems(campaign=copy) == []
+
+
+def test_campaigns_end_when_their_time_is_up(snack_quiz):
+    campaign, *_ = snack_quiz
+    Campaign.objects.filter(pk=campaign.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+
+    assert campaigns_follow_schedule() == 1
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.ENDED
+
+
+def test_a_scheduled_campaign_is_not_live_before_it_starts(snack_quiz):
+    campaign, *_ = snack_quiz
+    Campaign.objects.filter(pk=campaign.pk).update(starts_at=timezone.now() + timedelta(days=1))
+
+    assert not Campaign.objects.live().exists()
+
+
+def test_poll_results_are_totals_only(profile):
+    from tests.profiles.factories import ProfileFactory
+
+    poll = CampaignFactory(kind=Campaign.Kind.POLL)
+    question = QuestionFactory(campaign=poll, position=1)
+    lemon, mango = OptionFactory(question=question), OptionFactory(question=question)
+    for voter, option in [(profile, lemon), (ProfileFactory(), lemon), (ProfileFactory(), mango)]:
+        participation = participation_start(campaign=poll, profile=voter, locale="de")
+        answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
+
+    ((_question, rows),) = poll_results(campaign=poll)
+
+    assert [(row.count, row.percent) for row in rows] == [(2, 66), (1, 33)]
+
+
+def test_seed_demo_creates_live_campaigns(settings):
+    settings.DEBUG = True
+
+    call_command("seed_demo")
+
+    assert set(Campaign.objects.live().values_list("kind", flat=True)) >= {
+        "trivia",
+        "personality",
+        "poll",
+    }
+
+
+def test_campaign_admin_pages_render(client, admin_user, snack_quiz):
+    campaign, first, *_ = snack_quiz
+    client.force_login(admin_user)
+
+    for url in (
+        reverse("admin:campaigns_campaign_changelist"),
+        reverse("admin:campaigns_campaign_change", args=[campaign.pk]),
+        reverse("admin:campaigns_question_change", args=[first.pk]),
+    ):
+        assert client.get(url).status_code == 200, url

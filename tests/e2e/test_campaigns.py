@@ -1,0 +1,74 @@
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from apps.loyalty.models import Account
+from apps.preferences.models import Declaration
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+START = "Los geht\N{RIGHT SINGLE QUOTATION MARK}s"
+
+
+@pytest.fixture
+def demo(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def _choose(page: Page, label: str) -> None:
+    page.get_by_label(label, exact=True).check()
+
+
+def test_trivia_with_javascript_accepting_consent_keeps_the_answer(
+    live_server, page: Page, demo, console_errors: list[str]
+):
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Snack-Wissen: 3 Fragen").click()
+    page.get_by_role("button", name=START).click()
+
+    _choose(page, "Mais")
+    page.get_by_role("button", name="Weiter").click()
+    expect(page.get_by_role("status").filter(has_text="Richtig!")).to_be_visible()
+    expect(page.get_by_text("Frage 2 von 3")).to_be_visible()
+    _choose(page, "Japan")
+    page.get_by_role("button", name="Weiter").click()
+    expect(page.get_by_text("Nicht ganz.")).to_be_visible()
+    _choose(page, "Herzhaft")
+    page.get_by_role("button", name="Fertig").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("2 von 3 richtig")
+    expect(page.locator(".wallet__number")).to_have_text("+50")
+    page.locator("#consent-personalization").get_by_role("button", name="Ja").click()
+    expect(page.locator("#consent-personalization").get_by_role("status")).to_be_visible()
+    page.get_by_role("button", name="Fertig").click()
+
+    expect(page.locator("#pref-favourite_category .pref-row__value")).to_have_text("Herzhaft")
+    expect(page.get_by_text("Im Quiz „Snack-Wissen: 3 Fragen“ am")).to_be_visible()
+    assert console_errors == []
+
+
+def test_personality_quiz_without_javascript_declining_keeps_nothing_but_the_points(
+    live_server, browser: Browser, browser_context_args: dict, demo
+):
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/c/snack-typ/")
+    page.get_by_role("button", name=START).click()
+
+    _choose(page, "Chips und Action")
+    page.get_by_role("button", name="Weiter").click()
+    _choose(page, "Alles")
+    page.get_by_role("button", name="Weiter").click()
+    _choose(page, "Sportlich")
+    page.get_by_role("button", name="Fertig").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Der Knusper-Fan")
+    page.locator("#consent-personalization").get_by_role("button", name="Nein").click()
+    page.get_by_role("button", name="Fertig").click()
+
+    expect(page.get_by_text("Wir behalten keine deiner Antworten")).to_be_visible()
+    assert not Declaration.objects.exists()
+    assert Account.objects.get().balance == 50
+    context.close()
