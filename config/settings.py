@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_ratelimit",
     "template_partials",
     "rest_framework",
     "drf_spectacular",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.profiles.middleware.ProfileMiddleware",
     "apps.consent.middleware.GlobalPrivacyControlMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,6 +174,16 @@ LOYALTY_BATCH_SIZE = 500
 LOYALTY_POINT_VALUE_CENTS = env_int("LOYALTY_POINT_VALUE_CENTS", 1)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 OUTBOX_SWEEP_BATCH_SIZE = 500
+
+# RATE LIMITS --------------------------------------------------------------------------------
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "apps.core.views.rate_limited"
+RATELIMIT_IP_META_KEY = "apps.core.http.client_ip"
+# A cache outage must not lock customers out; the limits return with the cache.
+RATELIMIT_FAIL_OPEN = True
+# Without REDIS_URL each process counts on its own: exact in the one-process demo, looser
+# (per worker) elsewhere. Production sets REDIS_URL and gets shared counters.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 # SESSIONS, AUTH -----------------------------------------------------------------------------
 # Database sessions keep customers signed in even while Redis is down.

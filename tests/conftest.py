@@ -1,4 +1,5 @@
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -33,6 +34,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _empty_process_cache() -> None:
     caches["local"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings) -> None:
+    """Every test starts with no requests counted (all test clients share one address)."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit"
 
 
 @pytest.fixture(autouse=True)

@@ -201,6 +201,9 @@ class Participation(models.Model):
         Outcome, verbose_name=_("outcome"), on_delete=models.SET_NULL, null=True, blank=True
     )
     answers_kept_at = models.DateTimeField(_("answers kept as preferences"), null=True, blank=True)
+    withheld_attributes = models.JSONField(
+        _("answers the customer asked us not to keep"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("participation")

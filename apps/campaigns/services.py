@@ -167,8 +167,10 @@ def participation_keep_answers(*, participation: Participation) -> list[Declarat
         raise ApplicationError(_("Please answer every question first."))
     if participation.answers_kept_at:
         return []
-    kept, dropped = [], set()
+    kept, dropped = [], set(participation.withheld_attributes)
     for attribute, value in _told_values(participation).items():
+        if attribute.pk in dropped:
+            continue
         granted = consent_granted_profile_ids(
             purpose_key=attribute.purpose.key,
             profile_ids=[participation.profile_id],
@@ -310,3 +312,18 @@ def campaign_end(*, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status", "updated_at"])
     publish("campaign.ended", {"campaign": campaign.slug})
     return campaign
+
+
+@transaction.atomic
+def participation_withhold(*, participation: Participation, attribute_id: int) -> Participation:
+    """The customer's one tap on "don't keep this" for one thing an answer told us."""
+    participation = _locked(participation)
+    if participation.answers_kept_at:
+        raise ApplicationError(_("Your answers are already saved; change them in My data."))
+    told = {attribute.pk for attribute in _told_values(participation)}
+    if attribute_id not in told:
+        raise ApplicationError(_("None of your answers told us this."))
+    if attribute_id not in participation.withheld_attributes:
+        participation.withheld_attributes = [*participation.withheld_attributes, attribute_id]
+        participation.save(update_fields=["withheld_attributes"])
+    return participation

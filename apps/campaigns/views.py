@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
@@ -21,6 +22,7 @@ from apps.campaigns.services import (
     participation_complete,
     participation_keep_answers,
     participation_start,
+    participation_withhold,
 )
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
@@ -63,7 +65,14 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# Fair play without tracking people: counters per session and per (hashed) address, kept in
+# the shared cache for a minute.
+START_LIMIT = "20/m"
+ANSWER_LIMIT = "120/m"
+
+
 @require_POST
+@ratelimit(key="ip", rate=START_LIMIT, method="POST")
 def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     try:
@@ -100,6 +109,7 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
 
 
 @require_POST
+@ratelimit(key="ip", rate=ANSWER_LIMIT, method="POST")
 def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     participation = _own_participation(request, campaign)
@@ -176,3 +186,16 @@ def campaign_finish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, _("Thank you. We keep none of your answers on your profile."))
     return redirect("preferences:center")
+
+
+@require_POST
+def answer_withhold(request: HtmxHttpRequest, slug: str, attribute_id: int) -> HttpResponse:
+    campaign = _campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None:
+        return redirect("campaigns:intro", slug=slug)
+    try:
+        participation_withhold(participation=participation, attribute_id=attribute_id)
+    except ApplicationError as problem:
+        messages.error(request, problem.message)
+    return redirect("campaigns:result", slug=slug)

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
@@ -74,6 +75,7 @@ def consent_center(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@ratelimit(key="ip", rate="60/m", method="POST")
 def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse:
     purpose = purpose_get_published(key=purpose_key)
     if purpose is None:

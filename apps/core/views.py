@@ -1,4 +1,6 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,3 +20,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
     failed = sorted(name for name, result in checks.items() if result != "ok")
     body = {"status": "unavailable" if failed else "ok", "checks": checks, "failed": failed}
     return JsonResponse(body, status=503 if failed else 200)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return render(
+        request,
+        "core/rate-limited.html",
+        {"message": _("Slow down a little: too many tries in a short time. Please wait a minute.")},
+        status=429,
+    )

@@ -190,3 +190,38 @@ def test_without_consent_answers_leave_the_profile_and_points_stay_the_same(
     assert list(Answer.objects.values_list("question_id", flat=True)) == [first.pk]
     assert OptionTally.objects.get(option=options["salty"]).count == 1
     assert Account.objects.get(profile=profile_refusing_everything).balance == 50
+
+
+def test_a_withheld_answer_is_not_kept_even_with_consent(snack_quiz, profile, purpose):
+    from apps.campaigns.services import participation_withhold
+
+    campaign, first, second, options = snack_quiz
+    consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        channel=Channel.WEB,
+        collection_point="campaign:snack-quiz",
+        evidence=Evidence(),
+        language="de",
+    )
+    participation = _play(
+        participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
+    )
+
+    participation_withhold(participation=participation, attribute_id=options["salty"].attribute_id)
+    kept = participation_keep_answers(participation=participation)
+
+    assert kept == []
+    assert not Declaration.objects.exists()
+
+
+def test_withholding_something_the_answers_did_not_say_is_refused(snack_quiz, profile):
+    from apps.campaigns.services import participation_withhold
+
+    campaign, first, second, options = snack_quiz
+    participation = _play(
+        participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
+    )
+
+    with pytest.raises(ApplicationError, match="None of your answers"):
+        participation_withhold(participation=participation, attribute_id=999999)

@@ -148,3 +148,14 @@ def test_each_player_step_runs_a_constant_number_of_queries(
     # last-seen update
     with django_assert_num_queries(9):
         client.get(reverse("campaigns:question", args=["long", 1]))
+
+
+def test_too_many_starts_from_one_address_are_slowed_down(client, snack_quiz):
+    from apps.campaigns.views import START_LIMIT
+
+    limit = int(START_LIMIT.split("/")[0])
+    responses = [_start(client).status_code for _ in range(limit + 1)]
+
+    assert responses[-1] == 429
+    assert set(responses[:-1]) == {302}
+    assert Participation.objects.count() == 1
