@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -67,7 +67,12 @@ beat: install
 bench: messages
 	$(BIN)/python -m tests.bench.http_throughput
 	$(BIN)/python -m tests.bench.ledger_throughput
+	$(BIN)/python -m tests.bench.answer_throughput
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's resonanz_bench database).
 bench-ledger: messages
 	$(BIN)/python -m tests.bench.ledger_throughput
+
+# Needs PostgreSQL and wrk.
+bench-answer: messages
+	$(BIN)/python -m tests.bench.answer_throughput

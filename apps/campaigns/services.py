@@ -78,20 +78,21 @@ def answer_submit(
     if question.kind == Question.Kind.SINGLE and len(options) > 1:
         raise ApplicationError(_("Choose one answer."))
 
-    answer, created = Answer.objects.get_or_create(participation=participation, question=question)
-    previous = set(answer.options.values_list("pk", flat=True)) if not created else set()
+    answer, _created = Answer.objects.get_or_create(participation=participation, question=question)
     answer.options.set(options)
-    _count(added=wanted - previous, removed=previous - wanted)
     publish("question.answered", {**_payload(participation), "question": question.pk})
     return answer
 
 
-def _count(*, added: set[int], removed: set[int]) -> None:
-    for option_id in added:
-        tally, _created = OptionTally.objects.get_or_create(option_id=option_id)
-        OptionTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
-    if removed:
-        OptionTally.objects.filter(option_id__in=removed, count__gt=0).update(count=F("count") - 1)
+def _count(option_ids: set[int]) -> None:
+    """Add one finished participation to the anonymous answer counts, in one statement, at
+    completion rather than per answer: a popular option's row is locked once per player."""
+    if not option_ids:
+        return
+    OptionTally.objects.bulk_create(
+        [OptionTally(option_id=option_id) for option_id in option_ids], ignore_conflicts=True
+    )
+    OptionTally.objects.filter(option_id__in=option_ids).update(count=F("count") + 1)
 
 
 def _score_and_outcome(participation: Participation) -> tuple[int, object]:
@@ -129,6 +130,13 @@ def participation_complete(*, participation: Participation) -> Participation:
     if missing.exists():
         raise ApplicationError(_("Please answer every question first."))
     participation.score, participation.outcome_id = _score_and_outcome(participation)
+    _count(
+        set(
+            Answer.options.through.objects.filter(answer__participation=participation).values_list(
+                "option_id", flat=True
+            )
+        )
+    )
     participation.completed_at = timezone.now()
     participation.save(update_fields=["score", "outcome", "completed_at"])
     publish(

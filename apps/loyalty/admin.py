@@ -24,6 +24,7 @@ from apps.loyalty.models import (
 )
 from apps.loyalty.selectors import earning_rule_preview, points_liability
 from apps.loyalty.services import (
+    earning_rule_save,
     ledger_adjust,
     redemption_cancel,
     reward_codes_import,
@@ -47,6 +48,9 @@ class EarningRuleAdmin(admin.ModelAdmin):
     list_filter = ["event_name", "is_active"]
     search_fields = ["name", "event_name"]
     readonly_fields = ["last_30_days"]
+
+    def save_model(self, request: HttpRequest, obj: EarningRule, form, change: bool) -> None:
+        earning_rule_save(rule=obj)
 
     @admin.display(description=_("what it would have paid in the last 30 days"))
     def last_30_days(self, rule: EarningRule) -> str:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from apps.loyalty.models import EarningRule, Reward, Tier
+from apps.loyalty.services import earning_rule_save
 
 TIERS = [
     ("bronze", "Bronze", "Bronze", 0, "1.00", "Punkte für jede Runde.", "Points for every round."),
@@ -53,8 +54,7 @@ def demo_loyalty_ensure() -> int:
             rule = EarningRule(
                 name=name, event_name=event_name, points=points, cap_per_day=points * 5
             )
-            rule.full_clean()
-            rule.save()
+            earning_rule_save(rule=rule)
             created += 1
     for position, (de, en, cost, stock) in enumerate(REWARDS):
         _reward, made = Reward.objects.get_or_create(

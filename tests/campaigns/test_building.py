@@ -13,6 +13,7 @@ from apps.campaigns.services import (
     campaign_publish,
     campaign_publish_problems,
     campaigns_follow_schedule,
+    participation_complete,
     participation_start,
 )
 from apps.core.exceptions import ApplicationError
@@ -105,6 +106,7 @@ def test_poll_results_are_totals_only(profile):
     for voter, option in [(profile, lemon), (ProfileFactory(), lemon), (ProfileFactory(), mango)]:
         participation = participation_start(campaign=poll, profile=voter, locale="de")
         answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
+        participation_complete(participation=participation)
 
     ((_question, rows),) = poll_results(campaign=poll)
 

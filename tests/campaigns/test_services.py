@@ -58,21 +58,23 @@ def test_a_campaign_that_is_not_live_cannot_be_started(profile):
         participation_start(campaign=draft, profile=profile, locale="de")
 
 
-def test_answers_are_saved_as_given_and_counted_anonymously(snack_quiz, profile):
-    campaign, first, _second, options = snack_quiz
+def test_answers_are_saved_as_given_and_counted_anonymously_once_finished(snack_quiz, profile):
+    campaign, first, second, options = snack_quiz
     participation = participation_start(campaign=campaign, profile=profile, locale="de")
 
-    answer_submit(
-        participation=participation, question_id=first.pk, option_ids=[options["wrong"].pk]
-    )
-    answer_submit(
-        participation=participation, question_id=first.pk, option_ids=[options["right"].pk]
-    )
+    for option in ("wrong", "right"):
+        answer_submit(
+            participation=participation, question_id=first.pk, option_ids=[options[option].pk]
+        )
 
-    answer = Answer.objects.get()
-    assert list(answer.options.all()) == [options["right"]]
+    assert list(Answer.objects.get().options.all()) == [options["right"]]
+    assert not OptionTally.objects.exists()
+    answer_submit(
+        participation=participation, question_id=second.pk, option_ids=[options["salty"].pk]
+    )
+    participation_complete(participation=participation)
     tallies = dict(OptionTally.objects.values_list("option_id", "count"))
-    assert tallies == {options["wrong"].pk: 0, options["right"].pk: 1}
+    assert tallies == {options["right"].pk: 1, options["salty"].pk: 1}
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,12 @@ from apps.loyalty.services.ledger import (
     tier_save,
 )
 from apps.loyalty.services.rewards import redemption_cancel, redemption_create
-from apps.loyalty.services.rules import earning_rules_apply
+from apps.loyalty.services.rules import earning_rule_save, earning_rules_apply
 
 __all__ = [
     "account_lock",
     "account_update_tier",
+    "earning_rule_save",
     "earning_rules_apply",
     "ledger_adjust",
     "ledger_credit",

@@ -1,6 +1,7 @@
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -9,6 +10,10 @@ from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, EarningRule, LedgerEntry
 from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
+
+# Per process: a Redis round trip would cost more than the query it saves.
+cache = caches["local"]
+RULE_EVENTS_CACHE_KEY = "loyalty:rewarded-events"
 
 # Consent must stay free: consent events, and preference events (which only happen while a
 # purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.
@@ -50,7 +55,26 @@ def earning_rules_apply(*, event: OutboxEvent) -> list[LedgerEntry]:
     once per rule and event (the event's own idempotency key when it brings one)."""
     if event.name.startswith(UNREWARDABLE_PREFIXES) or "profile" not in event.payload:
         return []
+    if event.name not in rewarded_event_names():
+        return []
     return _apply_rules(event)
+
+
+def rewarded_event_names() -> set[str]:
+    """Events some active rule listens to; cached briefly since every event asks."""
+    names = cache.get(RULE_EVENTS_CACHE_KEY)
+    if names is None:
+        names = set(EarningRule.objects.filter(is_active=True).values_list("event_name", flat=True))
+        cache.set(RULE_EVENTS_CACHE_KEY, names, 60)
+    return names
+
+
+@transaction.atomic
+def earning_rule_save(*, rule: EarningRule) -> EarningRule:
+    rule.full_clean()
+    rule.save()
+    transaction.on_commit(lambda: cache.delete(RULE_EVENTS_CACHE_KEY))
+    return rule
 
 
 @transaction.atomic

@@ -1,0 +1,174 @@
+"""The quiz answer step under concurrent load on PostgreSQL, against the bare-Django floor.
+
+Gunicorn serves Resonanz under production settings; eight customers (own sessions, own
+participations) re-answer a question as fast as wrk can send, and the bare view is loaded the
+same way. Prints requests/s and p50/p99 for each, and the ratios.
+
+    make bench-answer
+"""
+
+import http.client
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.bench.http_throughput import (
+    PROJECT_ROOT,
+    SECONDS,
+    WORKERS,
+    free_port,
+    manage,
+    start_gunicorn,
+)
+from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
+
+CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "8"))
+
+LUA = """
+local sessions = {%(sessions)s}
+local counter = 1
+function setup(thread)
+  thread:set("session", sessions[counter])
+  counter = counter + 1
+end
+function init(args)
+  local parts = {}
+  for part in string.gmatch(session, "[^|]+") do table.insert(parts, part) end
+  wrk.method = "POST"
+  wrk.headers["Cookie"] = parts[1]
+  wrk.headers["X-CSRFToken"] = parts[2]
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.body = "option=" .. parts[3]
+end
+"""
+
+
+def _env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": DATABASE_URL,
+        "SECURE_SSL_REDIRECT": "false",
+        "RATELIMIT_ENABLE": "false",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _bench_campaign(env: dict[str, str]) -> int:
+    """A live one-question quiz; returns the id of an answer to send."""
+    script = (
+        "from apps.campaigns.models import Campaign, Option, Question\n"
+        "c, _ = Campaign.objects.update_or_create(slug='bench-quiz', defaults=dict("
+        "kind='trivia', status='live', title_de='Bench', title_en='Bench'))\n"
+        "q, _ = Question.objects.get_or_create(campaign=c, position=1, defaults=dict("
+        "text_de='Frage?', text_en='Question?'))\n"
+        "o = q.options.first() or Option.objects.create(question=q, label_de='Ja', "
+        "label_en='Yes', is_correct=True)\n"
+        "q2, _ = Question.objects.get_or_create(campaign=c, position=2, defaults=dict("
+        "text_de='Noch eine?', text_en='Another?'))\n"
+        "q2.options.first() or Option.objects.create(question=q2, label_de='Ja', "
+        "label_en='Yes', is_correct=True)\n"
+        "print(o.pk)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def _customer(port: int) -> tuple[str, str]:
+    """A fresh visitor who started the quiz: their cookies and CSRF token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/c/bench-quiz/")
+    response = connection.getresponse()
+    html = response.read().decode()
+    cookies = {
+        header.split(";", 1)[0].split("=", 1)[0]: header.split(";", 1)[0]
+        for header in response.headers.get_all("Set-Cookie") or []
+    }
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    connection.request(
+        "POST",
+        "/c/bench-quiz/start/",
+        body=f"csrfmiddlewaretoken={token}",
+        headers={
+            "Cookie": "; ".join(cookies.values()),
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name = header.split(";", 1)[0].split("=", 1)[0]
+        cookies[name] = header.split(";", 1)[0]
+    return "; ".join(cookies.values()), token
+
+
+def _wrk(url: str, script: str | None = None) -> tuple[float, float, float]:
+    args = ["wrk", f"-t{CUSTOMERS}", f"-c{CUSTOMERS}", f"-d{SECONDS}s", "--latency"]
+    if script:
+        args += ["-s", script]
+    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = {
+        p: float(v) * units[u]
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed requests against {url}")
+    return rps, latency["50"], latency["99"]
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("This benchmark needs wrk: apt-get install wrk")
+    _ensure_database()
+    env = _env()
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    option_id = _bench_campaign(env)
+    servers = []
+    try:
+        app_port, floor_port = free_port(), free_port()
+        servers.append(start_gunicorn("config.wsgi:application", app_port, env))
+        servers.append(start_gunicorn("tests.bench.floor_wsgi:application", floor_port, env))
+        sessions = [_customer(app_port) for _ in range(CUSTOMERS)]
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+            script.write(
+                LUA % {"sessions": ", ".join(f'"{c}|{t}|{option_id}"' for c, t in sessions)}
+            )
+        floor = _wrk(f"http://127.0.0.1:{floor_port}/")
+        answer = _wrk(f"http://127.0.0.1:{app_port}/c/bench-quiz/q/1/answer/", script.name)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+        Path(script.name).unlink(missing_ok=True)
+
+    print(f"\n{WORKERS} gunicorn workers, {CUSTOMERS} customers, {SECONDS}s, PostgreSQL\n")
+    print(f"{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, (rps, p50, p99) in (("bare Django (floor)", floor), ("answer POST", answer)):
+        print(f"{name:<24}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
+    print(
+        f"\nanswer step = {answer[0] / floor[0]:.0%} of the floor's throughput (target >= 35%), "
+        f"p99 = {answer[2] / floor[2]:.1f}x the floor's (target < 5x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
