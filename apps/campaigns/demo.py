@@ -130,6 +130,64 @@ POLL = {
 }
 
 
+NPS = {
+    "slug": "weiterempfehlen",
+    "kind": Campaign.Kind.SURVEY,
+    "title": ("Würdest du uns weiterempfehlen?", "Would you recommend us?"),
+    "intro": ("Eine Frage, zehn Sekunden.", "One question, ten seconds."),
+    "questions": [
+        (
+            "Wie wahrscheinlich ist es, dass du uns weiterempfiehlst?",
+            "How likely are you to recommend us?",
+            "scale",
+            (0, 10, "", "recommend_score"),
+        ),
+    ],
+}
+
+SELF_ASSESSMENT = {
+    "slug": "kundenfokus-check",
+    "kind": Campaign.Kind.SURVEY,
+    "title": ("Wie kundenorientiert ist dein Team?", "How customer-centric is your team?"),
+    "intro": (
+        "Fünf Bereiche, je eine Frage von 1 (gar nicht) bis 5 (voll und ganz).",
+        "Five areas, one question each from 1 (not at all) to 5 (fully).",
+    ),
+    "questions": [
+        (
+            "Wir fragen unsere Kunden regelmäßig nach ihrer Meinung.",
+            "We ask our customers for their opinion regularly.",
+            "scale",
+            (1, 5, "Zuhören", None),
+        ),
+        (
+            "Wir wissen, was unseren Kunden wichtig ist.",
+            "We know what matters to our customers.",
+            "scale",
+            (1, 5, "Verstehen", None),
+        ),
+        (
+            "Wir reagieren schnell auf Feedback.",
+            "We act quickly on feedback.",
+            "scale",
+            (1, 5, "Handeln", None),
+        ),
+        (
+            "Jede Abteilung kennt ihren Beitrag zum Kundenerlebnis.",
+            "Every team knows its part in the customer experience.",
+            "scale",
+            (1, 5, "Teamwork", None),
+        ),
+        (
+            "Wir messen Kundenzufriedenheit und handeln danach.",
+            "We measure customer satisfaction and act on it.",
+            "scale",
+            (1, 5, "Messen", None),
+        ),
+    ],
+}
+
+
 def _create(spec: dict) -> None:
     campaign = Campaign.objects.create(
         slug=spec["slug"],
@@ -147,6 +205,23 @@ def _create(spec: dict) -> None:
     }
     purposes = set()
     for position, (de, en, kind, options) in enumerate(spec["questions"], 1):
+        if kind == "scale":
+            low, high, dimension, attribute_key = options
+            attribute = Attribute.objects.get(key=attribute_key) if attribute_key else None
+            if attribute:
+                purposes.add(attribute.purpose_id)
+            Question.objects.create(
+                campaign=campaign,
+                position=position,
+                kind=kind,
+                text_de=de,
+                text_en=en,
+                scale_min=low,
+                scale_max=high,
+                dimension=dimension,
+                attribute=attribute,
+            )
+            continue
         question = Question.objects.create(
             campaign=campaign, position=position, kind=kind, text_de=de, text_en=en
         )
@@ -171,7 +246,7 @@ def _create(spec: dict) -> None:
 @transaction.atomic
 def demo_campaigns_ensure() -> int:
     created = 0
-    for spec in (TRIVIA, PERSONALITY, POLL):
+    for spec in (TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT):
         if not Campaign.objects.filter(slug=spec["slug"]).exists():
             _create(spec)
             created += 1

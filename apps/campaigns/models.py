@@ -107,6 +107,7 @@ class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
+        SCALE = "scale", _("Scale")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="questions"
@@ -115,6 +116,22 @@ class Question(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.SINGLE)
     text_de = models.CharField(_("question (German)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300)
+    scale_min = models.SmallIntegerField(_("scale from"), default=1)
+    scale_max = models.SmallIntegerField(_("scale to"), default=5)
+    dimension = models.CharField(
+        _("dimension"),
+        max_length=60,
+        blank=True,
+        help_text=_("Self-assessments: scale answers of one dimension are averaged."),
+    )
+    attribute = models.ForeignKey(
+        Attribute,
+        verbose_name=_("a scale answer tells us"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -132,6 +149,10 @@ class Question(models.Model):
     @property
     def text(self) -> str:
         return localised(self, "text")
+
+    @property
+    def scale_values(self) -> range:
+        return range(self.scale_min, self.scale_max + 1)
 
 
 def answer_is_correct(*, kind: str, picked: set[int], correct: set[int]) -> bool:
@@ -231,6 +252,7 @@ class Answer(models.Model):
     )
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
     options = models.ManyToManyField(Option, verbose_name=_("chosen answers"))
+    number = models.SmallIntegerField(_("number on the scale"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:

@@ -57,11 +57,14 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
     if not 1 <= number <= len(questions):
         return None
     question = questions[number - 1]
-    chosen = set(
-        Answer.options.through.objects.filter(
-            answer__participation=participation, answer__question=question
-        ).values_list("option_id", flat=True)
+    answer = (
+        Answer.objects.filter(participation=participation, question=question)
+        .prefetch_related("options")
+        .first()
     )
+    chosen = {option.pk for option in answer.options.all()} if answer else set()
+    if answer and answer.number is not None:
+        chosen = {answer.number}
     return Step(question, number, len(questions), chosen)
 
 
@@ -112,3 +115,32 @@ def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
 def answer_was_correct(*, answer_option_ids: set[int], question: Question) -> bool:
     correct = {option.pk for option in question.options.all() if option.is_correct}
     return answer_is_correct(kind=question.kind, picked=answer_option_ids, correct=correct)
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    name: str
+    average: float
+    maximum: int
+
+    @property
+    def percent(self) -> int:
+        return int(self.average * 100 / self.maximum) if self.maximum else 0
+
+
+def dimension_scores(*, participation: Participation) -> list[DimensionScore]:
+    """A self-assessment's result: the average scale answer per named dimension."""
+    sums: dict[str, list[int]] = {}
+    maximum: dict[str, int] = {}
+    for answer in (
+        participation.answers.filter(number__isnull=False, question__dimension__gt="")
+        .select_related("question")
+        .order_by("question__position")
+    ):
+        dimension = answer.question.dimension
+        sums.setdefault(dimension, []).append(answer.number)
+        maximum[dimension] = max(maximum.get(dimension, 0), answer.question.scale_max)
+    return [
+        DimensionScore(name, round(sum(values) / len(values), 1), maximum[name])
+        for name, values in sums.items()
+    ]

@@ -59,7 +59,11 @@ def _locked(participation: Participation) -> Participation:
 
 @transaction.atomic
 def answer_submit(
-    *, participation: Participation, question_id: int, option_ids: list[int]
+    *,
+    participation: Participation,
+    question_id: int,
+    option_ids: list[int] | None = None,
+    number: int | None = None,
 ) -> Answer:
     """Save an answer as it is given, so a customer who leaves can resume."""
     participation = _locked(participation)
@@ -69,7 +73,9 @@ def answer_submit(
     question = participation.campaign.questions.filter(pk=question_id).first()
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
-    wanted = set(option_ids)
+    if question.kind == Question.Kind.SCALE:
+        return _answer_scale(participation, question, number)
+    wanted = set(option_ids or [])
     options = list(question.options.filter(pk__in=wanted))
     if not wanted:
         raise ApplicationError(_("Choose an answer."))
@@ -80,6 +86,19 @@ def answer_submit(
 
     answer, _created = Answer.objects.get_or_create(participation=participation, question=question)
     answer.options.set(options)
+    publish("question.answered", {**_payload(participation), "question": question.pk})
+    return answer
+
+
+def _answer_scale(participation: Participation, question: Question, number: int | None) -> Answer:
+    if number is None or number not in question.scale_values:
+        raise ApplicationError(
+            _("Choose a value from %(min)s to %(max)s.")
+            % {"min": question.scale_min, "max": question.scale_max}
+        )
+    answer, _created = Answer.objects.update_or_create(
+        participation=participation, question=question, defaults={"number": number}
+    )
     publish("question.answered", {**_payload(participation), "question": question.pk})
     return answer
 
@@ -160,10 +179,15 @@ def _told_values(participation: Participation) -> dict[Attribute, object]:
         answer__participation=participation, attribute__isnull=False
     ).select_related("attribute__purpose"):
         values[option.attribute].append(option.attribute_value)
-    return {
+    told: dict[Attribute, object] = {
         attribute: (chosen if attribute.kind == Attribute.Kind.MULTIPLE_CHOICE else chosen[0])
         for attribute, chosen in values.items()
     }
+    for answer in participation.answers.filter(
+        question__attribute__isnull=False, number__isnull=False
+    ).select_related("question__attribute__purpose"):
+        told[answer.question.attribute] = answer.number
+    return told
 
 
 @transaction.atomic
@@ -222,6 +246,9 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     for question in questions:
         options = list(question.options.all())
         name = _("Question %(number)s") % {"number": question.position}
+        if question.kind == Question.Kind.SCALE:
+            problems.extend(_scale_problems(question, name, purpose_ids))
+            continue
         if not question.text_de.strip() or not question.text_en.strip():
             problems.append(
                 _("%(question)s needs its text in German and English.") % {"question": name}
@@ -256,6 +283,30 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
                     % {"question": name, "attribute": option.attribute.key}
                 )
     return list(dict.fromkeys(problems))
+
+
+def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> list[str]:
+    problems = []
+    if question.scale_min >= question.scale_max:
+        problems.append(_("%(question)s needs a scale that goes up.") % {"question": name})
+    attribute = question.attribute
+    if attribute is not None:
+        if attribute.purpose_id not in purpose_ids:
+            problems.append(
+                _(
+                    "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
+                )
+                % {"question": name, "attribute": attribute.key}
+            )
+        fits = attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER) and (
+            attribute.min_value <= question.scale_min and question.scale_max <= attribute.max_value
+        )
+        if not fits:
+            problems.append(
+                _("%(question)s sets “%(attribute)s” to a value it does not allow.")
+                % {"question": name, "attribute": attribute.key}
+            )
+    return problems
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from apps.campaigns.selectors import (
     answer_was_correct,
     campaign_get_live,
     campaign_list_live,
+    dimension_scores,
     learned_from,
     next_unanswered_number,
     participation_for,
@@ -88,6 +89,14 @@ def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(_step_url(campaign, next_unanswered_number(participation=participation) or 1))
 
 
+def _integers(values: list[str]) -> list[int]:
+    """Posted ids or numbers; anything else becomes an id no question has."""
+    try:
+        return [int(value) for value in values]
+    except ValueError:
+        return [-1]
+
+
 def _render_step(request, campaign, participation, number, *, error="", feedback=None):
     step = question_step(participation=participation, number=number)
     if step is None:
@@ -118,13 +127,14 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     step = question_step(participation=participation, number=number)
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
-    try:
-        option_ids = [int(value) for value in request.POST.getlist("option")]
-    except ValueError:
-        option_ids = [-1]
+    option_ids = _integers(request.POST.getlist("option"))
+    scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
     try:
         answer_submit(
-            participation=participation, question_id=step.question.pk, option_ids=option_ids
+            participation=participation,
+            question_id=step.question.pk,
+            option_ids=option_ids,
+            number=scale_value,
         )
         if step.is_last:
             participation_complete(participation=participation)
@@ -162,6 +172,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ),
             "learned": learned_from(participation=participation),
             "poll": poll_results(campaign=campaign) if campaign.kind == Campaign.Kind.POLL else [],
+            "dimensions": dimension_scores(participation=participation),
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),

@@ -227,3 +227,69 @@ def test_withholding_something_the_answers_did_not_say_is_refused(snack_quiz, pr
 
     with pytest.raises(ApplicationError, match="None of your answers"):
         participation_withhold(participation=participation, attribute_id=999999)
+
+
+@pytest.fixture
+def self_check(profile):
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    questions = [
+        QuestionFactory(campaign=campaign, position=n, kind="scale", dimension=dimension)
+        for n, dimension in enumerate(["Listening", "Listening", "Acting"], 1)
+    ]
+    return campaign, questions
+
+
+@pytest.mark.parametrize("value", [None, 0, 6])
+def test_a_scale_answer_outside_the_scale_is_refused(self_check, profile, value):
+    campaign, questions = self_check
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    with pytest.raises(ApplicationError, match="from 1 to 5"):
+        answer_submit(participation=participation, question_id=questions[0].pk, number=value)
+
+    assert not Answer.objects.exists()
+
+
+def test_a_self_assessment_scores_each_dimension(self_check, profile):
+    from apps.campaigns.selectors import dimension_scores
+
+    campaign, questions = self_check
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    for question, value in zip(questions, [4, 5, 2], strict=True):
+        answer_submit(participation=participation, question_id=question.pk, number=value)
+    participation_complete(participation=participation)
+
+    scores = {s.name: (s.average, s.maximum) for s in dimension_scores(participation=participation)}
+
+    assert scores == {"Listening": (4.5, 5), "Acting": (2.0, 5)}
+
+
+def test_a_scale_answer_can_declare_a_scale_preference(profile):
+    from apps.consent.services import consent_grant
+    from tests.consent.factories import published_purpose
+    from tests.preferences.factories import AttributeFactory
+
+    research = published_purpose(key="research")
+    score = AttributeFactory(
+        key="recommend_score", kind="scale", purpose=research, min_value=0, max_value=10
+    )
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    campaign.purposes.add(research)
+    question = QuestionFactory(
+        campaign=campaign, position=1, kind="scale", scale_min=0, scale_max=10, attribute=score
+    )
+    consent_grant(
+        profile=profile,
+        purpose_version=research.current_version,
+        channel=Channel.WEB,
+        collection_point="campaign:nps",
+        evidence=Evidence(),
+        language="de",
+    )
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    answer_submit(participation=participation, question_id=question.pk, number=9)
+    participation_complete(participation=participation)
+
+    (declaration,) = participation_keep_answers(participation=participation)
+
+    assert (declaration.attribute.key, declaration.value) == ("recommend_score", 9)

@@ -72,3 +72,16 @@ def test_personality_quiz_without_javascript_declining_keeps_nothing_but_the_poi
     assert not Declaration.objects.exists()
     assert Account.objects.get().balance == 50
     context.close()
+
+
+def test_the_self_assessment_shows_a_result_per_area(live_server, page: Page, demo):
+    page.goto(f"{live_server.url}/c/kundenfokus-check/")
+    page.get_by_role("button", name=START).click()
+    for value in ("4", "5", "3", "2", "4"):
+        page.get_by_label(value, exact=True).check()
+        page.get_by_role("button", name="Weiter").or_(
+            page.get_by_role("button", name="Fertig")
+        ).click()
+
+    expect(page.get_by_role("heading", name="Dein Ergebnis pro Bereich")).to_be_visible()
+    expect(page.get_by_text("Zuhören: 4,0 / 5")).to_be_visible()
