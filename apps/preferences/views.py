@@ -20,6 +20,7 @@ from apps.preferences.selectors import (
 )
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
+from apps.loyalty.selectors import account_for_profile
 from apps.privacy.selectors import access_log_for_profile
 
 ACCESS_LOG_SHOWN = 50
@@ -55,6 +56,7 @@ def preference_center(request: HtmxHttpRequest) -> HttpResponse:
         "preferences/center.html",
         {
             "groups": preference_center_groups(profile=profile),
+            "account": account_for_profile(profile=profile),
             "choices": consent_choices(profile=profile),
             "access_log": access_log,
             "gpc": gpc_signal(request),

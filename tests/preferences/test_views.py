@@ -74,9 +74,9 @@ def test_preference_center_query_count_is_constant(
     _many_declarations(profile, purpose, granted, count)
     access_log_record(profiles=[profile], data_category="declarations", partner_name="Shop")
 
-    # session, profile, attributes, values, declarations, granted purposes, consent panel (2),
-    # re-prompt banner (2), access log, last-seen update
-    with django_assert_num_queries(12):
+    # session, profile, attributes, values, declarations, granted purposes, points account,
+    # consent panel (2), re-prompt banner (2), access log, last-seen update
+    with django_assert_num_queries(13):
         response = visitor.get(reverse("preferences:center"))
 
     assert response.content.decode().count('<li class="pref-row') == count
@@ -266,3 +266,14 @@ def test_a_retired_question_still_shows_what_was_said_and_can_be_deleted(
     assert history.status_code == 200
     assert deleted.status_code == 302
     assert not Declaration.objects.exists()
+
+
+def test_the_preference_center_shows_the_points(visitor, profile):
+    from apps.loyalty.services import ledger_credit
+
+    ledger_credit(profile=profile, points=70, idempotency_key="quiz:1", reason="Quiz")
+
+    html = visitor.get(reverse("preferences:center")).content.decode()
+
+    assert "Du hast 70 Punkte." in html
+    assert reverse("loyalty:wallet") in html
