@@ -9,6 +9,7 @@ from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
+from apps.loyalty.selectors import account_for_profile
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import (
@@ -20,7 +21,6 @@ from apps.preferences.selectors import (
 )
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
-from apps.loyalty.selectors import account_for_profile
 from apps.privacy.selectors import access_log_for_profile
 
 ACCESS_LOG_SHOWN = 50
