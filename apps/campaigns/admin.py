@@ -47,7 +47,8 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("play"))
     def play_link(self, campaign: Campaign) -> str:
-        return format_html('<a href="{}">{}</a>', campaign.get_absolute_url(), _("Open"))
+        preview = reverse("campaigns:preview", args=[campaign.slug])
+        return format_html('<a href="{}">{}</a>', preview, _("Preview"))
 
     @admin.display(description=_("ready to go live?"))
     def ready_to_publish(self, campaign: Campaign) -> str:

@@ -9,6 +9,7 @@ from apps.preferences.models import Attribute
 
 TRIVIA = {
     "slug": "snack-wissen",
+    "theme": "#c2410c",
     "kind": Campaign.Kind.TRIVIA,
     "title": ("Snack-Wissen: 3 Fragen", "Snack trivia: 3 questions"),
     "intro": (
@@ -50,6 +51,7 @@ TRIVIA = {
 
 PERSONALITY = {
     "slug": "snack-typ",
+    "theme": "#be185d",
     "kind": Campaign.Kind.PERSONALITY,
     "title": ("Welcher Snack-Typ bist du?", "Which snack type are you?"),
     "intro": ("Drei Fragen, ein Ergebnis.", "Three questions, one result."),
@@ -112,6 +114,7 @@ PERSONALITY = {
 
 POLL = {
     "slug": "sommer-sorte",
+    "theme": "#1d4ed8",
     "kind": Campaign.Kind.POLL,
     "title": ("Umfrage: Die Sommersorte", "Poll: the summer flavour"),
     "intro": ("Stimm ab und sieh, was die anderen wollen.", "Vote and see what others want."),
@@ -132,6 +135,7 @@ POLL = {
 
 NPS = {
     "slug": "weiterempfehlen",
+    "theme": "#15803d",
     "kind": Campaign.Kind.SURVEY,
     "title": ("Würdest du uns weiterempfehlen?", "Would you recommend us?"),
     "intro": ("Eine Frage, zehn Sekunden.", "One question, ten seconds."),
@@ -147,6 +151,7 @@ NPS = {
 
 SELF_ASSESSMENT = {
     "slug": "kundenfokus-check",
+    "theme": "#5b21b6",
     "kind": Campaign.Kind.SURVEY,
     "title": ("Wie kundenorientiert ist dein Team?", "How customer-centric is your team?"),
     "intro": (

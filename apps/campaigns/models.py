@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +10,8 @@ from apps.core.models import TimeStampedModel
 from apps.core.translation import localised
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #5b2ee5."))
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -49,6 +52,16 @@ class Campaign(TimeStampedModel):
         related_name="campaigns",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    theme_brand = models.CharField(
+        _("theme colour"),
+        max_length=7,
+        default="#5b2ee5",
+        validators=[HEX_COLOUR],
+        help_text=_("Buttons, progress and highlights, e.g. #5b2ee5."),
+    )
+    theme_background = models.CharField(
+        _("background colour"), max_length=7, default="#fffdf8", validators=[HEX_COLOUR]
+    )
 
     objects = CampaignQuerySet.as_manager()
 

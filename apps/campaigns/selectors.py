@@ -144,3 +144,18 @@ def dimension_scores(*, participation: Participation) -> list[DimensionScore]:
         DimensionScore(name, round(sum(values) / len(values), 1), maximum[name])
         for name, values in sums.items()
     ]
+
+
+def campaign_questions_with_options(*, campaign: Campaign) -> list[Question]:
+    return list(
+        campaign.questions.order_by("position")
+        .select_related("attribute")
+        .prefetch_related(
+            Prefetch(
+                "options",
+                queryset=Option.objects.select_related("outcome", "attribute").order_by(
+                    "position", "pk"
+                ),
+            )
+        )
+    )

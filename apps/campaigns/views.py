@@ -1,8 +1,10 @@
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -11,6 +13,7 @@ from apps.campaigns.selectors import (
     answer_was_correct,
     campaign_get_live,
     campaign_list_live,
+    campaign_questions_with_options,
     dimension_scores,
     learned_from,
     next_unanswered_number,
@@ -20,6 +23,7 @@ from apps.campaigns.selectors import (
 )
 from apps.campaigns.services import (
     answer_submit,
+    campaign_publish_problems,
     participation_complete,
     participation_keep_answers,
     participation_start,
@@ -210,3 +214,34 @@ def answer_withhold(request: HtmxHttpRequest, slug: str, attribute_id: int) -> H
     except ApplicationError as problem:
         messages.error(request, problem.message)
     return redirect("campaigns:result", slug=slug)
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def campaign_theme(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The campaign's colours as CSS variables: a stylesheet, so the CSP needs no inline style."""
+    campaign = _campaign_or_404(slug)
+    css = (
+        ":root {"
+        f" --color-brand: {campaign.theme_brand};"
+        f" --color-bg: {campaign.theme_background};"
+        " }\n"
+    )
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@staff_member_required
+@require_GET
+def campaign_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Staff see any campaign, draft or live, as customers will, with what each answer means;
+    nothing is recorded."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return render(
+        request,
+        "campaigns/preview.html",
+        {
+            "campaign": campaign,
+            "questions": campaign_questions_with_options(campaign=campaign),
+            "problems": campaign_publish_problems(campaign=campaign),
+        },
+    )

@@ -159,3 +159,40 @@ def test_too_many_starts_from_one_address_are_slowed_down(client, snack_quiz):
     assert responses[-1] == 429
     assert set(responses[:-1]) == {302}
     assert Participation.objects.count() == 1
+
+
+def test_the_theme_is_a_stylesheet_of_css_variables(client, snack_quiz):
+    campaign, *_ = snack_quiz
+    Campaign.objects.filter(pk=campaign.pk).update(theme_brand="#0a7f3f")
+
+    response = client.get(reverse("campaigns:theme", args=["snack-quiz"]))
+    page = client.get(reverse("campaigns:intro", args=["snack-quiz"])).content.decode()
+
+    assert response["Content-Type"].startswith("text/css")
+    assert "--color-brand: #0a7f3f;" in response.content.decode()
+    assert reverse("campaigns:theme", args=["snack-quiz"]) in page
+
+
+def test_a_theme_colour_must_be_a_hex_colour(snack_quiz):
+    from django.core.exceptions import ValidationError
+
+    campaign, *_ = snack_quiz
+    campaign.theme_brand = "red; } body { display:none"
+
+    with pytest.raises(ValidationError):
+        campaign.full_clean()
+
+
+def test_staff_preview_a_draft_and_customers_cannot(client, admin_user, snack_quiz):
+    campaign, *_ = snack_quiz
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.DRAFT)
+    url = reverse("campaigns:preview", args=["snack-quiz"])
+
+    customer = client.get(url)
+    client.force_login(admin_user)
+    staff = client.get(url)
+
+    assert customer.status_code == 302
+    assert staff.status_code == 200
+    assert "favourite_snack = salty" in staff.content.decode()
+    assert not Participation.objects.exists()
