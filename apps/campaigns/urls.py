@@ -7,6 +7,7 @@ player = [
     path("c/<slug:slug>/start/", views.campaign_start, name="start"),
     path("c/<slug:slug>/theme.css", views.campaign_theme, name="theme"),
     path("c/<slug:slug>/preview/", views.campaign_preview, name="preview"),
+    path("c/<slug:slug>/card/<slug:outcome_key>.png", views.campaign_share_card, name="card"),
     path("c/<slug:slug>/q/<int:number>/", views.question_show, name="question"),
     path("c/<slug:slug>/q/<int:number>/answer/", views.question_answer, name="answer"),
     path("c/<slug:slug>/result/", views.campaign_result, name="result"),

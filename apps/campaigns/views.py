@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
@@ -8,6 +9,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
     answer_was_correct,
@@ -245,3 +247,21 @@ def campaign_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "problems": campaign_publish_problems(campaign=campaign),
         },
     )
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def campaign_share_card(request: HtmxHttpRequest, slug: str, outcome_key: str) -> HttpResponse:
+    """A result to share: the outcome (or the campaign) in its colours, never the player."""
+    campaign = _campaign_or_404(slug)
+    outcome = campaign.outcomes.filter(key=outcome_key).first()
+    if outcome is None and outcome_key != "taken-part":
+        raise Http404(_("This result does not exist."))
+    headline = outcome.title if outcome else _("I took part!")
+    png = share_card_png(
+        headline=headline,
+        campaign_title=campaign.title,
+        brand=settings.BRAND_NAME,
+        colour=campaign.theme_brand,
+    )
+    return HttpResponse(png, content_type="image/png")

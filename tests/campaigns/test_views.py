@@ -196,3 +196,22 @@ def test_staff_preview_a_draft_and_customers_cannot(client, admin_user, snack_qu
     assert staff.status_code == 200
     assert "favourite_snack = salty" in staff.content.decode()
     assert not Participation.objects.exists()
+
+
+def test_the_share_card_is_a_png_of_the_outcome_without_personal_data(client, profile):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from tests.campaigns.factories import OutcomeFactory
+
+    campaign = CampaignFactory(slug="snack-type", kind=Campaign.Kind.PERSONALITY)
+    OutcomeFactory(campaign=campaign, key="crunchy", title_de="Der Knusper-Fan")
+
+    response = client.get(reverse("campaigns:card", args=["snack-type", "crunchy"]))
+    missing = client.get(reverse("campaigns:card", args=["snack-type", "nope"]))
+
+    assert response["Content-Type"] == "image/png"
+    assert "public" in response["Cache-Control"]
+    assert Image.open(BytesIO(response.content)).size == (1200, 630)
+    assert missing.status_code == 404
