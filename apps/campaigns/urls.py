@@ -11,6 +11,7 @@ player = [
     path("c/<slug:slug>/q/<int:number>/", views.question_show, name="question"),
     path("c/<slug:slug>/q/<int:number>/answer/", views.question_answer, name="answer"),
     path("c/<slug:slug>/result/", views.campaign_result, name="result"),
+    path("c/<slug:slug>/votes/", views.campaign_poll_results, name="poll"),
     path("c/<slug:slug>/finish/", views.campaign_finish, name="finish"),
     path("c/<slug:slug>/withhold/<int:attribute_id>/", views.answer_withhold, name="withhold"),
 ]

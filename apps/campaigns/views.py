@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -265,3 +265,14 @@ def campaign_share_card(request: HtmxHttpRequest, slug: str, outcome_key: str) -
         colour=campaign.theme_brand,
     )
     return HttpResponse(png, content_type="image/png")
+
+
+@require_GET
+@never_cache
+def campaign_poll_results(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Live totals for a poll's result screen; counts only, never who voted what."""
+    campaign = _campaign_or_404(slug)
+    if campaign.kind != Campaign.Kind.POLL:
+        raise Http404(_("This campaign is not a poll."))
+    context = {"campaign": campaign, "poll": poll_results(campaign=campaign)}
+    return render(request, "campaigns/result.html#poll-results", context)

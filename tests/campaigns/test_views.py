@@ -215,3 +215,23 @@ def test_the_share_card_is_a_png_of_the_outcome_without_personal_data(client, pr
     assert "public" in response["Cache-Control"]
     assert Image.open(BytesIO(response.content)).size == (1200, 630)
     assert missing.status_code == 404
+
+
+def test_poll_totals_refresh_as_a_fragment(client, profile):
+    from tests.campaigns.factories import OptionFactory, QuestionFactory
+
+    poll = CampaignFactory(slug="flavour", kind=Campaign.Kind.POLL)
+    question = QuestionFactory(campaign=poll, position=1)
+    lemon = OptionFactory(question=question, label_de="Zitrone")
+    _start(client, slug="flavour")
+    client.post(reverse("campaigns:answer", args=["flavour", 1]), {"option": lemon.pk})
+
+    result = client.get(reverse("campaigns:result", args=["flavour"])).content.decode()
+    fragment = client.get(
+        reverse("campaigns:poll", args=["flavour"]), headers={"HX-Request": "true"}
+    )
+
+    assert 'hx-trigger="every 10s"' in result
+    assert fragment.content.decode().strip().startswith('<section id="poll-results"')
+    assert "Zitrone: 100 %" in fragment.content.decode()
+    assert client.get(reverse("campaigns:poll", args=["nope"])).status_code == 404
