@@ -77,6 +77,16 @@ class Campaign(TimeStampedModel):
         return reverse("campaigns:intro", args=[self.slug])
 
     @property
+    def is_running(self) -> bool:
+        """Live and within its schedule: the same test as `Campaign.objects.live()`."""
+        now = timezone.now()
+        return (
+            self.status == self.Status.LIVE
+            and (self.starts_at is None or self.starts_at <= now)
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+    @property
     def title(self) -> str:
         return localised(self, "title")
 

@@ -24,7 +24,7 @@ from apps.profiles.services import profile_ensure
 
 
 def _require_live(campaign: Campaign) -> None:
-    if not Campaign.objects.live().filter(pk=campaign.pk).exists():
+    if not campaign.is_running:
         raise ApplicationError(_("This campaign is not running."))
 
 
@@ -84,7 +84,10 @@ def answer_submit(
     if question.kind == Question.Kind.SINGLE and len(options) > 1:
         raise ApplicationError(_("Choose one answer."))
 
-    answer, _created = Answer.objects.get_or_create(participation=participation, question=question)
+    # The participation row is locked, so nothing else can create this answer meanwhile.
+    answer = Answer.objects.filter(participation=participation, question=question).first()
+    if answer is None:
+        answer = Answer.objects.create(participation=participation, question=question)
     answer.options.set(options)
     publish("question.answered", {**_payload(participation), "question": question.pk})
     return answer

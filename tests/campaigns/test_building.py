@@ -135,3 +135,25 @@ def test_campaign_admin_pages_render(client, admin_user, snack_quiz):
         reverse("admin:campaigns_question_change", args=[first.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("status", "starts", "ends"),
+    [
+        ("live", None, None),
+        ("live", -1, 1),
+        ("live", 1, None),
+        ("live", None, -1),
+        ("draft", None, None),
+        ("ended", -1, None),
+    ],
+)
+def test_is_running_agrees_with_the_live_queryset(status, starts, ends):
+    now = timezone.now()
+    campaign = CampaignFactory(
+        status=status,
+        starts_at=now + timedelta(days=starts) if starts is not None else None,
+        ends_at=now + timedelta(days=ends) if ends is not None else None,
+    )
+
+    assert campaign.is_running == Campaign.objects.live().filter(pk=campaign.pk).exists()
