@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 60 * 60},
     },
+    "forget-unkept-answers": {
+        "task": "apps.campaigns.tasks.forget_unkept_answers_task",
+        "schedule": crontab(minute=30),
+        "options": {"expires": 30 * 60},
+    },
     "follow-campaign-schedules": {
         "task": "apps.campaigns.tasks.follow_campaign_schedules_task",
         "schedule": 60.0,

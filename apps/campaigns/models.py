@@ -245,6 +245,7 @@ class Participation(models.Model):
         Outcome, verbose_name=_("outcome"), on_delete=models.SET_NULL, null=True, blank=True
     )
     answers_kept_at = models.DateTimeField(_("answers kept as preferences"), null=True, blank=True)
+    dimension_results = models.JSONField(_("result per dimension"), default=list, blank=True)
     withheld_attributes = models.JSONField(
         _("answers the customer asked us not to keep"), default=list, blank=True
     )

@@ -94,8 +94,12 @@ class PollRow:
     percent: int
 
 
+# Below this many votes a share could point at one person's answer.
+POLL_MINIMUM_VOTES = 5
+
+
 def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
-    """Aggregated answer counts per question: no individual answers, only totals."""
+    """Shares per answer, per question, once enough people voted; never who voted what."""
     questions = campaign.questions.order_by("position").prefetch_related(
         Prefetch("options", queryset=Option.objects.select_related("tally").order_by("position"))
     )
@@ -105,7 +109,9 @@ def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
             (option, option.tally.count if hasattr(option, "tally") else 0)
             for option in question.options.all()
         ]
-        total = sum(count for _option, count in counts) or 1
+        total = sum(count for _option, count in counts)
+        if total < POLL_MINIMUM_VOTES:
+            continue
         results.append(
             (question, [PollRow(option, count, count * 100 // total) for option, count in counts])
         )

@@ -1,4 +1,5 @@
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -14,6 +15,7 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
+from apps.campaigns.selectors import dimension_scores
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -45,7 +47,13 @@ def participation_start(
     profile = profile_ensure(profile=profile, locale=locale)
     participation, created = Participation.objects.get_or_create(campaign=campaign, profile=profile)
     if created:
-        publish("participation.started", _payload(participation))
+        publish(
+            "participation.started",
+            {
+                **_payload(participation),
+                "idempotency_key": f"participation:{participation.pk}:start",
+            },
+        )
     return participation
 
 
@@ -89,7 +97,7 @@ def answer_submit(
     if answer is None:
         answer = Answer.objects.create(participation=participation, question=question)
     answer.options.set(options)
-    publish("question.answered", {**_payload(participation), "question": question.pk})
+    _publish_answered(participation, question)
     return answer
 
 
@@ -102,8 +110,17 @@ def _answer_scale(participation: Participation, question: Question, number: int 
     answer, _created = Answer.objects.update_or_create(
         participation=participation, question=question, defaults={"number": number}
     )
-    publish("question.answered", {**_payload(participation), "question": question.pk})
+    _publish_answered(participation, question)
     return answer
+
+
+def _publish_answered(participation: Participation, question: Question) -> None:
+    # Re-answering a question is the same occurrence: a rule on it pays once.
+    occurrence = f"participation:{participation.pk}:question:{question.pk}"
+    publish(
+        "question.answered",
+        {**_payload(participation), "question": question.pk, "idempotency_key": occurrence},
+    )
 
 
 def _count(option_ids: set[int]) -> None:
@@ -159,8 +176,12 @@ def participation_complete(*, participation: Participation) -> Participation:
             )
         )
     )
+    participation.dimension_results = [
+        {"name": score.name, "average": score.average, "maximum": score.maximum}
+        for score in dimension_scores(participation=participation)
+    ]
     participation.completed_at = timezone.now()
-    participation.save(update_fields=["score", "outcome", "completed_at"])
+    participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
     publish(
         "quiz.completed",
         {
@@ -227,10 +248,9 @@ def participation_keep_answers(*, participation: Participation) -> list[Declarat
             )
         except ApplicationError:
             dropped.add(attribute.pk)
-    if dropped:
-        Answer.objects.filter(
-            participation=participation, options__attribute_id__in=dropped
-        ).delete()
+    # What was kept now lives in declarations (with this participation as the source); every
+    # answer leaves the profile and stays only in the anonymous counts.
+    participation.answers.all().delete()
     participation.answers_kept_at = timezone.now()
     participation.save(update_fields=["answers_kept_at"])
     return kept
@@ -239,7 +259,9 @@ def participation_keep_answers(*, participation: Participation) -> list[Declarat
 def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     """Everything that keeps a campaign from going live, in words staff can act on."""
     problems = []
-    questions = list(campaign.questions.prefetch_related("options__attribute__values"))
+    questions = list(
+        campaign.questions.prefetch_related("options__attribute__values", "options__outcome")
+    )
     purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
     if not questions:
         problems.append(_("The campaign has no questions."))
@@ -265,6 +287,11 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
         ):
             problems.append(_("%(question)s has no correct answer.") % {"question": name})
         for option in options:
+            if option.outcome_id and option.outcome.campaign_id != campaign.pk:
+                problems.append(
+                    _("An answer of %(question)s counts towards another campaign's outcome.")
+                    % {"question": name}
+                )
             if not option.label_de.strip() or not option.label_en.strip():
                 problems.append(
                     _("An answer of %(question)s needs its text in German and English.")
@@ -389,3 +416,30 @@ def participation_withhold(*, participation: Participation, attribute_id: int) -
         participation.withheld_attributes = [*participation.withheld_attributes, attribute_id]
         participation.save(update_fields=["withheld_attributes"])
     return participation
+
+
+@transaction.atomic(durable=True)
+def participation_answer(
+    *,
+    participation: Participation,
+    question_id: int,
+    option_ids: list[int] | None = None,
+    number: int | None = None,
+    is_last: bool = False,
+) -> Participation:
+    """One step of the player: save the answer and, on the last question, finish."""
+    answer_submit(
+        participation=participation, question_id=question_id, option_ids=option_ids, number=number
+    )
+    if is_last:
+        return participation_complete(participation=participation)
+    return participation
+
+
+def participations_forget_unkept_answers(*, older_than_hours: int = 24) -> int:
+    """Players who never pressed "Done" never agreed: their answers leave the profile."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    stale = Participation.objects.filter(completed_at__lte=cutoff, answers_kept_at__isnull=True)
+    deleted, _by_model = Answer.objects.filter(participation__in=stale).delete()
+    stale.update(answers_kept_at=timezone.now())
+    return deleted

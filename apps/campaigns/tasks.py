@@ -1,8 +1,16 @@
 from celery import shared_task
 
-from apps.campaigns.services import campaigns_follow_schedule
+from apps.campaigns.services import (
+    campaigns_follow_schedule,
+    participations_forget_unkept_answers,
+)
 
 
 @shared_task(ignore_result=True)
 def follow_campaign_schedules_task() -> int:
     return campaigns_follow_schedule()
+
+
+@shared_task(ignore_result=True)
+def forget_unkept_answers_task() -> int:
+    return participations_forget_unkept_answers()

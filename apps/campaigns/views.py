@@ -3,10 +3,12 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from apps.campaigns.cards import share_card_png
@@ -16,7 +18,6 @@ from apps.campaigns.selectors import (
     campaign_get_live,
     campaign_list_live,
     campaign_questions_with_options,
-    dimension_scores,
     learned_from,
     next_unanswered_number,
     participation_for,
@@ -24,9 +25,8 @@ from apps.campaigns.selectors import (
     question_step,
 )
 from apps.campaigns.services import (
-    answer_submit,
     campaign_publish_problems,
-    participation_complete,
+    participation_answer,
     participation_keep_answers,
     participation_start,
     participation_withhold,
@@ -51,9 +51,21 @@ def _own_participation(request: HtmxHttpRequest, campaign: Campaign) -> Particip
 
 
 def _step_url(campaign: Campaign, number: int) -> str:
-    from django.urls import reverse
-
     return reverse("campaigns:question", args=[campaign.slug, number])
+
+
+def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """Leave the player for a whole page: htmx must not swap it into the question card."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def _participant_campaign_or_404(slug: str) -> Campaign:
+    """Any campaign, running or not: a player may see their result and decide what we keep
+    after the campaign ended."""
+    campaign = Campaign.objects.filter(slug=slug).first()
+    if campaign is None:
+        raise Http404(_("This campaign is not running."))
+    return campaign
 
 
 @require_GET
@@ -95,12 +107,16 @@ def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return redirect(_step_url(campaign, next_unanswered_number(participation=participation) or 1))
 
 
+MAX_ID = 2**31 - 1
+
+
 def _integers(values: list[str]) -> list[int]:
-    """Posted ids or numbers; anything else becomes an id no question has."""
+    """Posted ids or numbers; anything else, or out of range, becomes an id nothing has."""
     try:
-        return [int(value) for value in values]
+        numbers = [int(value) for value in values]
     except ValueError:
         return [-1]
+    return [n if -MAX_ID <= n <= MAX_ID else -1 for n in numbers]
 
 
 def _render_step(request, campaign, participation, number, *, error="", feedback=None):
@@ -130,20 +146,22 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
+    if participation.is_completed:
+        # A double click on "finish", or a replayed POST: the result is already there.
+        return _go(request, reverse("campaigns:result", args=[slug]))
     step = question_step(participation=participation, number=number)
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
     option_ids = _integers(request.POST.getlist("option"))
     scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
     try:
-        answer_submit(
+        participation_answer(
             participation=participation,
             question_id=step.question.pk,
             option_ids=option_ids,
             number=scale_value,
+            is_last=step.is_last,
         )
-        if step.is_last:
-            participation_complete(participation=participation)
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
     feedback = None
@@ -151,7 +169,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
         right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)
         feedback = _("Right!") if right else _("Not quite.")
     if step.is_last:
-        return redirect("campaigns:result", slug=slug)
+        return _go(request, reverse("campaigns:result", args=[slug]))
     if request.htmx:
         return _render_step(request, campaign, participation, number + 1, feedback=feedback)
     if feedback:
@@ -161,7 +179,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
 
 @require_GET
 def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _participant_campaign_or_404(slug)
     participation = _own_participation(request, campaign)
     if participation is None or not participation.is_completed:
         return redirect("campaigns:intro", slug=slug)
@@ -178,7 +196,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ),
             "learned": learned_from(participation=participation),
             "poll": poll_results(campaign=campaign) if campaign.kind == Campaign.Kind.POLL else [],
-            "dimensions": dimension_scores(participation=participation),
+            "dimensions": participation.dimension_results,
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),
@@ -189,7 +207,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def campaign_finish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _participant_campaign_or_404(slug)
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
@@ -207,7 +225,7 @@ def campaign_finish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def answer_withhold(request: HtmxHttpRequest, slug: str, attribute_id: int) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _participant_campaign_or_404(slug)
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
@@ -271,8 +289,9 @@ def campaign_share_card(request: HtmxHttpRequest, slug: str, outcome_key: str) -
 @never_cache
 def campaign_poll_results(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """Live totals for a poll's result screen; counts only, never who voted what."""
-    campaign = _campaign_or_404(slug)
-    if campaign.kind != Campaign.Kind.POLL:
+    campaign = _participant_campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if campaign.kind != Campaign.Kind.POLL or not (participation and participation.is_completed):
         raise Http404(_("This campaign is not a poll."))
     context = {"campaign": campaign, "poll": poll_results(campaign=campaign)}
     return render(request, "campaigns/result.html#poll-results", context)

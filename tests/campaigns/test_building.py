@@ -103,14 +103,26 @@ def test_poll_results_are_totals_only(profile):
     poll = CampaignFactory(kind=Campaign.Kind.POLL)
     question = QuestionFactory(campaign=poll, position=1)
     lemon, mango = OptionFactory(question=question), OptionFactory(question=question)
-    for voter, option in [(profile, lemon), (ProfileFactory(), lemon), (ProfileFactory(), mango)]:
+    votes = [lemon, lemon, lemon, mango, mango]
+    for voter, option in zip([profile, *ProfileFactory.create_batch(4)], votes, strict=True):
         participation = participation_start(campaign=poll, profile=voter, locale="de")
         answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
         participation_complete(participation=participation)
 
     ((_question, rows),) = poll_results(campaign=poll)
 
-    assert [(row.count, row.percent) for row in rows] == [(2, 66), (1, 33)]
+    assert [(row.count, row.percent) for row in rows] == [(3, 60), (2, 40)]
+
+
+def test_poll_results_stay_hidden_below_five_votes(profile):
+    poll = CampaignFactory(kind=Campaign.Kind.POLL)
+    question = QuestionFactory(campaign=poll, position=1)
+    option = OptionFactory(question=question)
+    participation = participation_start(campaign=poll, profile=profile, locale="de")
+    answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
+    participation_complete(participation=participation)
+
+    assert poll_results(campaign=poll) == []
 
 
 def test_seed_demo_creates_live_campaigns(settings):

@@ -189,7 +189,7 @@ def test_without_consent_answers_leave_the_profile_and_points_stay_the_same(
 
     assert kept == []
     assert not Declaration.objects.exists()
-    assert list(Answer.objects.values_list("question_id", flat=True)) == [first.pk]
+    assert not Answer.objects.exists()
     assert OptionTally.objects.get(option=options["salty"]).count == 1
     assert Account.objects.get(profile=profile_refusing_everything).balance == 50
 
@@ -293,3 +293,38 @@ def test_a_scale_answer_can_declare_a_scale_preference(profile):
     (declaration,) = participation_keep_answers(participation=participation)
 
     assert (declaration.attribute.key, declaration.value) == ("recommend_score", 9)
+
+
+def test_answers_never_kept_leave_the_profile_after_a_day(snack_quiz, profile):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.campaigns.services import participations_forget_unkept_answers
+
+    campaign, first, second, options = snack_quiz
+    participation = _play(
+        participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
+    )
+    Participation.objects.filter(pk=participation.pk).update(
+        completed_at=timezone.now() - timedelta(hours=25)
+    )
+
+    participations_forget_unkept_answers()
+
+    assert not Answer.objects.exists()
+    participation.refresh_from_db()
+    assert participation.answers_kept_at is not None
+
+
+def test_re_answering_is_one_occurrence_for_earning_rules(snack_quiz, profile):
+    EarningRuleFactory(event_name="question.answered", points=5)
+    campaign, first, _second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    for _ in range(3):
+        answer_submit(
+            participation=participation, question_id=first.pk, option_ids=[options["wrong"].pk]
+        )
+
+    assert Account.objects.get(profile=profile).balance == 5

@@ -218,11 +218,17 @@ def test_the_share_card_is_a_png_of_the_outcome_without_personal_data(client, pr
 
 
 def test_poll_totals_refresh_as_a_fragment(client, profile):
+    from apps.campaigns.services import answer_submit, participation_complete, participation_start
     from tests.campaigns.factories import OptionFactory, QuestionFactory
+    from tests.profiles.factories import ProfileFactory
 
     poll = CampaignFactory(slug="flavour", kind=Campaign.Kind.POLL)
     question = QuestionFactory(campaign=poll, position=1)
     lemon = OptionFactory(question=question, label_de="Zitrone")
+    for voter in ProfileFactory.create_batch(4):
+        participation = participation_start(campaign=poll, profile=voter, locale="de")
+        answer_submit(participation=participation, question_id=question.pk, option_ids=[lemon.pk])
+        participation_complete(participation=participation)
     _start(client, slug="flavour")
     client.post(reverse("campaigns:answer", args=["flavour", 1]), {"option": lemon.pk})
 
@@ -235,3 +241,36 @@ def test_poll_totals_refresh_as_a_fragment(client, profile):
     assert fragment.content.decode().strip().startswith('<section id="poll-results"')
     assert "Zitrone: 100 %" in fragment.content.decode()
     assert client.get(reverse("campaigns:poll", args=["nope"])).status_code == 404
+
+
+def test_the_last_answer_with_htmx_leaves_the_player_for_the_result(client, snack_quiz):
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+    _answer(client, 1, options["right"].pk, **{"HX-Request": "true"})
+
+    last = _answer(client, 2, options["salty"].pk, **{"HX-Request": "true"})
+    again = _answer(client, 2, options["salty"].pk)
+
+    assert last["HX-Redirect"] == reverse("campaigns:result", args=["snack-quiz"])
+    assert again["Location"] == reverse("campaigns:result", args=["snack-quiz"])
+
+
+def test_an_overlong_number_is_an_error_not_a_crash(client, snack_quiz):
+    _start(client)
+
+    response = _answer(client, 1, "9" * 40)
+
+    assert response.status_code == 200
+    assert not Answer.objects.exists()
+
+
+def test_after_the_campaign_ended_the_player_can_still_decide_what_we_keep(client, snack_quiz):
+    _campaign, _first, _second, options = snack_quiz
+    _start(client)
+    _answer(client, 1, options["right"].pk)
+    _answer(client, 2, options["salty"].pk)
+    Campaign.objects.filter(slug="snack-quiz").update(status=Campaign.Status.ENDED)
+
+    assert client.get(reverse("campaigns:result", args=["snack-quiz"])).status_code == 200
+    assert client.post(reverse("campaigns:finish", args=["snack-quiz"])).status_code == 302
+    assert not Answer.objects.exists()
