@@ -1,0 +1,59 @@
+"""Double clicks and replays on PostgreSQL, for real: one participation, one credit."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from apps.campaigns.models import Participation
+from apps.campaigns.services import answer_submit, participation_complete, participation_start
+from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import Account
+from tests.loyalty.factories import EarningRuleFactory
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _parallel(count: int, work) -> list[BaseException]:
+    barrier = threading.Barrier(count)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            work()
+        except ApplicationError:
+            pass
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
+def test_parallel_starts_and_finishes_make_one_participation_and_one_credit(purpose):
+    from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
+
+    EarningRuleFactory(points=50)
+    campaign = CampaignFactory(slug="race")
+    question = QuestionFactory(campaign=campaign, position=1)
+    option = OptionFactory(question=question, is_correct=True)
+    profile = ProfileFactory()
+
+    assert (
+        _parallel(8, lambda: participation_start(campaign=campaign, profile=profile, locale="de"))
+        == []
+    )
+    participation = Participation.objects.get()
+    answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
+    assert _parallel(8, lambda: participation_complete(participation=participation)) == []
+
+    assert Account.objects.get(profile=profile).balance == 50
+    assert Account.objects.get(profile=profile).entries.count() == 1
