@@ -101,3 +101,17 @@ def profile_refusing_everything(db, request):
             language="de",
         )
     return refuser
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that match service errors by their words."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path

@@ -5,13 +5,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import AppendOnlyModel, ImmutableRecordError, TimeStampedModel
 from apps.core.translation import localised
 from apps.profiles.models import Profile
-
-
-class ImmutableRecordError(Exception):
-    """A write to a record that must never change once written or published."""
 
 
 class Purpose(TimeStampedModel):
@@ -147,7 +143,7 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
-class ConsentEvent(models.Model):
+class ConsentEvent(AppendOnlyModel):
     """One decision, as it happened. Append-only: never updated, never deleted."""
 
     class Action(models.TextChoices):
@@ -197,14 +193,6 @@ class ConsentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.purpose_id} ({self.receipt_id})"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableRecordError("Consent events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableRecordError("Consent events are append-only.")
 
 
 class ConsentStateQuerySet(models.QuerySet["ConsentState"]):

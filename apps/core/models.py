@@ -13,6 +13,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class ImmutableRecordError(ValueError):
+    """A write to a record that must never change once written or published."""
+
+
+class AppendOnlyModel(models.Model):
+    """Rows that are evidence: written once, never changed. On PostgreSQL a trigger enforces
+    it too; this stops the ORM earlier, with a clear error."""
+
+    # Retention and erasure may remove some records; others must outlive them.
+    deletable = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError(f"{self._meta.verbose_name} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not self.deletable:
+            raise ImmutableRecordError(f"{self._meta.verbose_name} rows are append-only.")
+        return super().delete(*args, **kwargs)
+
+
 class OutboxEventQuerySet(models.QuerySet["OutboxEvent"]):
     def unpublished(self) -> "OutboxEventQuerySet":
         return self.filter(published_at__isnull=True)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import AppendOnlyModel, TimeStampedModel
 from apps.core.translation import localised
 from apps.profiles.models import Profile
 
@@ -69,7 +69,7 @@ class Account(TimeStampedModel):
         return f"{self.profile_id}: {self.balance}"
 
 
-class LedgerEntry(models.Model):
+class LedgerEntry(AppendOnlyModel):
     """One movement of points. Append-only: corrections are new entries."""
 
     class Kind(models.TextChoices):
@@ -129,14 +129,6 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.kind} ({self.account_id})"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Ledger entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Ledger entries are append-only.")
 
 
 CONSENT_WORDS = ("consent", "purpose", "gpc", "opt_in", "opt-in")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import ConsentEvent, Purpose
-from apps.core.models import TimeStampedModel
+from apps.core.models import AppendOnlyModel, TimeStampedModel
 from apps.core.translation import localised
 from apps.profiles.models import Profile
 
@@ -202,8 +202,10 @@ class Declaration(models.Model):
         return stale_since is not None and stale_since <= timezone.localdate()
 
 
-class DeclarationHistory(models.Model):
+class DeclarationHistory(AppendOnlyModel):
     """Every change to a declaration, as it happened. Never updated."""
+
+    deletable = True
 
     class Action(models.TextChoices):
         DECLARED = "declared", _("Declared")
@@ -242,8 +244,3 @@ class DeclarationHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.attribute_id} ({self.recorded_at:%Y-%m-%d})"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValueError("Declaration history is append-only.")
-        super().save(*args, **kwargs)

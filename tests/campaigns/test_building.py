@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.campaigns.models import Campaign, Question
 from apps.campaigns.selectors import poll_results
@@ -21,13 +21,7 @@ from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFa
 from tests.consent.factories import published_purpose
 from tests.preferences.factories import AttributeFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_a_valid_campaign_goes_live(snack_quiz):

@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from apps.campaigns.models import Answer, Campaign, OptionTally, Participation
 from apps.campaigns.services import (
@@ -22,13 +21,7 @@ from tests.campaigns.factories import (
 )
 from tests.loyalty.factories import EarningRuleFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _play(participation, first, second, options, *, snack="salty", first_choice="right"):

@@ -3,7 +3,6 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import override_settings
-from django.utils import translation
 
 from apps.consent.evidence import Evidence
 from apps.consent.models import ConsentEvent, ConsentState, ImmutableRecordError, PurposeVersion
@@ -24,13 +23,7 @@ from apps.core.services import outbox_sweep
 from apps.profiles.models import Profile
 from tests.consent.factories import PurposeVersionFactory, publish_new_version
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _state(profile, purpose) -> ConsentState:

@@ -4,7 +4,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from apps.core.events import publish
@@ -15,14 +14,7 @@ from apps.loyalty.services import reward_codes_import, reward_save
 from tests.loyalty.factories import RewardFactory
 from tests.profiles.factories import ProfileFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "media_in_tmp")]
 
 
 def _jpeg_with_exif(size=(1200, 900)) -> SimpleUploadedFile:

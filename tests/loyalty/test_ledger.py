@@ -4,7 +4,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
@@ -19,13 +19,7 @@ from apps.loyalty.services import (
 )
 from tests.loyalty.factories import TierFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _credit(profile, points=100, key="k1", **kwargs):

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -11,13 +11,7 @@ from apps.loyalty.models import Account, EarningRule, LedgerEntry, Redemption, R
 from apps.loyalty.services import ledger_credit, redemption_cancel, redemption_create
 from tests.loyalty.factories import EarningRuleFactory, RewardFactory, TierFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _completed(profile, **payload):

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
@@ -16,13 +16,7 @@ from tests.preferences.conftest import withdraw
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_messages():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _declare(profile, attribute, value, **kwargs) -> Declaration:
