@@ -131,6 +131,8 @@ class Question(models.Model):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
         SCALE = "scale", _("Scale")
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Short text")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="questions"
@@ -139,8 +141,9 @@ class Question(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.SINGLE)
     text_de = models.CharField(_("question (German)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300)
-    scale_min = models.SmallIntegerField(_("scale from"), default=1)
-    scale_max = models.SmallIntegerField(_("scale to"), default=5)
+    scale_min = models.SmallIntegerField(_("scale or number from"), default=1)
+    scale_max = models.SmallIntegerField(_("scale or number to"), default=5)
+    max_length = models.PositiveSmallIntegerField(_("longest text"), default=280)
     dimension = models.CharField(
         _("dimension"),
         max_length=60,
@@ -149,7 +152,7 @@ class Question(models.Model):
     )
     attribute = models.ForeignKey(
         Attribute,
-        verbose_name=_("a scale answer tells us"),
+        verbose_name=_("a scale, number or text answer tells us"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -277,6 +280,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT)
     options = models.ManyToManyField(Option, verbose_name=_("chosen answers"))
     number = models.SmallIntegerField(_("number on the scale"), null=True, blank=True)
+    text = models.CharField(_("text"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
 
     class Meta:

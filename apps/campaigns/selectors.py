@@ -37,6 +37,11 @@ class Step:
     number: int
     total: int
     chosen: set[int]
+    text: str = ""
+
+    @property
+    def given_number(self) -> int | None:
+        return next(iter(self.chosen), None) if self.question.kind == "number" else None
 
     @property
     def percent(self) -> int:
@@ -65,7 +70,7 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
     chosen = {option.pk for option in answer.options.all()} if answer else set()
     if answer and answer.number is not None:
         chosen = {answer.number}
-    return Step(question, number, len(questions), chosen)
+    return Step(question, number, len(questions), chosen, answer.text if answer else "")
 
 
 def next_unanswered_number(*, participation: Participation) -> int | None:

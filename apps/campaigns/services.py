@@ -72,6 +72,7 @@ def answer_submit(
     question_id: int,
     option_ids: list[int] | None = None,
     number: int | None = None,
+    text: str = "",
 ) -> Answer:
     """Save an answer as it is given, so a customer who leaves can resume."""
     participation = _locked(participation)
@@ -81,8 +82,10 @@ def answer_submit(
     question = participation.campaign.questions.filter(pk=question_id).first()
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
-    if question.kind == Question.Kind.SCALE:
+    if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
         return _answer_scale(participation, question, number)
+    if question.kind == Question.Kind.TEXT:
+        return _answer_text(participation, question, text)
     wanted = set(option_ids or [])
     options = list(question.options.filter(pk__in=wanted))
     if not wanted:
@@ -103,12 +106,27 @@ def answer_submit(
 
 def _answer_scale(participation: Participation, question: Question, number: int | None) -> Answer:
     if number is None or number not in question.scale_values:
-        raise ApplicationError(
-            _("Choose a value from %(min)s to %(max)s.")
-            % {"min": question.scale_min, "max": question.scale_max}
+        message = (
+            _("Enter a number from %(min)s to %(max)s.")
+            if question.kind == Question.Kind.NUMBER
+            else _("Choose a value from %(min)s to %(max)s.")
         )
+        raise ApplicationError(message % {"min": question.scale_min, "max": question.scale_max})
     answer, _created = Answer.objects.update_or_create(
         participation=participation, question=question, defaults={"number": number}
+    )
+    _publish_answered(participation, question)
+    return answer
+
+
+def _answer_text(participation: Participation, question: Question, text: str) -> Answer:
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Write a few words."))
+    if len(text) > question.max_length:
+        raise ApplicationError(_("Keep it to %(max)s characters.") % {"max": question.max_length})
+    answer, _created = Answer.objects.update_or_create(
+        participation=participation, question=question, defaults={"text": text}
     )
     _publish_answered(participation, question)
     return answer
@@ -207,10 +225,10 @@ def _told_values(participation: Participation) -> dict[Attribute, object]:
         attribute: (chosen if attribute.kind == Attribute.Kind.MULTIPLE_CHOICE else chosen[0])
         for attribute, chosen in values.items()
     }
-    for answer in participation.answers.filter(
-        question__attribute__isnull=False, number__isnull=False
-    ).select_related("question__attribute__purpose"):
-        told[answer.question.attribute] = answer.number
+    for answer in participation.answers.filter(question__attribute__isnull=False).select_related(
+        "question__attribute__purpose"
+    ):
+        told[answer.question.attribute] = answer.text if answer.text else answer.number
     return told
 
 
@@ -271,7 +289,7 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     for question in questions:
         options = list(question.options.all())
         name = _("Question %(number)s") % {"number": question.position}
-        if question.kind == Question.Kind.SCALE:
+        if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER, Question.Kind.TEXT):
             problems.extend(_scale_problems(question, name, purpose_ids))
             continue
         if not question.text_de.strip() or not question.text_en.strip():
@@ -317,7 +335,7 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
 
 def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> list[str]:
     problems = []
-    if question.scale_min >= question.scale_max:
+    if question.kind != Question.Kind.TEXT and question.scale_min >= question.scale_max:
         problems.append(_("%(question)s needs a scale that goes up.") % {"question": name})
     attribute = question.attribute
     if attribute is not None:
@@ -328,9 +346,15 @@ def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> lis
                 )
                 % {"question": name, "attribute": attribute.key}
             )
-        fits = attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER) and (
-            attribute.min_value <= question.scale_min and question.scale_max <= attribute.max_value
-        )
+        if question.kind == Question.Kind.TEXT:
+            fits = attribute.kind == Attribute.Kind.TEXT and (
+                question.max_length <= attribute.max_length
+            )
+        else:
+            fits = attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER) and (
+                attribute.min_value <= question.scale_min
+                and question.scale_max <= attribute.max_value
+            )
         if not fits:
             problems.append(
                 _("%(question)s sets “%(attribute)s” to a value it does not allow.")
@@ -425,11 +449,16 @@ def participation_answer(
     question_id: int,
     option_ids: list[int] | None = None,
     number: int | None = None,
+    text: str = "",
     is_last: bool = False,
 ) -> Participation:
     """One step of the player: save the answer and, on the last question, finish."""
     answer_submit(
-        participation=participation, question_id=question_id, option_ids=option_ids, number=number
+        participation=participation,
+        question_id=question_id,
+        option_ids=option_ids,
+        number=number,
+        text=text,
     )
     if is_last:
         return participation_complete(participation=participation)

@@ -160,6 +160,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             question_id=step.question.pk,
             option_ids=option_ids,
             number=scale_value,
+            text=request.POST.get("text", "")[:2000],
             is_last=step.is_last,
         )
     except ApplicationError as problem:

@@ -321,3 +321,49 @@ def test_re_answering_is_one_occurrence_for_earning_rules(snack_quiz, profile):
         )
 
     assert Account.objects.get(profile=profile).balance == 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "message"),
+    [
+        ("text", {"text": "   "}, "few words"),
+        ("text", {"text": "x" * 281}, "280 characters"),
+        ("number", {"number": 120}, "Enter a number from 1 to 99"),
+        ("number", {}, "Enter a number from 1 to 99"),
+    ],
+)
+def test_text_and_number_answers_are_checked(profile, kind, given, message):
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    question = QuestionFactory(campaign=campaign, position=1, kind=kind, scale_min=1, scale_max=99)
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    with pytest.raises(ApplicationError, match=message):
+        answer_submit(participation=participation, question_id=question.pk, **given)
+
+    assert not Answer.objects.exists()
+
+
+def test_a_text_answer_can_declare_a_text_preference(profile):
+    from tests.consent.factories import published_purpose
+    from tests.preferences.factories import AttributeFactory
+
+    research = published_purpose(key="research")
+    wish = AttributeFactory(key="product_wish", kind="text", purpose=research, max_length=280)
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    campaign.purposes.add(research)
+    question = QuestionFactory(campaign=campaign, position=1, kind="text", attribute=wish)
+    consent_grant(
+        profile=profile,
+        purpose_version=research.current_version,
+        channel=Channel.WEB,
+        collection_point="campaign:wish",
+        evidence=Evidence(),
+        language="de",
+    )
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+    answer_submit(participation=participation, question_id=question.pk, text="  Mehr Tee  ")
+    participation_complete(participation=participation)
+
+    (declaration,) = participation_keep_answers(participation=participation)
+
+    assert declaration.value == "Mehr Tee"

@@ -274,3 +274,20 @@ def test_after_the_campaign_ended_the_player_can_still_decide_what_we_keep(clien
     assert client.get(reverse("campaigns:result", args=["snack-quiz"])).status_code == 200
     assert client.post(reverse("campaigns:finish", args=["snack-quiz"])).status_code == 302
     assert not Answer.objects.exists()
+
+
+def test_text_and_number_questions_play_without_javascript(client, profile):
+    from tests.campaigns.factories import QuestionFactory
+
+    campaign = CampaignFactory(slug="wishes", kind=Campaign.Kind.SURVEY)
+    QuestionFactory(campaign=campaign, position=1, kind="number", scale_min=1, scale_max=99)
+    QuestionFactory(campaign=campaign, position=2, kind="text")
+    _start(client, slug="wishes")
+
+    page = client.get(reverse("campaigns:question", args=["wishes", 1])).content.decode()
+    client.post(reverse("campaigns:answer", args=["wishes", 1]), {"value": "42"})
+    done = client.post(reverse("campaigns:answer", args=["wishes", 2]), {"text": "Mehr Tee"})
+
+    assert 'type="number"' in page
+    assert done["Location"] == reverse("campaigns:result", args=["wishes"])
+    assert Participation.objects.get().completed_at is not None
