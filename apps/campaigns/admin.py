@@ -81,6 +81,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 class OptionInline(admin.TabularInline):
     model = Option
+    fk_name = "question"
     fields = [
         "position",
         "label_de",
@@ -89,6 +90,7 @@ class OptionInline(admin.TabularInline):
         "outcome",
         "attribute",
         "attribute_value",
+        "skip_to",
     ]
     autocomplete_fields = ["attribute"]
     extra = 2
@@ -100,6 +102,14 @@ class OptionInline(admin.TabularInline):
             ).first()
             if question:
                 kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
+        if db_field.name == "skip_to" and request.resolver_match.kwargs.get("object_id"):
+            question = Question.objects.filter(
+                pk=request.resolver_match.kwargs["object_id"]
+            ).first()
+            if question:
+                kwargs["queryset"] = Question.objects.filter(
+                    campaign_id=question.campaign_id, position__gt=question.position
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -215,6 +215,15 @@ class Option(models.Model):
     attribute_value = models.CharField(
         _("as value"), max_length=60, blank=True, help_text=_("An allowed value of that attribute.")
     )
+    skip_to = models.ForeignKey(
+        Question,
+        verbose_name=_("then go to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Branching: a later question of the same campaign."),
+    )
 
     class Meta:
         verbose_name = _("option")

@@ -73,14 +73,29 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
     return Step(question, number, len(questions), chosen, answer.text if answer else "")
 
 
-def next_unanswered_number(*, participation: Participation) -> int | None:
-    answered = set(participation.answers.values_list("question_id", flat=True))
-    for number, question_id in enumerate(
-        participation.campaign.questions.order_by("position").values_list("pk", flat=True), 1
-    ):
-        if question_id not in answered:
-            return number
+def player_next(*, participation: Participation) -> tuple[int, Question] | None:
+    """The next question on this player's way and its number, following the branches their
+    answers chose; None when every question on the way is answered."""
+    questions = list(participation.campaign.questions.order_by("position"))
+    index_of = {question.pk: index for index, question in enumerate(questions)}
+    answers = {
+        answer.question_id: answer for answer in participation.answers.prefetch_related("options")
+    }
+    index = 0
+    while index < len(questions):
+        question = questions[index]
+        answer = answers.get(question.pk)
+        if answer is None:
+            return index + 1, question
+        branch = next((o.skip_to_id for o in answer.options.all() if o.skip_to_id), None)
+        # Only forward branches count, so the way always ends.
+        index = max(index + 1, index_of.get(branch, 0))
     return None
+
+
+def next_unanswered_number(*, participation: Participation) -> int | None:
+    upcoming = player_next(participation=participation)
+    return upcoming[0] if upcoming else None
 
 
 def learned_from(*, participation: Participation) -> list[Option]:

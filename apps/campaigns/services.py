@@ -15,7 +15,7 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
-from apps.campaigns.selectors import dimension_scores
+from apps.campaigns.selectors import dimension_scores, player_next
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -181,10 +181,7 @@ def participation_complete(*, participation: Participation) -> Participation:
     participation = _locked(participation)
     if participation.is_completed:
         return participation
-    missing = participation.campaign.questions.exclude(
-        pk__in=participation.answers.values("question_id")
-    )
-    if missing.exists():
+    if player_next(participation=participation) is not None:
         raise ApplicationError(_("Please answer every question first."))
     participation.score, participation.outcome_id = _score_and_outcome(participation)
     _count(
@@ -278,7 +275,9 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     """Everything that keeps a campaign from going live, in words staff can act on."""
     problems = []
     questions = list(
-        campaign.questions.prefetch_related("options__attribute__values", "options__outcome")
+        campaign.questions.prefetch_related(
+            "options__attribute__values", "options__outcome", "options__skip_to"
+        )
     )
     purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
     if not questions:
@@ -305,6 +304,14 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
         ):
             problems.append(_("%(question)s has no correct answer.") % {"question": name})
         for option in options:
+            if option.skip_to_id and (
+                option.skip_to.campaign_id != campaign.pk
+                or option.skip_to.position <= question.position
+            ):
+                problems.append(
+                    _("An answer of %(question)s branches to a question that does not come later.")
+                    % {"question": name}
+                )
             if option.outcome_id and option.outcome.campaign_id != campaign.pk:
                 problems.append(
                     _("An answer of %(question)s counts towards another campaign's outcome.")
@@ -450,9 +457,9 @@ def participation_answer(
     option_ids: list[int] | None = None,
     number: int | None = None,
     text: str = "",
-    is_last: bool = False,
-) -> Participation:
-    """One step of the player: save the answer and, on the last question, finish."""
+) -> int | None:
+    """One step of the player: save the answer, and finish when no question is left on the
+    player's way. Returns the number of the next question, or None when finished."""
     answer_submit(
         participation=participation,
         question_id=question_id,
@@ -460,9 +467,11 @@ def participation_answer(
         number=number,
         text=text,
     )
-    if is_last:
-        return participation_complete(participation=participation)
-    return participation
+    upcoming = player_next(participation=participation)
+    if upcoming is None:
+        participation_complete(participation=participation)
+        return None
+    return upcoming[0]
 
 
 def participations_forget_unkept_answers(*, older_than_hours: int = 24) -> int:

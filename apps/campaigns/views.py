@@ -155,13 +155,12 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     option_ids = _integers(request.POST.getlist("option"))
     scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
     try:
-        participation_answer(
+        upcoming = participation_answer(
             participation=participation,
             question_id=step.question.pk,
             option_ids=option_ids,
             number=scale_value,
             text=request.POST.get("text", "")[:2000],
-            is_last=step.is_last,
         )
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
@@ -169,13 +168,13 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     if campaign.kind == Campaign.Kind.TRIVIA:
         right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)
         feedback = _("Right!") if right else _("Not quite.")
-    if step.is_last:
+    if upcoming is None:
         return _go(request, reverse("campaigns:result", args=[slug]))
     if request.htmx:
-        return _render_step(request, campaign, participation, number + 1, feedback=feedback)
+        return _render_step(request, campaign, participation, upcoming, feedback=feedback)
     if feedback:
         messages.info(request, feedback)
-    return redirect(_step_url(campaign, number + 1))
+    return redirect(_step_url(campaign, upcoming))
 
 
 @require_GET

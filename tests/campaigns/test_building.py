@@ -163,3 +163,15 @@ def test_is_running_agrees_with_the_live_queryset(status, starts, ends):
     )
 
     assert campaign.is_running == Campaign.objects.live().filter(pk=campaign.pk).exists()
+
+
+def test_a_branch_must_lead_forward_within_the_campaign():
+    campaign = CampaignFactory(status=Campaign.Status.DRAFT, kind=Campaign.Kind.SURVEY)
+    first = QuestionFactory(campaign=campaign, position=1)
+    second = QuestionFactory(campaign=campaign, position=2)
+    OptionFactory(question=second, skip_to=first)
+    OptionFactory(question=first)
+
+    problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
+
+    assert "does not come later" in problems
