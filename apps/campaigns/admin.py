@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -11,8 +12,10 @@ from apps.campaigns.services import (
     campaign_end,
     campaign_publish,
     campaign_publish_problems,
+    option_set_image,
 )
 from apps.core.exceptions import ApplicationError
+from apps.core.images import image_renditions
 
 
 class QuestionInline(admin.TabularInline):
@@ -79,8 +82,38 @@ class CampaignAdmin(admin.ModelAdmin):
             self.message_user(request, _("%(copy)s created.") % {"copy": copy})
 
 
+class OptionForm(forms.ModelForm):
+    image_upload = forms.FileField(
+        label=_("image"), required=False, help_text=_("For image-choice questions.")
+    )
+
+    class Meta:
+        model = Option
+        fields = [
+            "position",
+            "label_de",
+            "label_en",
+            "is_correct",
+            "outcome",
+            "attribute",
+            "attribute_value",
+            "skip_to",
+        ]
+
+    def clean_image_upload(self):
+        upload = self.cleaned_data.get("image_upload")
+        if upload:
+            try:
+                image_renditions(upload, {"check": 16})
+            except ApplicationError as problem:
+                raise forms.ValidationError(problem.message) from None
+            upload.seek(0)
+        return upload
+
+
 class OptionInline(admin.TabularInline):
     model = Option
+    form = OptionForm
     fk_name = "question"
     fields = [
         "position",
@@ -91,6 +124,7 @@ class OptionInline(admin.TabularInline):
         "attribute",
         "attribute_value",
         "skip_to",
+        "image_upload",
     ]
     autocomplete_fields = ["attribute"]
     extra = 2
@@ -119,3 +153,10 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
     inlines = [OptionInline]
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for option_form in formset.forms:
+            upload = option_form.cleaned_data.get("image_upload")
+            if upload and option_form.instance.pk:
+                option_set_image(option=option_form.instance, upload=upload)

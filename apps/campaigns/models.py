@@ -14,6 +14,16 @@ from apps.profiles.models import Profile
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #5b2ee5."))
 
 
+# Mood answers: 1 (very unhappy) to 5 (very happy); the label is read out by screen readers.
+MOOD_FACES = [
+    "\N{DISAPPOINTED FACE}",
+    "\N{SLIGHTLY FROWNING FACE}",
+    "\N{NEUTRAL FACE}",
+    "\N{SLIGHTLY SMILING FACE}",
+    "\N{GRINNING FACE WITH SMILING EYES}",
+]
+
+
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def live(self) -> "CampaignQuerySet":
         now = timezone.now()
@@ -131,6 +141,8 @@ class Question(models.Model):
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
         SCALE = "scale", _("Scale")
+        MOOD = "mood", _("Mood (faces from 1 to 5)")
+        IMAGE = "image", _("Image choice")
         NUMBER = "number", _("Number")
         TEXT = "text", _("Short text")
 
@@ -178,7 +190,13 @@ class Question(models.Model):
 
     @property
     def scale_values(self) -> range:
+        if self.kind == self.Kind.MOOD:
+            return range(1, len(MOOD_FACES) + 1)
         return range(self.scale_min, self.scale_max + 1)
+
+    @property
+    def mood_faces(self) -> list[tuple[int, str]]:
+        return list(enumerate(MOOD_FACES, 1))
 
 
 def answer_is_correct(*, kind: str, picked: set[int], correct: set[int]) -> bool:
@@ -200,6 +218,7 @@ class Option(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     label_de = models.CharField(_("answer (German)"), max_length=200)
     label_en = models.CharField(_("answer (English)"), max_length=200)
+    image = models.ImageField(_("image"), upload_to="options/", blank=True, editable=False)
     is_correct = models.BooleanField(_("correct answer"), default=False)
     outcome = models.ForeignKey(
         Outcome, verbose_name=_("counts towards"), on_delete=models.SET_NULL, null=True, blank=True

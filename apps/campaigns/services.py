@@ -1,6 +1,8 @@
+import uuid
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,6 +21,7 @@ from apps.campaigns.selectors import dimension_scores, player_next
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.core.images import image_renditions
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.services import preference_declare
 from apps.profiles.models import Profile
@@ -82,7 +85,7 @@ def answer_submit(
     question = participation.campaign.questions.filter(pk=question_id).first()
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
-    if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER):
+    if question.kind in (Question.Kind.SCALE, Question.Kind.MOOD, Question.Kind.NUMBER):
         return _answer_scale(participation, question, number)
     if question.kind == Question.Kind.TEXT:
         return _answer_text(participation, question, text)
@@ -288,7 +291,12 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     for question in questions:
         options = list(question.options.all())
         name = _("Question %(number)s") % {"number": question.position}
-        if question.kind in (Question.Kind.SCALE, Question.Kind.NUMBER, Question.Kind.TEXT):
+        if question.kind in (
+            Question.Kind.SCALE,
+            Question.Kind.MOOD,
+            Question.Kind.NUMBER,
+            Question.Kind.TEXT,
+        ):
             problems.extend(_scale_problems(question, name, purpose_ids))
             continue
         if not question.text_de.strip() or not question.text_en.strip():
@@ -297,6 +305,8 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
             )
         if not options:
             problems.append(_("%(question)s has no answers.") % {"question": name})
+        if question.kind == Question.Kind.IMAGE and any(not o.image for o in options):
+            problems.append(_("%(question)s needs an image for every answer.") % {"question": name})
         if (
             campaign.kind == Campaign.Kind.TRIVIA
             and options
@@ -481,3 +491,15 @@ def participations_forget_unkept_answers(*, older_than_hours: int = 24) -> int:
     deleted, _by_model = Answer.objects.filter(participation__in=stale).delete()
     stale.update(answers_kept_at=timezone.now())
     return deleted
+
+
+OPTION_IMAGE_SIZES = {"image": 400}
+
+
+@transaction.atomic
+def option_set_image(*, option: Option, upload: UploadedFile) -> Option:
+    """An answer's picture for image-choice questions: square, re-encoded, no metadata."""
+    rendition = image_renditions(upload, OPTION_IMAGE_SIZES)["image"]
+    option.image.save(f"{uuid.uuid4().hex}-{rendition.name}", rendition, save=False)
+    option.save(update_fields=["image"])
+    return option

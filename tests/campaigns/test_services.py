@@ -367,3 +367,42 @@ def test_a_text_answer_can_declare_a_text_preference(profile):
     (declaration,) = participation_keep_answers(participation=participation)
 
     assert declaration.value == "Mehr Tee"
+
+
+def test_a_mood_answer_is_one_of_five_faces(profile):
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    question = QuestionFactory(campaign=campaign, position=1, kind="mood")
+    participation = participation_start(campaign=campaign, profile=profile, locale="de")
+
+    with pytest.raises(ApplicationError, match="from 1 to 5"):
+        answer_submit(participation=participation, question_id=question.pk, number=6)
+    answer = answer_submit(participation=participation, question_id=question.pk, number=4)
+
+    assert answer.number == 4
+
+
+def test_an_image_choice_needs_a_clean_picture_for_every_answer(settings, tmp_path):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from apps.campaigns.services import campaign_publish_problems, option_set_image
+
+    settings.MEDIA_ROOT = tmp_path
+    campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
+    question = QuestionFactory(campaign=campaign, position=1, kind="image")
+    with_picture, without = OptionFactory(question=question), OptionFactory(question=question)
+    buffer = BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"
+    Image.new("RGB", (900, 600), "green").save(buffer, format="JPEG", exif=exif)
+
+    option_set_image(option=with_picture, upload=SimpleUploadedFile("p.jpg", buffer.getvalue()))
+
+    with Image.open(with_picture.image.path) as stored:
+        assert stored.size == (400, 400)
+        assert not stored.getexif()
+    problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
+    assert "needs an image for every answer" in problems
+    assert without.image.name == ""

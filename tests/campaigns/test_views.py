@@ -310,3 +310,16 @@ def test_an_answer_can_branch_past_questions(client, profile):
     assert jumped["Location"] == reverse("campaigns:question", args=["branch", 3])
     assert done["Location"] == reverse("campaigns:result", args=["branch"])
     assert Participation.objects.get().completed_at is not None
+
+
+def test_a_mood_question_shows_five_faces_with_spoken_labels(client, profile):
+    from tests.campaigns.factories import QuestionFactory
+
+    campaign = CampaignFactory(slug="mood", kind=Campaign.Kind.SURVEY)
+    QuestionFactory(campaign=campaign, position=1, kind="mood")
+    _start(client, slug="mood")
+
+    html = client.get(reverse("campaigns:question", args=["mood", 1])).content.decode()
+
+    assert html.count('name="value"') == 5
+    assert "4 von 5" in html
