@@ -15,7 +15,7 @@ from apps.campaigns.services import (
     option_set_image,
 )
 from apps.core.exceptions import ApplicationError
-from apps.core.images import image_renditions
+from apps.core.forms import ImageUploadField
 
 
 class QuestionInline(admin.TabularInline):
@@ -83,7 +83,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 class OptionForm(forms.ModelForm):
-    image_upload = forms.FileField(
+    image_upload = ImageUploadField(
         label=_("image"), required=False, help_text=_("For image-choice questions.")
     )
 
@@ -99,16 +99,6 @@ class OptionForm(forms.ModelForm):
             "attribute_value",
             "skip_to",
         ]
-
-    def clean_image_upload(self):
-        upload = self.cleaned_data.get("image_upload")
-        if upload:
-            try:
-                image_renditions(upload, {"check": 16})
-            except ApplicationError as problem:
-                raise forms.ValidationError(problem.message) from None
-            upload.seek(0)
-        return upload
 
 
 class OptionInline(admin.TabularInline):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
-from apps.core.images import image_renditions
+from apps.core.forms import ImageUploadField
 from apps.loyalty.models import (
     Account,
     EarningRule,
@@ -72,7 +72,7 @@ class RewardCodeInline(admin.TabularInline):
 
 
 class RewardForm(forms.ModelForm):
-    image_upload = forms.FileField(
+    image_upload = ImageUploadField(
         label=_("image"),
         required=False,
         help_text=_("JPEG, PNG, WebP or GIF, at most 8 MB; stored square at 800 and 200 px."),
@@ -95,16 +95,6 @@ class RewardForm(forms.ModelForm):
             "is_active",
             "position",
         ]
-
-    def clean_image_upload(self):
-        upload = self.cleaned_data.get("image_upload")
-        if upload:
-            try:
-                image_renditions(upload, {"check": 16})
-            except ApplicationError as problem:
-                raise forms.ValidationError(problem.message) from None
-            upload.seek(0)
-        return upload
 
 
 class CodeUploadForm(forms.Form):

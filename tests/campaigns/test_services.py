@@ -7,9 +7,6 @@ from apps.campaigns.services import (
     participation_keep_answers,
     participation_start,
 )
-from apps.consent.evidence import Evidence
-from apps.consent.models import Channel
-from apps.consent.services import consent_grant
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account
 from apps.preferences.models import Declaration
@@ -19,6 +16,7 @@ from tests.campaigns.factories import (
     OutcomeFactory,
     QuestionFactory,
 )
+from tests.consent.factories import grant_consent
 from tests.loyalty.factories import EarningRuleFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -149,14 +147,7 @@ def test_a_personality_quiz_picks_the_outcome_with_most_votes(profile):
 
 def test_kept_answers_become_declarations_when_the_purpose_is_granted(snack_quiz, profile, purpose):
     campaign, first, second, options = snack_quiz
-    consent_grant(
-        profile=profile,
-        purpose_version=purpose.current_version,
-        channel=Channel.WEB,
-        collection_point="campaign:snack-quiz",
-        evidence=Evidence(),
-        language="de",
-    )
+    grant_consent(profile, purpose, collection_point="campaign:snack-quiz")
     participation = _play(
         participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
     )
@@ -191,14 +182,7 @@ def test_a_withheld_answer_is_not_kept_even_with_consent(snack_quiz, profile, pu
     from apps.campaigns.services import participation_withhold
 
     campaign, first, second, options = snack_quiz
-    consent_grant(
-        profile=profile,
-        purpose_version=purpose.current_version,
-        channel=Channel.WEB,
-        collection_point="campaign:snack-quiz",
-        evidence=Evidence(),
-        language="de",
-    )
+    grant_consent(profile, purpose, collection_point="campaign:snack-quiz")
     participation = _play(
         participation_start(campaign=campaign, profile=profile, locale="de"), first, second, options
     )
@@ -258,7 +242,6 @@ def test_a_self_assessment_scores_each_dimension(self_check, profile):
 
 
 def test_a_scale_answer_can_declare_a_scale_preference(profile):
-    from apps.consent.services import consent_grant
     from tests.consent.factories import published_purpose
     from tests.preferences.factories import AttributeFactory
 
@@ -271,14 +254,7 @@ def test_a_scale_answer_can_declare_a_scale_preference(profile):
     question = QuestionFactory(
         campaign=campaign, position=1, kind="scale", scale_min=0, scale_max=10, attribute=score
     )
-    consent_grant(
-        profile=profile,
-        purpose_version=research.current_version,
-        channel=Channel.WEB,
-        collection_point="campaign:nps",
-        evidence=Evidence(),
-        language="de",
-    )
+    grant_consent(profile, research, collection_point="campaign:nps")
     participation = participation_start(campaign=campaign, profile=profile, locale="de")
     answer_submit(participation=participation, question_id=question.pk, number=9)
     participation_complete(participation=participation)
@@ -352,14 +328,7 @@ def test_a_text_answer_can_declare_a_text_preference(profile):
     campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
     campaign.purposes.add(research)
     question = QuestionFactory(campaign=campaign, position=1, kind="text", attribute=wish)
-    consent_grant(
-        profile=profile,
-        purpose_version=research.current_version,
-        channel=Channel.WEB,
-        collection_point="campaign:wish",
-        evidence=Evidence(),
-        language="de",
-    )
+    grant_consent(profile, research, collection_point="campaign:wish")
     participation = participation_start(campaign=campaign, profile=profile, locale="de")
     answer_submit(participation=participation, question_id=question.pk, text="  Mehr Tee  ")
     participation_complete(participation=participation)

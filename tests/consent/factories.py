@@ -40,3 +40,20 @@ def published_purpose(**purpose_fields) -> Purpose:
     publish_new_version(purpose)
     purpose.refresh_from_db()
     return purpose
+
+
+def grant_consent(profile, purpose, *, collection_point: str = "preference-center"):
+    """The customer agrees to the purpose's current wording, as from the web."""
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_grant
+
+    purpose.refresh_from_db()
+    return consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        channel=Channel.WEB,
+        collection_point=collection_point,
+        evidence=Evidence(),
+        language="de",
+    )
