@@ -193,7 +193,7 @@ SELF_ASSESSMENT = {
 }
 
 
-def _create(spec: dict) -> None:
+def _create(spec: dict, position: int) -> None:
     campaign = Campaign.objects.create(
         slug=spec["slug"],
         kind=spec["kind"],
@@ -201,6 +201,8 @@ def _create(spec: dict) -> None:
         title_en=spec["title"][1],
         intro_de=spec["intro"][0],
         intro_en=spec["intro"][1],
+        theme_brand=spec["theme"],
+        position=position,
     )
     outcomes = {
         key: Outcome.objects.create(
@@ -251,8 +253,8 @@ def _create(spec: dict) -> None:
 @transaction.atomic
 def demo_campaigns_ensure() -> int:
     created = 0
-    for spec in (TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT):
+    for position, spec in enumerate((TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT)):
         if not Campaign.objects.filter(slug=spec["slug"]).exists():
-            _create(spec)
+            _create(spec, position)
             created += 1
     return created

@@ -10,6 +10,7 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
+from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
 
@@ -98,13 +99,25 @@ def next_unanswered_number(*, participation: Participation) -> int | None:
     return upcoming[0] if upcoming else None
 
 
-def learned_from(*, participation: Participation) -> list[Option]:
-    """The answers that tell us something about the customer, with their attributes."""
-    return list(
+@dataclass(frozen=True)
+class Learned:
+    attribute: Attribute
+    value: str
+
+
+def learned_from(*, participation: Participation) -> list[Learned]:
+    """What the answers tell us about the customer, in the attribute's own words."""
+    options = (
         Option.objects.filter(answer__participation=participation, attribute__isnull=False)
         .select_related("attribute__purpose__current_version")
+        .prefetch_related("attribute__values")
         .order_by("question__position", "position")
     )
+    learned = []
+    for option in options:
+        labels = {value.key: value.label for value in option.attribute.values.all()}
+        learned.append(Learned(option.attribute, labels.get(option.attribute_value, option.label)))
+    return learned
 
 
 @dataclass(frozen=True)

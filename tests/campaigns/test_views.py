@@ -54,6 +54,7 @@ def test_play_to_the_end_without_javascript(client, snack_quiz):
     assert result["Location"] == reverse("campaigns:result", args=["snack-quiz"])
     assert "2 von 2 richtig" in page
     assert "+50" in page
+    assert "<strong>salty (de)</strong>" in page
     assert "consent-personalization" in page
 
 
