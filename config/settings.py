@@ -64,7 +64,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.profiles.middleware.ProfileMiddleware",
     "apps.consent.middleware.GlobalPrivacyControlMiddleware",
-    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,7 +182,6 @@ OUTBOX_SWEEP_BATCH_SIZE = 500
 # RATE LIMITS --------------------------------------------------------------------------------
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "apps.core.views.rate_limited"
 RATELIMIT_IP_META_KEY = "apps.core.http.client_ip"
 # A cache outage must not lock customers out; the limits return with the cache.
 RATELIMIT_FAIL_OPEN = True

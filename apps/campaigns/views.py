@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
-from django_ratelimit.decorators import ratelimit
 
 from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
@@ -35,6 +34,7 @@ from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
+from apps.core.ratelimits import limit_posts
 from apps.loyalty.selectors import points_earned_for
 from apps.profiles.sessions import session_remember_profile
 
@@ -70,9 +70,9 @@ def _participant_campaign_or_404(slug: str) -> Campaign:
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    # The live list is cached with the page content (see the template), so most views of the
-    # home page run no query at all.
-    return render(request, "campaigns/home.html", {"live_campaigns": campaign_list_live()})
+    # The live list is cached with the page content (see the template). It is handed over as
+    # a callable, so on a cache hit not even the queryset is built.
+    return render(request, "campaigns/home.html", {"live_campaigns": campaign_list_live})
 
 
 @require_GET
@@ -91,7 +91,7 @@ ANSWER_LIMIT = "120/m"
 
 
 @require_POST
-@ratelimit(key="ip", rate=START_LIMIT, method="POST")
+@limit_posts(key="ip", rate=START_LIMIT)
 def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     try:
@@ -140,7 +140,7 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
 
 
 @require_POST
-@ratelimit(key="ip", rate=ANSWER_LIMIT, method="POST")
+@limit_posts(key="ip", rate=ANSWER_LIMIT)
 def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     participation = _own_participation(request, campaign)

@@ -10,7 +10,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
@@ -30,6 +29,7 @@ from apps.consent.services import (
 )
 from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
+from apps.core.ratelimits import limit_posts
 from apps.profiles.sessions import session_remember_profile
 
 HISTORY_PAGE_SIZE = 50
@@ -75,7 +75,7 @@ def consent_center(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
-@ratelimit(key="ip", rate="60/m", method="POST")
+@limit_posts(key="ip", rate="60/m")
 def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse:
     purpose = purpose_get_published(key=purpose_key)
     if purpose is None:
