@@ -115,3 +115,17 @@ def english():
 @pytest.fixture
 def media_in_tmp(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def visitor(client, profile):
+    """A browser whose session belongs to `profile`."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from apps.profiles.selectors import SESSION_KEY
+
+    session = SessionStore()
+    session[SESSION_KEY] = profile.pk
+    session.create()
+    client.cookies["sessionid"] = session.session_key
+    return client

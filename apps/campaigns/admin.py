@@ -120,21 +120,24 @@ class OptionInline(admin.TabularInline):
     extra = 2
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "outcome" and request.resolver_match.kwargs.get("object_id"):
-            question = Question.objects.filter(
-                pk=request.resolver_match.kwargs["object_id"]
-            ).first()
-            if question:
-                kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
-        if db_field.name == "skip_to" and request.resolver_match.kwargs.get("object_id"):
-            question = Question.objects.filter(
-                pk=request.resolver_match.kwargs["object_id"]
-            ).first()
-            if question:
-                kwargs["queryset"] = Question.objects.filter(
-                    campaign_id=question.campaign_id, position__gt=question.position
-                )
+        # Outcomes and branch targets come from the edited question's own campaign only.
+        question = self._edited_question(request)
+        if question and db_field.name == "outcome":
+            kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
+        if question and db_field.name == "skip_to":
+            kwargs["queryset"] = Question.objects.filter(
+                campaign_id=question.campaign_id, position__gt=question.position
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @staticmethod
+    def _edited_question(request: HttpRequest) -> Question | None:
+        if not hasattr(request, "_edited_question"):
+            object_id = request.resolver_match.kwargs.get("object_id")
+            request._edited_question = (
+                Question.objects.filter(pk=object_id).first() if object_id else None
+            )
+        return request._edited_question
 
 
 @admin.register(Question)

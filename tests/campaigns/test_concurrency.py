@@ -1,41 +1,15 @@
 """Double clicks and replays on PostgreSQL, for real: one participation, one credit."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from apps.campaigns.models import Participation
 from apps.campaigns.services import answer_submit, participation_complete, participation_start
-from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account
+from tests.concurrency import run_in_parallel
 from tests.loyalty.factories import EarningRuleFactory
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _parallel(count: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            work()
-        except ApplicationError:
-            pass
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
 
 
 def test_parallel_starts_and_finishes_make_one_participation_and_one_credit(purpose):
@@ -48,12 +22,14 @@ def test_parallel_starts_and_finishes_make_one_participation_and_one_credit(purp
     profile = ProfileFactory()
 
     assert (
-        _parallel(8, lambda: participation_start(campaign=campaign, profile=profile, locale="de"))
+        run_in_parallel(
+            8, lambda _n: participation_start(campaign=campaign, profile=profile, locale="de")
+        )
         == []
     )
     participation = Participation.objects.get()
     answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
-    assert _parallel(8, lambda: participation_complete(participation=participation)) == []
+    assert run_in_parallel(8, lambda _n: participation_complete(participation=participation)) == []
 
     assert Account.objects.get(profile=profile).balance == 50
     assert Account.objects.get(profile=profile).entries.count() == 1

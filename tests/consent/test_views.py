@@ -3,7 +3,6 @@ import uuid
 import jsonschema
 import jwt
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def _decide_url(key: str) -> str:
     return reverse("consent:decide", args=[key])
-
-
-@pytest.fixture
-def visitor(client, profile) -> Client:
-    """A browser whose session belongs to `profile`."""
-    session = SessionStore()
-    session[SESSION_KEY] = profile.pk
-    session.create()
-    client.cookies["sessionid"] = session.session_key
-    return client
 
 
 def test_consent_center_shows_every_purpose_without_creating_a_profile(client, purpose):

@@ -2,42 +2,18 @@
 
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, Redemption, Reward
 from apps.loyalty.services import ledger_credit, redemption_create
+from tests.concurrency import run_in_parallel
 from tests.loyalty.factories import RewardFactory
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(count: int, work: Callable[[int], None]) -> list[BaseException]:
-    barrier = threading.Barrier(count)
-    failures: list[BaseException] = []
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            work(n)
-        except ApplicationError:
-            pass
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return failures
 
 
 def _deliver_four_times(profile) -> None:
@@ -51,7 +27,7 @@ def test_200_concurrent_deliveries_of_the_same_event_credit_once():
     profile = ProfileFactory()
 
     # 50 connections (PostgreSQL's default limit is 100) deliver 4 times each, all at once.
-    failures = _in_parallel(50, lambda n: _deliver_four_times(profile))
+    failures = run_in_parallel(50, lambda n: _deliver_four_times(profile))
 
     assert failures == []
     account = Account.objects.get(profile=profile)
@@ -72,7 +48,7 @@ def test_50_racing_redemptions_of_a_reward_with_stock_10_sell_exactly_10():
         except ApplicationError as problem:
             refusals.append(problem.message)
 
-    failures = _in_parallel(50, redeem)
+    failures = run_in_parallel(50, redeem)
 
     assert failures == []
     assert Redemption.objects.count() == 10
@@ -98,7 +74,7 @@ def test_caps_and_budgets_hold_under_parallel_events():
         with transaction.atomic():
             publish("quiz.completed", {"profile": str(profiles[n % 6].public_id)})
 
-    failures = _in_parallel(36, complete)
+    failures = run_in_parallel(36, complete)
 
     assert failures == []
     balances = list(Account.objects.values_list("balance", flat=True))
@@ -126,7 +102,7 @@ def test_a_credit_racing_a_locked_account_with_the_same_key_neither_deadlocks_no
             holding.wait()
             ledger_credit(profile=profile, points=10, idempotency_key="same", reason="x")
 
-    failures = _in_parallel(2, locked_then_credit)
+    failures = run_in_parallel(2, locked_then_credit)
 
     assert failures == []
     account = Account.objects.get(profile=profile)

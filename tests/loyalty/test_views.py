@@ -1,23 +1,12 @@
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from apps.loyalty.models import Redemption
 from apps.loyalty.services import ledger_credit
 from apps.profiles.models import Profile
-from apps.profiles.selectors import SESSION_KEY
 from tests.loyalty.factories import RewardFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def visitor(client, profile):
-    session = SessionStore()
-    session[SESSION_KEY] = profile.pk
-    session.create()
-    client.cookies["sessionid"] = session.session_key
-    return client
 
 
 def _fund(profile, points, key="fund"):

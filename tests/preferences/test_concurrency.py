@@ -1,14 +1,12 @@
 """Two tabs editing the same preference at once leave one consistent story."""
 
 import itertools
-import threading
 
 import pytest
-from django.db import connection
 
-from apps.core.exceptions import ApplicationError
 from apps.preferences.models import Declaration, DeclarationHistory, Source
 from apps.preferences.services import preference_declare
+from tests.concurrency import run_in_parallel
 from tests.consent.factories import published_purpose
 from tests.preferences.conftest import grant
 from tests.preferences.factories import AttributeFactory
@@ -22,31 +20,18 @@ def test_concurrent_edits_leave_a_consistent_history():
     attribute = AttributeFactory(purpose=purpose, choices=["a", "b", "c", "d"])
     profile = ProfileFactory()
     grant(profile, purpose)
-    barrier = threading.Barrier(4)
-    failures: list[BaseException] = []
+    values = list("abcd" * 3)
 
-    def tab(values: list[str]) -> None:
-        try:
-            barrier.wait()
-            for value in values:
-                preference_declare(
-                    profile=profile,
-                    attribute=attribute,
-                    value=value,
-                    source=Source.PREFERENCE_CENTER,
-                )
-        except ApplicationError:
-            pass
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
+    def tab(n: int) -> None:
+        for value in values[n:]:
+            preference_declare(
+                profile=profile,
+                attribute=attribute,
+                value=value,
+                source=Source.PREFERENCE_CENTER,
+            )
 
-    tabs = [threading.Thread(target=tab, args=(list("abcd" * 3)[n:],)) for n in range(4)]
-    for thread in tabs:
-        thread.start()
-    for thread in tabs:
-        thread.join()
+    failures = run_in_parallel(4, tab)
 
     assert failures == []
     declaration = Declaration.objects.get()

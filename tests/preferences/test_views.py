@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
 
 from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
@@ -7,21 +6,11 @@ from apps.preferences.services import preference_declare
 from apps.privacy.models import AccessLog
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
-from apps.profiles.selectors import SESSION_KEY
 from tests.preferences.conftest import withdraw
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def visitor(client, profile):
-    session = SessionStore()
-    session[SESSION_KEY] = profile.pk
-    session.create()
-    client.cookies["sessionid"] = session.session_key
-    return client
 
 
 def _declare(profile, attribute, value) -> Declaration:
