@@ -176,6 +176,10 @@ LOYALTY_TIER_WINDOW_DAYS = env_int("LOYALTY_TIER_WINDOW_DAYS", 365)
 LOYALTY_BATCH_SIZE = 500
 # What one point is worth to the brand, for the liability figure in the admin.
 LOYALTY_POINT_VALUE_CENTS = env_int("LOYALTY_POINT_VALUE_CENTS", 1)
+# How long a relay waits to take the events committed after the one that asked for it:
+# webhooks leave up to this much later, and a busy process sends the broker one task per
+# interval instead of one per event.
+OUTBOX_RELAY_DELAY_MS = env_int("OUTBOX_RELAY_DELAY_MS", 200)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 OUTBOX_SWEEP_BATCH_SIZE = 500
 

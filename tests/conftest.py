@@ -51,11 +51,13 @@ def _fresh_rate_limits(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_event_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Handlers a test subscribes disappear with the test."""
+    """Handlers a test subscribes disappear with the test, and so does a pending relay."""
     for registry in ("_in_transaction_handlers", "_relayed_handlers"):
         original = getattr(events, registry)
         copy = type(original)(list, {name: list(h) for name, h in original.items()})
         monkeypatch.setattr(events, registry, copy)
+    # A relay asked for by an earlier test went to that test's broker.
+    monkeypatch.setattr(events, "_relay_due_at", float("-inf"))
 
 
 @pytest.fixture

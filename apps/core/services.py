@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from apps.core.events import handlers_for
@@ -36,6 +36,12 @@ def outbox_event_relay(*, event_id: int, skip_locked: bool = False) -> OutboxEve
         return event
 
 
+def outbox_relay_pending(*, batch_size: int) -> int:
+    """Relay every committed event no relay has tried yet, oldest first. Events whose relay
+    failed before are left to the sweep, so one broken handler cannot stall every relay."""
+    return _relay_in_batches(OutboxEvent.objects.filter(relay_attempts=0), batch_size)
+
+
 def outbox_sweep(*, grace_seconds: int, batch_size: int) -> int:
     """Relay every event still unpublished `grace_seconds` after it was written.
 
@@ -43,12 +49,16 @@ def outbox_sweep(*, grace_seconds: int, batch_size: int) -> int:
     the rest; it stays unpublished and the next sweep tries again.
     """
     cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    return _relay_in_batches(OutboxEvent.objects.filter(created_at__lte=cutoff), batch_size)
+
+
+def _relay_in_batches(events: QuerySet[OutboxEvent], batch_size: int) -> int:
     relayed = 0
     last_id = 0
     while True:
         batch = list(
-            OutboxEvent.objects.unpublished()
-            .filter(created_at__lte=cutoff, pk__gt=last_id)
+            events.unpublished()
+            .filter(pk__gt=last_id)
             .order_by("pk")
             .values_list("pk", flat=True)[:batch_size]
         )

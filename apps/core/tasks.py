@@ -1,13 +1,13 @@
 from celery import shared_task
 from django.conf import settings
 
-from apps.core.services import outbox_event_relay, outbox_sweep
+from apps.core.services import outbox_relay_pending, outbox_sweep
 
 
 # Relaying is idempotent (row lock + published_at), so a redelivered task is harmless.
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def relay_outbox_event_task(event_id: int) -> None:
-    outbox_event_relay(event_id=event_id)
+def relay_outbox_task() -> int:
+    return outbox_relay_pending(batch_size=settings.OUTBOX_SWEEP_BATCH_SIZE)
 
 
 @shared_task(ignore_result=True)

@@ -80,8 +80,14 @@ class LedgerEntry(AppendOnlyModel):
         REVERSE = "reverse", _("Reversed")
         MERGE = "merge", _("Merged from another profile")
 
+    # Every credit writes a row, so no index is kept that another one covers or that would
+    # hold only empty values: the account is the first column of two composite indexes.
     account = models.ForeignKey(
-        Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="entries"
+        Account,
+        verbose_name=_("account"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+        db_index=False,
     )
     amount = models.IntegerField(_("points"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -90,13 +96,14 @@ class LedgerEntry(AppendOnlyModel):
     idempotency_key = models.CharField(_("idempotency key"), max_length=200)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
-    reverses = models.OneToOneField(
+    reverses = models.ForeignKey(
         "self",
         verbose_name=_("reverses"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reversed_by",
+        db_index=False,
     )
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,6 +112,7 @@ class LedgerEntry(AppendOnlyModel):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
 
     class Meta:
@@ -114,6 +122,11 @@ class LedgerEntry(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "idempotency_key"], name="loyalty_entry_idempotent"
+            ),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False),
+                name="loyalty_entry_reversed_once",
             ),
             models.CheckConstraint(condition=~Q(amount=0), name="loyalty_entry_not_zero"),
         ]
@@ -125,6 +138,11 @@ class LedgerEntry(AppendOnlyModel):
                 name="loyalty_entry_expiring_idx",
             ),
             models.Index(fields=["source_ref", "created_at"], name="loyalty_entry_source_idx"),
+            models.Index(
+                fields=["staff_user"],
+                condition=Q(staff_user__isnull=False),
+                name="loyalty_entry_staff_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,11 @@
 import pytest
+from django.conf import settings
 from django.db import transaction
 
+from apps.core import events
 from apps.core.events import publish, subscribe, subscribe_relayed
 from apps.core.models import OutboxEvent
+from apps.core.tasks import relay_outbox_task
 from tests.celery_broker import celery_broker, free_port
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +97,38 @@ def test_publish_succeeds_and_keeps_the_row_when_the_broker_is_unreachable(
 
     event.refresh_from_db()
     assert event.published_at is None
+
+
+def test_a_busy_process_asks_for_one_relay_per_interval(monkeypatch):
+    asked = []
+    monkeypatch.setattr(relay_outbox_task, "apply_async", lambda **options: asked.append(options))
+    clock = [1000.0]
+    monkeypatch.setattr(events.time, "monotonic", lambda: clock[0])
+
+    with celery_broker("memory://"):
+        for _ in range(3):
+            events.request_relay()
+        clock[0] += settings.OUTBOX_RELAY_DELAY_MS / 1000
+        events.request_relay()
+
+    delay = settings.OUTBOX_RELAY_DELAY_MS / 1000
+    assert asked == [{"countdown": delay}, {"countdown": delay}]
+
+
+def test_an_eager_relay_runs_for_every_commit(monkeypatch):
+    asked = []
+    monkeypatch.setattr(relay_outbox_task, "apply_async", lambda **options: asked.append(options))
+
+    with celery_broker("memory://", eager=True):
+        for _ in range(3):
+            events.request_relay()
+
+    assert asked == [{"countdown": 0}] * 3
+
+
+def test_a_failed_request_is_asked_again_by_the_next_commit(monkeypatch):
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+
+    with celery_broker(nobody_listens):
+        assert events.request_relay() is False
+        assert events.request_relay() is False

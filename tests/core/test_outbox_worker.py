@@ -93,6 +93,19 @@ def test_a_real_worker_relays_a_committed_event(redis_server, start_worker):
     assert _wait_until_published(event).relay_attempts == 1
 
 
+def test_events_committed_one_after_another_are_all_relayed(redis_server, start_worker):
+    redis_server.start()
+    start_worker(redis_server.url)
+
+    with celery_broker(redis_server.url):
+        published = []
+        for number in range(5):
+            with transaction.atomic():
+                published.append(publish("quiz.completed", {"number": number}))
+
+    assert all(_wait_until_published(event).relay_attempts == 1 for event in published)
+
+
 def test_an_event_published_while_redis_is_down_is_relayed_after_it_returns(
     redis_server, start_worker
 ):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.core.events import publish, subscribe_relayed
 from apps.core.models import OutboxEvent
-from apps.core.services import outbox_event_relay, outbox_sweep
+from apps.core.services import outbox_event_relay, outbox_relay_pending, outbox_sweep
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +73,21 @@ def test_outbox_sweep_keeps_an_event_whose_handler_fails_for_the_next_sweep():
     assert flaky.relay_attempts == 2
     assert fine.is_published
     assert fine.relay_attempts == 1
+
+
+def test_outbox_relay_pending_relays_untried_events_and_leaves_failed_ones_to_the_sweep():
+    @subscribe_relayed("webhook.flaky")
+    def fail(event: OutboxEvent) -> None:
+        raise ConnectionError("partner down")
+
+    flaky = _unpublished_event("webhook.flaky")
+    fresh = [_unpublished_event() for _ in range(5)]
+
+    assert outbox_relay_pending(batch_size=2) == 5
+    assert outbox_relay_pending(batch_size=2) == 0
+    flaky.refresh_from_db()
+    assert flaky.relay_attempts == 1
+    assert not flaky.is_published
+    assert all(
+        event.is_published for event in OutboxEvent.objects.filter(pk__in=[e.pk for e in fresh])
+    )

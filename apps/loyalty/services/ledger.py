@@ -8,8 +8,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.events import publish
+from apps.core.db import execute_prepared
+from apps.core.events import publish, publish_recorded
 from apps.core.exceptions import ApplicationError
+from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, LedgerEntry, Tier
 from apps.loyalty.selectors import lots_expiring, points_spent
 from apps.profiles.models import Profile
@@ -105,7 +107,37 @@ def _default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.LOYALTY_POINTS_VALIDITY_DAYS)
 
 
-def _credit_in_two_statements(
+# Balance, entry and points.changed event of one credit. The account row comes first, as
+# on every other path, so lock order never differs; entry and event are written only if the
+# idempotency key is new. Prepared once per database session: planning this statement costs
+# more than running it.
+CREDIT_SQL = f"""
+WITH account AS (
+    UPDATE {Account._meta.db_table}
+    SET balance = balance + $1::integer, lifetime_earned = lifetime_earned + $2::integer,
+        updated_at = $3::timestamptz
+    WHERE profile_id = $4::bigint
+    RETURNING id, balance, lifetime_earned, tier_id
+), entry AS (
+    INSERT INTO {LedgerEntry._meta.db_table} (account_id, amount, kind, reason, source_ref,
+        idempotency_key, created_at, expires_at)
+    SELECT account.id, $1, $5::text, $6::text, $7::text, $8::text, $3, $9::timestamptz
+    FROM account
+    ON CONFLICT (account_id, idempotency_key) DO NOTHING
+    RETURNING id
+), event AS (
+    INSERT INTO {OutboxEvent._meta.db_table} (name, payload, created_at, relay_attempts)
+    SELECT 'points.changed', jsonb_build_object('profile', $10::text, 'amount', $1,
+        'kind', $5, 'balance', account.balance), $3, 0
+    FROM account, entry
+    RETURNING id
+)
+SELECT account.id, balance, lifetime_earned, tier_id, entry.id, event.id
+FROM account LEFT JOIN entry ON true LEFT JOIN event ON true
+"""
+
+
+def _credit_in_one_statement(
     *,
     profile: Profile,
     points: int,
@@ -114,66 +146,54 @@ def _credit_in_two_statements(
     reason: str,
     source_ref: str,
     expires_at: datetime,
-) -> tuple[LedgerEntry, Account] | None:
-    """The hot path of every credit: insert the entry, then add it to the balance.
+) -> tuple[LedgerEntry, int | None, int] | None:
+    """The hot path of every credit: balance, entry and event in one statement.
 
     No explicit lock is needed: the unique key makes a concurrent duplicate wait for the first
     and then insert nothing, and the UPDATE locks the account row until commit. Returns None
     when the account does not exist yet or the key was used before; the caller then takes
-    the locked path, which handles both.
+    the locked path, which handles both, as it does on SQLite (no UPDATE inside WITH).
     """
+    if connection.vendor != "postgresql":
+        return None
     ops = connection.ops
     now = timezone.now()
     key, reason, source_ref = idempotency_key, reason[:200], source_ref[:200]
-    entries, accounts = LedgerEntry._meta.db_table, Account._meta.db_table
     earned = points if kind == Kind.EARN else 0
+    public_id = str(profile.public_id)
     with connection.cursor() as cursor:
-        # The account row first, as on every other path, so lock order never differs.
-        cursor.execute(
-            f"UPDATE {accounts} SET balance = balance + %s, "
-            "lifetime_earned = lifetime_earned + %s, updated_at = %s WHERE profile_id = %s "
-            "RETURNING id, balance, lifetime_earned, tier_id",
-            [points, earned, ops.adapt_datetimefield_value(now), profile.pk],
-        )
-        updated = cursor.fetchone()
-        if updated is None:
-            return None
-        account_id, balance, lifetime_earned, tier_id = updated
-        cursor.execute(
-            f"INSERT INTO {entries} (account_id, amount, kind, reason, source_ref, "
-            "idempotency_key, created_at, expires_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (account_id, idempotency_key) DO NOTHING RETURNING id",
+        execute_prepared(
+            cursor,
+            "loyalty_credit",
+            CREDIT_SQL,
             [
-                account_id,
                 points,
+                earned,
+                ops.adapt_datetimefield_value(now),
+                profile.pk,
                 kind,
                 reason,
                 source_ref,
                 key,
-                ops.adapt_datetimefield_value(now),
                 ops.adapt_datetimefield_value(expires_at),
+                public_id,
             ],
         )
-        inserted = cursor.fetchone()
-        if inserted is None:
+        updated = cursor.fetchone()
+        if updated is None:
+            return None
+        account_id, balance, lifetime_earned, tier_id, entry_id, event_id = updated
+        if entry_id is None:
             # A retry of a key already used: take the addition back, the caller answers it.
             cursor.execute(
-                f"UPDATE {accounts} SET balance = balance - %s, "
+                f"UPDATE {Account._meta.db_table} SET balance = balance - %s, "
                 "lifetime_earned = lifetime_earned - %s WHERE id = %s",
                 [points, earned, account_id],
             )
             return None
-        (entry_id,) = inserted
-    account = Account(
-        id=account_id,
-        profile=profile,
-        balance=balance,
-        lifetime_earned=lifetime_earned,
-        tier_id=tier_id,
-    )
     entry = LedgerEntry(
         id=entry_id,
-        account=account,
+        account_id=account_id,
         amount=points,
         kind=kind,
         reason=reason,
@@ -182,9 +202,17 @@ def _credit_in_two_statements(
         created_at=now,
         expires_at=expires_at,
     )
-    account._state.adding = entry._state.adding = False
-    account._state.db = entry._state.db = connection.alias
-    return entry, account
+    event = OutboxEvent(
+        id=event_id,
+        name="points.changed",
+        payload={"profile": public_id, "amount": points, "kind": kind, "balance": balance},
+        created_at=now,
+    )
+    for instance in (entry, event):
+        instance._state.adding = False
+        instance._state.db = connection.alias
+    publish_recorded(event)
+    return entry, tier_id, lifetime_earned
 
 
 @transaction.atomic
@@ -208,16 +236,16 @@ def ledger_credit(
         "source_ref": source_ref,
         "expires_at": _default_expiry(),
     }
-    fast = _credit_in_two_statements(profile=profile, points=points, **details)
-    if fast is not None:
-        entry, account = fast
-        _publish_change(account, points, kind)
-    else:
-        account = account_lock(profile=profile)
-        entry, created = _write(account, amount=points, **details)
-        if not created:
-            return entry
-    account_update_tier(account=account, only_upgrade=True)
+    credited = _credit_in_one_statement(profile=profile, points=points, **details)
+    if credited is not None:
+        entry, tier_id, lifetime_earned = credited
+        if _upgrade_reached(tier_id, lifetime_earned):
+            account_update_tier(account=account_lock(profile=profile))
+        return entry
+    account = account_lock(profile=profile)
+    entry, created = _write(account, amount=points, **details)
+    if created and _upgrade_reached(account.tier_id, account.lifetime_earned):
+        account_update_tier(account=account)
     return entry
 
 
@@ -329,18 +357,18 @@ def tier_thresholds() -> dict[int, int]:
     return thresholds
 
 
-def account_update_tier(*, account: Account, only_upgrade: bool = False) -> Tier | None:
-    """Set the tier from points earned in the rolling window; publish when it changes.
+def _upgrade_reached(tier_id: int | None, lifetime_earned: int) -> bool:
+    """Whether a credit may have lifted the account a tier: only if the points ever earned
+    reach the next threshold, so the common case costs no query. The nightly run handles
+    downgrades."""
+    thresholds = tier_thresholds()
+    current = thresholds.get(tier_id, -1)
+    upgrade = min((t for t in thresholds.values() if t > current), default=None)
+    return upgrade is not None and lifetime_earned >= upgrade
 
-    After a credit only an upgrade is possible, and only if the points ever earned reach the
-    next threshold, so the common case costs no query; the nightly run handles downgrades.
-    """
-    if only_upgrade:
-        thresholds = tier_thresholds()
-        current = thresholds.get(account.tier_id, -1)
-        upgrade = next((t for t in sorted(thresholds.values()) if t > current), None)
-        if upgrade is None or account.lifetime_earned < upgrade:
-            return account.tier
+
+def account_update_tier(*, account: Account) -> Tier | None:
+    """Set the tier from points earned in the rolling window; publish when it changes."""
     since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
     earned = (
         account.entries.filter(kind=Kind.EARN, created_at__gte=since).aggregate(
