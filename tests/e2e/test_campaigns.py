@@ -77,7 +77,9 @@ def test_personality_quiz_without_javascript_declining_keeps_nothing_but_the_poi
 def test_the_self_assessment_shows_a_result_per_area(live_server, page: Page, demo):
     page.goto(f"{live_server.url}/c/kundenfokus-check/")
     page.get_by_role("button", name=START).click()
-    for value in ("4", "5", "3", "2", "4"):
+    for number, value in enumerate(("4", "5", "3", "2", "4"), start=1):
+        # The next card is swapped in by htmx: answer it only once it is there.
+        expect(page.get_by_text(f"Frage {number} von 5")).to_be_visible()
         page.get_by_label(value, exact=True).check()
         page.get_by_role("button", name="Weiter").or_(
             page.get_by_role("button", name="Fertig")
