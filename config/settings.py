@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "csp",
+    "adminsortable2",
     "apps.core",
     "apps.profiles",
     "apps.consent",

@@ -1,3 +1,4 @@
+from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -12,14 +13,17 @@ from apps.campaigns.services import (
     campaign_end,
     campaign_publish,
     campaign_publish_problems,
+    campaign_set_hero_image,
     option_set_image,
+    outcome_set_image,
 )
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(SortableInlineAdminMixin, admin.TabularInline):
     model = Question
+    ordering = ["position"]
     fields = ["position", "kind", "text_de", "text_en", "edit_answers"]
     readonly_fields = ["edit_answers"]
     extra = 1
@@ -32,21 +36,116 @@ class QuestionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, _("Edit answers…"))
 
 
+class OutcomeForm(forms.ModelForm):
+    image_upload = ImageUploadField(label=_("image"), required=False)
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "key",
+            "title_de",
+            "title_en",
+            "text_de",
+            "text_en",
+            "next_step_label_de",
+            "next_step_label_en",
+            "next_step_url",
+        ]
+
+
 class OutcomeInline(admin.StackedInline):
     model = Outcome
+    form = OutcomeForm
+    fields = [
+        "key",
+        ("title_de", "title_en"),
+        ("text_de", "text_en"),
+        ("next_step_label_de", "next_step_label_en"),
+        "next_step_url",
+        "image_upload",
+        "current_image",
+    ]
+    readonly_fields = ["current_image"]
     extra = 0
+
+    @admin.display(description=_("current image"))
+    def current_image(self, outcome: Outcome) -> str:
+        return _thumbnail(outcome.image)
+
+
+def _thumbnail(image) -> str:
+    if not image:
+        return "—"
+    return format_html('<img src="{}" width="120" alt="">', image.url)
+
+
+class CampaignForm(forms.ModelForm):
+    hero_upload = ImageUploadField(
+        label=_("hero image"),
+        required=False,
+        help_text=_("Shown on the campaign's first page, cropped to 2:1."),
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "slug",
+            "kind",
+            "position",
+            "title_de",
+            "title_en",
+            "intro_de",
+            "intro_en",
+            "starts_at",
+            "ends_at",
+            "seconds_per_question",
+            "purposes",
+            "theme_brand",
+            "theme_background",
+        ]
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(SortableAdminBase, admin.ModelAdmin):
+    form = CampaignForm
     list_display = ["slug", "title_de", "kind", "status", "starts_at", "ends_at", "play_link"]
     list_filter = ["kind", "status"]
     search_fields = ["slug", "title_de", "title_en"]
     prepopulated_fields = {"slug": ["title_en"]}
     filter_horizontal = ["purposes"]
-    readonly_fields = ["status", "ready_to_publish"]
+    readonly_fields = ["status", "ready_to_publish", "current_hero"]
+    # German and English side by side, so a missing translation shows at a glance.
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "status", "ready_to_publish", "position"]}),
+        (_("Texts"), {"fields": [("title_de", "title_en"), ("intro_de", "intro_en")]}),
+        (
+            _("Schedule and play"),
+            {"fields": [("starts_at", "ends_at"), "seconds_per_question", "purposes"]},
+        ),
+        (
+            _("Theme"),
+            {"fields": [("theme_brand", "theme_background"), "hero_upload", "current_hero"]},
+        ),
+    ]
     inlines = [QuestionInline, OutcomeInline]
     actions = ["publish", "end", "duplicate"]
+
+    @admin.display(description=_("current hero image"))
+    def current_hero(self, campaign: Campaign) -> str:
+        return _thumbnail(campaign.hero_image)
+
+    def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        upload = form.cleaned_data.get("hero_upload")
+        if upload:
+            campaign_set_hero_image(campaign=obj, upload=upload)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        super().save_formset(request, form, formset, change)
+        for inline_form in formset.forms:
+            upload = inline_form.cleaned_data.get("image_upload")
+            if upload and isinstance(inline_form.instance, Outcome) and inline_form.instance.pk:
+                outcome_set_image(outcome=inline_form.instance, upload=upload)
 
     @admin.display(description=_("play"))
     def play_link(self, campaign: Campaign) -> str:
@@ -101,10 +200,11 @@ class OptionForm(forms.ModelForm):
         ]
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(SortableInlineAdminMixin, admin.TabularInline):
     model = Option
     form = OptionForm
     fk_name = "question"
+    ordering = ["position"]
     fields = [
         "position",
         "label_de",
@@ -141,7 +241,7 @@ class OptionInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(SortableAdminBase, admin.ModelAdmin):
     list_display = ["__str__", "campaign", "position", "text_de"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]

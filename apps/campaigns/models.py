@@ -1,4 +1,4 @@
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -72,6 +72,16 @@ class Campaign(TimeStampedModel):
     theme_background = models.CharField(
         _("background colour"), max_length=7, default="#fffdf8", validators=[HEX_COLOUR]
     )
+    hero_image = models.ImageField(
+        _("hero image"), upload_to="campaigns/", blank=True, editable=False
+    )
+    seconds_per_question = models.PositiveSmallIntegerField(
+        _("seconds per question"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(600)],
+        help_text=_("Leave empty for no countdown. An answer given later scores nothing."),
+    )
 
     objects = CampaignQuerySet.as_manager()
 
@@ -116,6 +126,16 @@ class Outcome(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     text_de = models.TextField(_("text (German)"), blank=True)
     text_en = models.TextField(_("text (English)"), blank=True)
+    image = models.ImageField(_("image"), upload_to="outcomes/", blank=True, editable=False)
+    next_step_label_de = models.CharField(_("next step (German)"), max_length=100, blank=True)
+    next_step_label_en = models.CharField(_("next step (English)"), max_length=100, blank=True)
+    next_step_url = models.CharField(
+        _("next step link"),
+        max_length=300,
+        blank=True,
+        validators=[RegexValidator(r"^(/|https://)", _("Start with / or https://."))],
+        help_text=_("Where the recommended next step leads, e.g. /c/snack-quiz/ or a shop page."),
+    )
 
     class Meta:
         verbose_name = _("outcome")
@@ -134,6 +154,10 @@ class Outcome(models.Model):
     @property
     def text(self) -> str:
         return localised(self, "text")
+
+    @property
+    def next_step_label(self) -> str:
+        return localised(self, "next_step_label")
 
 
 class Question(models.Model):
@@ -277,6 +301,17 @@ class Participation(models.Model):
     )
     answers_kept_at = models.DateTimeField(_("answers kept as preferences"), null=True, blank=True)
     dimension_results = models.JSONField(_("result per dimension"), default=list, blank=True)
+    # For campaigns with a countdown: which question the player was last shown, and when, so
+    # reloading the page does not restart the clock.
+    question_shown = models.ForeignKey(
+        Question,
+        verbose_name=_("question shown"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    question_shown_at = models.DateTimeField(_("question shown at"), null=True, blank=True)
     withheld_attributes = models.JSONField(
         _("answers the customer asked us not to keep"), default=list, blank=True
     )
@@ -310,6 +345,9 @@ class Answer(models.Model):
     number = models.SmallIntegerField(_("number on the scale"), null=True, blank=True)
     text = models.CharField(_("text"), max_length=1000, blank=True)
     answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    late = models.BooleanField(
+        _("after the countdown"), default=False, help_text=_("Kept, but scores nothing.")
+    )
 
     class Meta:
         verbose_name = _("answer")

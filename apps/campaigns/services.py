@@ -1,3 +1,4 @@
+import math
 import uuid
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -13,6 +14,7 @@ from apps.campaigns.models import (
     Campaign,
     Option,
     OptionTally,
+    Outcome,
     Participation,
     Question,
     answer_is_correct,
@@ -68,6 +70,37 @@ def _locked(participation: Participation) -> Participation:
     )
 
 
+# Network and rendering time a player is not blamed for.
+COUNTDOWN_GRACE_SECONDS = 3
+
+
+def participation_show_question(*, participation: Participation, question: Question) -> int | None:
+    """Start the question's countdown the first time it is shown; the seconds left, or None
+    when the campaign has no countdown."""
+    limit = participation.campaign.seconds_per_question
+    if not limit or participation.is_completed:
+        return None
+    if participation.question_shown_id != question.pk:
+        participation.question_shown = question
+        participation.question_shown_at = timezone.now()
+        Participation.objects.filter(pk=participation.pk).update(
+            question_shown=question, question_shown_at=participation.question_shown_at
+        )
+    elapsed = (timezone.now() - participation.question_shown_at).total_seconds()
+    return max(0, math.ceil(limit - elapsed))
+
+
+def _is_late(participation: Participation, question: Question) -> bool:
+    """Past the countdown, or answering a question the player was never shown."""
+    limit = participation.campaign.seconds_per_question
+    if not limit:
+        return False
+    if participation.question_shown_id != question.pk:
+        return True
+    deadline = participation.question_shown_at + timedelta(seconds=limit + COUNTDOWN_GRACE_SECONDS)
+    return timezone.now() > deadline
+
+
 @transaction.atomic
 def answer_submit(
     *,
@@ -76,8 +109,11 @@ def answer_submit(
     option_ids: list[int] | None = None,
     number: int | None = None,
     text: str = "",
+    timed_out: bool = False,
 ) -> Answer:
-    """Save an answer as it is given, so a customer who leaves can resume."""
+    """Save an answer as it is given, so a customer who leaves can resume. With a countdown,
+    an answer given too late is kept but scores nothing, and a player whose time ran out
+    without choosing moves on with an empty answer."""
     participation = _locked(participation)
     if participation.is_completed:
         raise ApplicationError(_("You have finished this already."))
@@ -85,10 +121,19 @@ def answer_submit(
     question = participation.campaign.questions.filter(pk=question_id).first()
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
+    late = _is_late(participation, question)
+    nothing_given = not option_ids and number is None and not (text or "").strip()
+    if timed_out and late and nothing_given:
+        answer, _created = Answer.objects.update_or_create(
+            participation=participation, question=question, defaults={"late": True}
+        )
+        answer.options.clear()
+        _publish_answered(participation, question)
+        return answer
     if question.kind in (Question.Kind.SCALE, Question.Kind.MOOD, Question.Kind.NUMBER):
-        return _answer_scale(participation, question, number)
+        return _answer_scale(participation, question, number, late)
     if question.kind == Question.Kind.TEXT:
-        return _answer_text(participation, question, text)
+        return _answer_text(participation, question, text, late)
     wanted = set(option_ids or [])
     options = list(question.options.filter(pk__in=wanted))
     if not wanted:
@@ -99,15 +144,17 @@ def answer_submit(
         raise ApplicationError(_("Choose one answer."))
 
     # The participation row is locked, so nothing else can create this answer meanwhile.
-    answer = Answer.objects.filter(participation=participation, question=question).first()
-    if answer is None:
-        answer = Answer.objects.create(participation=participation, question=question)
+    answer, _created = Answer.objects.update_or_create(
+        participation=participation, question=question, defaults={"late": late}
+    )
     answer.options.set(options)
     _publish_answered(participation, question)
     return answer
 
 
-def _answer_scale(participation: Participation, question: Question, number: int | None) -> Answer:
+def _answer_scale(
+    participation: Participation, question: Question, number: int | None, late: bool
+) -> Answer:
     if number is None or number not in question.scale_values:
         message = (
             _("Enter a number from %(min)s to %(max)s.")
@@ -116,20 +163,20 @@ def _answer_scale(participation: Participation, question: Question, number: int 
         )
         raise ApplicationError(message % {"min": question.scale_min, "max": question.scale_max})
     answer, _created = Answer.objects.update_or_create(
-        participation=participation, question=question, defaults={"number": number}
+        participation=participation, question=question, defaults={"number": number, "late": late}
     )
     _publish_answered(participation, question)
     return answer
 
 
-def _answer_text(participation: Participation, question: Question, text: str) -> Answer:
+def _answer_text(participation: Participation, question: Question, text: str, late: bool) -> Answer:
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("Write a few words."))
     if len(text) > question.max_length:
         raise ApplicationError(_("Keep it to %(max)s characters.") % {"max": question.max_length})
     answer, _created = Answer.objects.update_or_create(
-        participation=participation, question=question, defaults={"text": text}
+        participation=participation, question=question, defaults={"text": text, "late": late}
     )
     _publish_answered(participation, question)
     return answer
@@ -157,8 +204,9 @@ def _count(option_ids: set[int]) -> None:
 
 def _score_and_outcome(participation: Participation) -> tuple[int, object]:
     chosen: dict[int, set[int]] = defaultdict(set)
+    # Answers given after the countdown count for nothing.
     for question_id, option_id in Answer.options.through.objects.filter(
-        answer__participation=participation
+        answer__participation=participation, answer__late=False
     ).values_list("answer__question_id", "option_id"):
         chosen[question_id].add(option_id)
     kinds = dict(participation.campaign.questions.values_list("pk", "kind"))
@@ -467,6 +515,7 @@ def participation_answer(
     option_ids: list[int] | None = None,
     number: int | None = None,
     text: str = "",
+    timed_out: bool = False,
 ) -> int | None:
     """One step of the player: save the answer, and finish when no question is left on the
     player's way. Returns the number of the next question, or None when finished."""
@@ -476,6 +525,7 @@ def participation_answer(
         option_ids=option_ids,
         number=number,
         text=text,
+        timed_out=timed_out,
     )
     upcoming = player_next(participation=participation)
     if upcoming is None:
@@ -493,13 +543,27 @@ def participations_forget_unkept_answers(*, older_than_hours: int = 24) -> int:
     return deleted
 
 
-OPTION_IMAGE_SIZES = {"image": 400}
+def _store_image(instance, field: str, upload: UploadedFile, size: int | tuple[int, int]):
+    """Re-encode an upload without metadata at a fixed size and keep it under a fresh name,
+    so a cached old picture is never shown for the new one."""
+    rendition = image_renditions(upload, {field: size})[field]
+    getattr(instance, field).save(f"{uuid.uuid4().hex}-{rendition.name}", rendition, save=False)
+    instance.save(update_fields=[field])
+    return instance
 
 
 @transaction.atomic
 def option_set_image(*, option: Option, upload: UploadedFile) -> Option:
-    """An answer's picture for image-choice questions: square, re-encoded, no metadata."""
-    rendition = image_renditions(upload, OPTION_IMAGE_SIZES)["image"]
-    option.image.save(f"{uuid.uuid4().hex}-{rendition.name}", rendition, save=False)
-    option.save(update_fields=["image"])
-    return option
+    """An answer's picture for image-choice questions."""
+    return _store_image(option, "image", upload, 400)
+
+
+@transaction.atomic
+def campaign_set_hero_image(*, campaign: Campaign, upload: UploadedFile) -> Campaign:
+    """The wide picture at the top of the campaign's intro, 2:1."""
+    return _store_image(campaign, "hero_image", upload, (1200, 600))
+
+
+@transaction.atomic
+def outcome_set_image(*, outcome: Outcome, upload: UploadedFile) -> Outcome:
+    return _store_image(outcome, "image", upload, 600)

@@ -27,6 +27,7 @@ from apps.campaigns.services import (
     campaign_publish_problems,
     participation_answer,
     participation_keep_answers,
+    participation_show_question,
     participation_start,
     participation_withhold,
 )
@@ -123,7 +124,14 @@ def _render_step(request, campaign, participation, number, *, error="", feedback
     step = question_step(participation=participation, number=number)
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
-    context = {"campaign": campaign, "step": step, "error": error, "feedback": feedback}
+    seconds_left = participation_show_question(participation=participation, question=step.question)
+    context = {
+        "campaign": campaign,
+        "step": step,
+        "seconds_left": seconds_left,
+        "error": error,
+        "feedback": feedback,
+    }
     template = "campaigns/play.html#question-card" if request.htmx else "campaigns/play.html"
     return render(request, template, context)
 
@@ -161,11 +169,14 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             option_ids=option_ids,
             number=scale_value,
             text=request.POST.get("text", "")[:2000],
+            timed_out=request.POST.get("timed_out") == "1",
         )
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
     feedback = None
-    if campaign.kind == Campaign.Kind.TRIVIA:
+    if request.POST.get("timed_out") == "1" and not option_ids and scale_value is None:
+        feedback = _("Time is up.")
+    elif campaign.kind == Campaign.Kind.TRIVIA:
         right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)
         feedback = _("Right!") if right else _("Not quite.")
     if upcoming is None:

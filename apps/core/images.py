@@ -14,8 +14,11 @@ MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
-def image_renditions(upload: UploadedFile, sizes: dict[str, int]) -> dict[str, ContentFile]:
-    """One square WebP per named size, or an ApplicationError that says what is wrong.
+def image_renditions(
+    upload: UploadedFile, sizes: dict[str, int | tuple[int, int]]
+) -> dict[str, ContentFile]:
+    """One WebP per named size (a side for squares, or width and height), cropped to fit, or
+    an ApplicationError that says what is wrong.
 
     Re-encoding from pixels drops EXIF (camera, location) and anything hidden in the file.
     """
@@ -37,7 +40,8 @@ def image_renditions(upload: UploadedFile, sizes: dict[str, int]) -> dict[str, C
         raise ApplicationError(_("This file is not an image we can read.")) from None
     renditions = {}
     for name, size in sizes.items():
-        fitted = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)
+        box = size if isinstance(size, tuple) else (size, size)
+        fitted = ImageOps.fit(image, box, Image.Resampling.LANCZOS)
         buffer = BytesIO()
         fitted.save(buffer, format="WEBP", quality=82)
         renditions[name] = ContentFile(buffer.getvalue(), name=f"{name}.webp")
