@@ -1,9 +1,13 @@
 """Live demo campaigns in German and English. Idempotent."""
 
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
-from apps.campaigns.services import campaign_publish
+from apps.campaigns.services import campaign_publish, campaign_set_hero_image, outcome_set_image
 from apps.consent.models import Purpose
 from apps.preferences.models import Attribute
 
@@ -193,6 +197,28 @@ SELF_ASSESSMENT = {
 }
 
 
+def _artwork(colour: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
+    """Demo art without shipping files: soft circles on a gradient of the theme colour."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        fade = y / height * 0.6
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(c + (255 - c) * fade) for c in (red, green, blue)),
+        )
+    light = tuple(int(c + (255 - c) * 0.75) for c in (red, green, blue))
+    for cx, cy, radius in ((0.2, 0.3, 0.25), (0.75, 0.6, 0.35), (0.5, 0.9, 0.15)):
+        r = radius * min(width, height)
+        x, y = cx * width, cy * height
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=light)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), content_type="image/png")
+
+
 def _create(spec: dict, position: int) -> None:
     campaign = Campaign.objects.create(
         slug=spec["slug"],
@@ -206,7 +232,16 @@ def _create(spec: dict, position: int) -> None:
     )
     outcomes = {
         key: Outcome.objects.create(
-            campaign=campaign, key=key, title_de=de, title_en=en, text_de=tde, text_en=ten
+            campaign=campaign,
+            key=key,
+            title_de=de,
+            title_en=en,
+            text_de=tde,
+            text_en=ten,
+            # Every snack type is invited to the next game.
+            next_step_label_de="Weiter zum Snack-Wissen-Quiz",
+            next_step_label_en="On to the snack trivia",
+            next_step_url=f"/c/{TRIVIA['slug']}/",
         )
         for key, de, en, tde, ten in spec.get("outcomes", [])
     }
@@ -247,6 +282,11 @@ def _create(spec: dict, position: int) -> None:
                 attribute_value=tells[1] if tells else "",
             )
     campaign.purposes.set(Purpose.objects.filter(pk__in=purposes))
+    campaign_set_hero_image(
+        campaign=campaign, upload=_artwork(spec["theme"], (1200, 600), spec["slug"])
+    )
+    for outcome in outcomes.values():
+        outcome_set_image(outcome=outcome, upload=_artwork(spec["theme"], (600, 600), outcome.key))
     campaign_publish(campaign=campaign)
 
 

@@ -1,23 +1,33 @@
 from datetime import timedelta
+from io import BytesIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
-from apps.campaigns.models import Campaign, Question
+from apps.campaigns.models import Campaign, Outcome, Question
 from apps.campaigns.selectors import poll_results
 from apps.campaigns.services import (
     answer_submit,
     campaign_duplicate,
     campaign_publish,
     campaign_publish_problems,
+    campaign_set_hero_image,
     campaigns_follow_schedule,
+    outcome_set_image,
     participation_complete,
     participation_start,
 )
 from apps.core.exceptions import ApplicationError
-from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
+from tests.campaigns.factories import (
+    CampaignFactory,
+    OptionFactory,
+    OutcomeFactory,
+    QuestionFactory,
+)
 from tests.consent.factories import published_purpose
 from tests.preferences.factories import AttributeFactory
 
@@ -119,16 +129,20 @@ def test_poll_results_stay_hidden_below_five_votes(profile):
     assert poll_results(campaign=poll) == []
 
 
-def test_seed_demo_creates_live_campaigns(settings):
+@pytest.mark.usefixtures("media_in_tmp")
+def test_seed_demo_creates_live_campaigns_with_pictures(settings):
     settings.DEBUG = True
 
     call_command("seed_demo")
 
-    assert set(Campaign.objects.live().values_list("kind", flat=True)) >= {
+    assert set(Campaign.objects.live().values_list("kind", flat=True)) == {
         "trivia",
         "personality",
         "poll",
+        "survey",
     }
+    assert Campaign.objects.live().filter(hero_image="").count() == 0
+    assert not Outcome.objects.filter(image="").exists()
 
 
 def test_campaign_admin_pages_render(client, admin_user, snack_quiz):
@@ -175,3 +189,39 @@ def test_a_branch_must_lead_forward_within_the_campaign():
     problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
 
     assert "does not come later" in problems
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_a_hero_image_is_cropped_to_two_by_one_without_metadata(snack_quiz):
+    campaign, *_ = snack_quiz
+    upload = SimpleUploadedFile("hero.jpg", _jpeg_with_exif(1600, 1600), "image/jpeg")
+
+    campaign_set_hero_image(campaign=campaign, upload=upload)
+
+    campaign.refresh_from_db()
+    with Image.open(campaign.hero_image.path) as stored:
+        assert (stored.format, stored.size) == ("WEBP", (1200, 600))
+        assert not stored.getexif()
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_an_outcome_image_that_is_not_an_image_is_refused(snack_quiz):
+    campaign, *_ = snack_quiz
+    outcome = OutcomeFactory(campaign=campaign, key="salty")
+
+    with pytest.raises(ApplicationError, match="not an image"):
+        outcome_set_image(
+            outcome=outcome, upload=SimpleUploadedFile("x.png", b"not a picture", "image/png")
+        )
+
+    outcome.refresh_from_db()
+    assert not outcome.image
+
+
+def _jpeg_with_exif(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), "#c2410c")
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from apps.core.demo import DEMO_STAFF_PASSWORD, DEMO_STAFF_USERNAME
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 def test_seed_demo_creates_a_staff_account_and_prints_its_credentials(settings, capsys):
