@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "flush-campaign-views": {
+        "task": "apps.campaigns.tasks.flush_campaign_views_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,

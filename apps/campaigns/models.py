@@ -376,3 +376,24 @@ class OptionTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.option_id}: {self.count}"
+
+
+class CampaignViews(models.Model):
+    """How often a campaign's first page was opened per day: counted in the cache as it
+    happens and added here every minute, so a popular campaign never queues on one row."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="views"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("campaign views")
+        verbose_name_plural = _("campaign views")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "day"], name="campaigns_views_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.day}: {self.count}"

@@ -1,17 +1,22 @@
+import logging
 import math
 import uuid
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 
 from apps.campaigns.models import (
     Answer,
     Campaign,
+    CampaignViews,
     Option,
     OptionTally,
     Outcome,
@@ -28,6 +33,8 @@ from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.services import preference_declare
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
+
+logger = logging.getLogger(__name__)
 
 
 def _require_live(campaign: Campaign) -> None:
@@ -567,3 +574,42 @@ def campaign_set_hero_image(*, campaign: Campaign, upload: UploadedFile) -> Camp
 @transaction.atomic
 def outcome_set_image(*, outcome: Outcome, upload: UploadedFile) -> Outcome:
     return _store_image(outcome, "image", upload, 600)
+
+
+VIEW_COUNTER_KEY = "campaign-views:{pk}"
+VIEW_FLUSH_KEY = "campaign-views:flush-due"
+
+
+def campaign_count_view(*, campaign: Campaign) -> None:
+    """Count an opened campaign page in the shared cache; a lost count is no customer's data,
+    so an unreachable cache is ignored. About once a minute the counts are written down."""
+    from apps.campaigns.tasks import flush_campaign_views_task
+
+    key = VIEW_COUNTER_KEY.format(pk=campaign.pk)
+    try:
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
+        if cache.add(VIEW_FLUSH_KEY, 1, timeout=60):
+            flush_campaign_views_task.delay()
+    except (RedisError, BrokerError, OSError, ValueError):
+        logger.warning("Campaign view of %s not counted.", campaign.pk)
+
+
+def campaign_views_flush() -> int:
+    """Move the counted views into today's rows and publish one campaign.viewed per campaign.
+
+    Each count is taken off the counter by the amount written, so views counted meanwhile
+    wait for the next flush instead of being lost."""
+    keys = {
+        VIEW_COUNTER_KEY.format(pk=pk): pk for pk in Campaign.objects.values_list("pk", flat=True)
+    }
+    counted = {key: n for key, n in cache.get_many(list(keys)).items() if n}
+    today = timezone.localdate()
+    for key, views in counted.items():
+        with transaction.atomic():
+            campaign = Campaign.objects.get(pk=keys[key])
+            row, _created = CampaignViews.objects.get_or_create(campaign=campaign, day=today)
+            CampaignViews.objects.filter(pk=row.pk).update(count=F("count") + views)
+            publish("campaign.viewed", {"campaign": campaign.slug, "day": today, "views": views})
+        cache.decr(key, views)
+    return sum(counted.values())

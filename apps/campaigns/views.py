@@ -24,6 +24,7 @@ from apps.campaigns.selectors import (
     question_step,
 )
 from apps.campaigns.services import (
+    campaign_count_view,
     campaign_publish_problems,
     participation_answer,
     participation_keep_answers,
@@ -79,6 +80,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
+    campaign_count_view(campaign=campaign)
     participation = _own_participation(request, campaign)
     return render(
         request, "campaigns/intro.html", {"campaign": campaign, "participation": participation}
