@@ -1,4 +1,5 @@
-"""The quiz answer step under concurrent load on PostgreSQL, against the bare-Django floor.
+"""The quiz answer and completion steps under concurrent load on PostgreSQL, against the
+bare-Django floor.
 
 Gunicorn serves Resonanz under production settings; eight customers (own sessions, own
 participations) re-answer a question as fast as wrk can send, and the bare view is loaded the
@@ -28,6 +29,8 @@ from tests.bench.http_throughput import (
 from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "8"))
+# Customers prepared for the completion run; each can finish only once.
+FINISHERS = int(os.environ.get("BENCH_FINISHERS", "6000"))
 
 LUA = """
 local sessions = {%(sessions)s}
@@ -46,6 +49,66 @@ function init(args)
   wrk.body = "option=" .. parts[3]
 end
 """
+
+
+# Each request finishes another customer's quiz: thread t takes customers t, t+T, t+2T...
+FINISH_LUA = """
+local customers = {%(customers)s}
+local threads = 0
+function setup(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+  thread:set("step", %(threads)d)
+end
+function init(args)
+  next_index = first
+end
+function request()
+  local parts = {}
+  for part in string.gmatch(customers[(next_index %% #customers) + 1], "[^|]+") do
+    table.insert(parts, part)
+  end
+  next_index = next_index + step
+  local headers = {}
+  headers["Cookie"] = "sessionid=" .. parts[1] .. "; csrftoken=" .. parts[2]
+  headers["X-CSRFToken"] = parts[2]
+  headers["Content-Type"] = "application/x-www-form-urlencoded"
+  return wrk.format("POST", nil, headers, "option=" .. parts[3])
+end
+"""
+
+
+def _finishing_customers(env: dict[str, str], count: int) -> list[str]:
+    """`count` customers who each have one question left in a one-question quiz:
+    "session|csrf secret|option" per customer, made in bulk rather than through HTTP."""
+    script = (
+        "import secrets\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "from apps.campaigns.models import Campaign, Option, Participation, Question\n"
+        "from apps.profiles.models import Profile\n"
+        "from apps.profiles.selectors import SESSION_KEY\n"
+        "c, _ = Campaign.objects.update_or_create(slug='bench-finish', defaults=dict("
+        "kind='trivia', status='live', title_de='Bench', title_en='Bench'))\n"
+        "q, _ = Question.objects.get_or_create(campaign=c, position=1, defaults=dict("
+        "text_de='Frage?', text_en='Question?'))\n"
+        "o = q.options.first() or Option.objects.create(question=q, label_de='Ja', "
+        "label_en='Yes', is_correct=True)\n"
+        f"profiles = Profile.objects.bulk_create([Profile() for _ in range({count})])\n"
+        "Participation.objects.bulk_create("
+        "[Participation(campaign=c, profile=p) for p in profiles])\n"
+        "for p in profiles:\n"
+        "    s = SessionStore(); s[SESSION_KEY] = p.pk; s.create()\n"
+        "    print(f'{s.session_key}|{secrets.token_hex(16)}|{o.pk}')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [line for line in result.stdout.splitlines() if line.count("|") == 2]
 
 
 def _env() -> dict[str, str]:
@@ -154,20 +217,38 @@ def main() -> None:
             )
         floor = _wrk(f"http://127.0.0.1:{floor_port}/")
         answer = _wrk(f"http://127.0.0.1:{app_port}/c/bench-quiz/q/1/answer/", script.name)
+        finishing = _finishing_customers(env, FINISHERS)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as finish_script:
+            finish_script.write(
+                FINISH_LUA
+                % {
+                    "customers": ", ".join(f'"{line}"' for line in finishing),
+                    "threads": CUSTOMERS,
+                }
+            )
+        finish = _wrk(f"http://127.0.0.1:{app_port}/c/bench-finish/q/1/answer/", finish_script.name)
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
         Path(script.name).unlink(missing_ok=True)
+        Path(finish_script.name).unlink(missing_ok=True)
 
     print(f"\n{WORKERS} gunicorn workers, {CUSTOMERS} customers, {SECONDS}s, PostgreSQL\n")
     print(f"{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, (rps, p50, p99) in (("bare Django (floor)", floor), ("answer POST", answer)):
+    rows = (("bare Django (floor)", floor), ("answer POST", answer), ("completion POST", finish))
+    for name, (rps, p50, p99) in rows:
         print(f"{name:<24}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
     print(
         f"\nanswer step = {answer[0] / floor[0]:.0%} of the floor's throughput (target >= 35%), "
         f"p99 = {answer[2] / floor[2]:.1f}x the floor's (target < 5x)"
     )
+    print(
+        f"completion = {finish[0] / floor[0]:.0%} of the floor's throughput, "
+        f"p99 = {finish[2] / floor[2]:.1f}x the floor's"
+    )
+    if finish[0] * SECONDS > len(finishing):
+        print("(more completions were asked for than customers were prepared: raise FINISHERS)")
 
 
 if __name__ == "__main__":
