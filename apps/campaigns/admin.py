@@ -17,6 +17,7 @@ from apps.campaigns.services import (
     option_set_image,
     outcome_set_image,
 )
+from apps.core.admin_mixins import image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 
@@ -70,13 +71,7 @@ class OutcomeInline(admin.StackedInline):
 
     @admin.display(description=_("current image"))
     def current_image(self, outcome: Outcome) -> str:
-        return _thumbnail(outcome.image)
-
-
-def _thumbnail(image) -> str:
-    if not image:
-        return "—"
-    return format_html('<img src="{}" width="120" alt="">', image.url)
+        return image_preview(outcome.image, width=120, height=120)
 
 
 class CampaignForm(forms.ModelForm):
@@ -132,7 +127,7 @@ class CampaignAdmin(SortableAdminBase, admin.ModelAdmin):
 
     @admin.display(description=_("current hero image"))
     def current_hero(self, campaign: Campaign) -> str:
-        return _thumbnail(campaign.hero_image)
+        return image_preview(campaign.hero_image, width=120, height=60)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -87,13 +87,13 @@ def participation_show_question(*, participation: Participation, question: Quest
     limit = participation.campaign.seconds_per_question
     if not limit or participation.is_completed:
         return None
+    now = timezone.now()
     if participation.question_shown_id != question.pk:
-        participation.question_shown = question
-        participation.question_shown_at = timezone.now()
+        participation.question_shown, participation.question_shown_at = question, now
         Participation.objects.filter(pk=participation.pk).update(
-            question_shown=question, question_shown_at=participation.question_shown_at
+            question_shown=question, question_shown_at=now
         )
-    elapsed = (timezone.now() - participation.question_shown_at).total_seconds()
+    elapsed = (now - participation.question_shown_at).total_seconds()
     return max(0, math.ceil(limit - elapsed))
 
 
@@ -600,16 +600,17 @@ def campaign_views_flush() -> int:
 
     Each count is taken off the counter by the amount written, so views counted meanwhile
     wait for the next flush instead of being lost."""
-    keys = {
-        VIEW_COUNTER_KEY.format(pk=pk): pk for pk in Campaign.objects.values_list("pk", flat=True)
+    campaigns = {
+        VIEW_COUNTER_KEY.format(pk=pk): (pk, slug)
+        for pk, slug in Campaign.objects.values_list("pk", "slug")
     }
-    counted = {key: n for key, n in cache.get_many(list(keys)).items() if n}
+    counted = {key: n for key, n in cache.get_many(list(campaigns)).items() if n}
     today = timezone.localdate()
     for key, views in counted.items():
+        campaign_id, slug = campaigns[key]
         with transaction.atomic():
-            campaign = Campaign.objects.get(pk=keys[key])
-            row, _created = CampaignViews.objects.get_or_create(campaign=campaign, day=today)
+            row, _created = CampaignViews.objects.get_or_create(campaign_id=campaign_id, day=today)
             CampaignViews.objects.filter(pk=row.pk).update(count=F("count") + views)
-            publish("campaign.viewed", {"campaign": campaign.slug, "day": today, "views": views})
+            publish("campaign.viewed", {"campaign": slug, "day": today, "views": views})
         cache.decr(key, views)
     return sum(counted.values())

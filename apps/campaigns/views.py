@@ -164,6 +164,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
         raise Http404(_("This question is not part of this campaign."))
     option_ids = _integers(request.POST.getlist("option"))
     scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
+    timed_out = request.POST.get("timed_out") == "1"
     try:
         upcoming = participation_answer(
             participation=participation,
@@ -171,12 +172,12 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             option_ids=option_ids,
             number=scale_value,
             text=request.POST.get("text", "")[:2000],
-            timed_out=request.POST.get("timed_out") == "1",
+            timed_out=timed_out,
         )
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
     feedback = None
-    if request.POST.get("timed_out") == "1" and not option_ids and scale_value is None:
+    if timed_out and not option_ids and scale_value is None:
         feedback = _("Time is up.")
     elif campaign.kind == Campaign.Kind.TRIVIA:
         right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)

@@ -1,4 +1,6 @@
+from django.db.models.fields.files import ImageFieldFile
 from django.http import HttpRequest
+from django.utils.html import format_html
 
 
 class ReadOnlyAdminMixin:
@@ -14,3 +16,10 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+def image_preview(image: ImageFieldFile, *, width: int, height: int) -> str:
+    """A stored image as a small picture on an admin page, or a dash when there is none."""
+    if not image:
+        return "—"
+    return format_html('<img src="{}" width="{}" height="{}" alt="">', image.url, width, height)

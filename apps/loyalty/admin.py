@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 from apps.loyalty.models import (
@@ -112,9 +112,7 @@ class RewardAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("current image"))
     def current_image(self, reward: Reward) -> str:
-        if not reward.thumbnail:
-            return "—"
-        return format_html('<img src="{}" width="100" height="100" alt="">', reward.thumbnail.url)
+        return image_preview(reward.thumbnail, width=100, height=100)
 
     @admin.display(description=_("code pool"))
     def codes_link(self, reward: Reward) -> str:
