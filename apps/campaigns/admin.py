@@ -94,6 +94,8 @@ class CampaignForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "seconds_per_question",
+            "requires_sign_in",
+            "repeat_after_days",
             "purposes",
             "theme_brand",
             "theme_background",
@@ -115,7 +117,14 @@ class CampaignAdmin(SortableAdminBase, admin.ModelAdmin):
         (_("Texts"), {"fields": [("title_de", "title_en"), ("intro_de", "intro_en")]}),
         (
             _("Schedule and play"),
-            {"fields": [("starts_at", "ends_at"), "seconds_per_question", "purposes"]},
+            {
+                "fields": [
+                    ("starts_at", "ends_at"),
+                    ("requires_sign_in", "repeat_after_days"),
+                    "seconds_per_question",
+                    "purposes",
+                ]
+            },
         ),
         (
             _("Theme"),

@@ -143,6 +143,8 @@ NPS = {
     "kind": Campaign.Kind.SURVEY,
     "title": ("Würdest du uns weiterempfehlen?", "Would you recommend us?"),
     "intro": ("Eine Frage, zehn Sekunden.", "One question, ten seconds."),
+    # Asked again each quarter, so the score can move.
+    "repeat_after_days": 90,
     "questions": [
         (
             "Wie wahrscheinlich ist es, dass du uns weiterempfiehlst?",
@@ -228,6 +230,7 @@ def _create(spec: dict, position: int) -> None:
         intro_de=spec["intro"][0],
         intro_en=spec["intro"][1],
         theme_brand=spec["theme"],
+        repeat_after_days=spec.get("repeat_after_days"),
         position=position,
     )
     outcomes = {

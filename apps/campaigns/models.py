@@ -72,6 +72,21 @@ class Campaign(TimeStampedModel):
     theme_background = models.CharField(
         _("background colour"), max_length=7, default="#fffdf8", validators=[HEX_COLOUR]
     )
+    requires_sign_in = models.BooleanField(
+        _("members only"),
+        default=False,
+        help_text=_("Only customers who signed in may take part."),
+    )
+    repeat_after_days = models.PositiveSmallIntegerField(
+        _("play again after (days)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(3650)],
+        help_text=_(
+            "Leave empty to let each person take part once. Otherwise, how many days after "
+            "finishing they may play again; 0 means right away."
+        ),
+    )
     hero_image = models.ImageField(
         _("hero image"), upload_to="campaigns/", blank=True, editable=False
     )
@@ -293,6 +308,8 @@ class Participation(models.Model):
     profile = models.ForeignKey(
         Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="participations"
     )
+    # Campaigns someone may play again count their plays; a once-only campaign has round 1.
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     score = models.PositiveIntegerField(_("score"), default=0)
@@ -321,7 +338,7 @@ class Participation(models.Model):
         verbose_name_plural = _("participations")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "profile"], name="campaigns_once_per_profile"
+                fields=["campaign", "profile", "round"], name="campaigns_one_play_per_round"
             ),
         ]
 

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 
@@ -28,8 +29,18 @@ def participation_for(*, campaign: Campaign, profile: Profile | None) -> Partici
     return (
         Participation.objects.select_related("campaign", "outcome", "profile")
         .filter(campaign=campaign, profile=profile)
+        .order_by("-round")
         .first()
     )
+
+
+def participation_next_round_at(*, participation: Participation) -> datetime | None:
+    """When this player may start the campaign again, or None if never (once-only campaigns,
+    or a play not finished yet)."""
+    days = participation.campaign.repeat_after_days
+    if days is None or participation.completed_at is None:
+        return None
+    return participation.completed_at + timedelta(days=days)
 
 
 @dataclass(frozen=True)

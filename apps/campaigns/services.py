@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,12 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
-from apps.campaigns.selectors import dimension_scores, player_next
+from apps.campaigns.selectors import (
+    dimension_scores,
+    participation_for,
+    participation_next_round_at,
+    player_next,
+)
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -54,18 +59,30 @@ def _payload(participation: Participation) -> dict:
 def participation_start(
     *, campaign: Campaign, profile: Profile | None, locale: str
 ) -> Participation:
-    """Begin, or pick up where the customer left off; one participation per profile."""
+    """Begin, or pick up where the customer left off. A finished play is the answer until the
+    campaign lets this player play again; then a new round begins."""
     _require_live(campaign)
+    if campaign.requires_sign_in and (profile is None or profile.kind != Profile.Kind.MEMBER):
+        raise ApplicationError(_("Sign in to take part in this campaign."))
     profile = profile_ensure(profile=profile, locale=locale)
-    participation, created = Participation.objects.get_or_create(campaign=campaign, profile=profile)
-    if created:
-        publish(
-            "participation.started",
-            {
-                **_payload(participation),
-                "idempotency_key": f"participation:{participation.pk}:start",
-            },
-        )
+    latest = participation_for(campaign=campaign, profile=profile)
+    if latest is not None:
+        again_at = participation_next_round_at(participation=latest)
+        if again_at is None or again_at > timezone.now():
+            return latest
+    round_ = latest.round + 1 if latest else 1
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                campaign=campaign, profile=profile, round=round_
+            )
+    except IntegrityError:
+        # A double click or a second tab started this round a moment earlier.
+        return Participation.objects.get(campaign=campaign, profile=profile, round=round_)
+    publish(
+        "participation.started",
+        {**_payload(participation), "idempotency_key": f"participation:{participation.pk}:start"},
+    )
     return participation
 
 

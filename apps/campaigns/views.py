@@ -4,6 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -20,6 +21,7 @@ from apps.campaigns.selectors import (
     learned_from,
     next_unanswered_number,
     participation_for,
+    participation_next_round_at,
     poll_results,
     question_step,
 )
@@ -38,6 +40,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts
 from apps.loyalty.selectors import points_earned_for
+from apps.profiles.models import Profile
 from apps.profiles.sessions import session_remember_profile
 
 
@@ -82,8 +85,19 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     campaign_count_view(campaign=campaign)
     participation = _own_participation(request, campaign)
+    again_at = participation and participation_next_round_at(participation=participation)
+    profile = request.profile or None
     return render(
-        request, "campaigns/intro.html", {"campaign": campaign, "participation": participation}
+        request,
+        "campaigns/intro.html",
+        {
+            "campaign": campaign,
+            "participation": participation,
+            "may_play_again": again_at is not None and again_at <= timezone.now(),
+            "play_again_at": again_at,
+            "members_only": campaign.requires_sign_in
+            and (profile is None or profile.kind != Profile.Kind.MEMBER),
+        },
     )
 
 
