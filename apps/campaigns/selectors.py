@@ -1,3 +1,4 @@
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,12 +27,15 @@ def campaign_get_live(*, slug: str) -> Campaign | None:
 def participation_for(*, campaign: Campaign, profile: Profile | None) -> Participation | None:
     if not profile:
         return None
-    return (
-        Participation.objects.select_related("campaign", "outcome", "profile")
+    participation = (
+        Participation.objects.select_related("outcome", "profile")
         .filter(campaign=campaign, profile=profile)
         .order_by("-round")
         .first()
     )
+    if participation is not None:
+        participation.campaign = campaign  # the caller's, with what it already read
+    return participation
 
 
 def participation_next_round_at(*, participation: Participation) -> datetime | None:
@@ -64,42 +68,63 @@ class Step:
         return self.number == self.total
 
 
+def player_questions(*, campaign: Campaign) -> list[Question]:
+    """The campaign's questions in order, with their answers, read once per campaign object:
+    one step of the player asks for them several times."""
+    if not hasattr(campaign, "_player_questions"):
+        campaign._player_questions = list(
+            campaign.questions.order_by("position").prefetch_related(
+                Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
+            )
+        )
+    return campaign._player_questions
+
+
+def question_at(*, campaign: Campaign, number: int) -> Question | None:
+    """The number-th question (1-based), or None."""
+    questions = player_questions(campaign=campaign)
+    return questions[number - 1] if 1 <= number <= len(questions) else None
+
+
 def question_step(*, participation: Participation, number: int) -> Step | None:
     """The number-th question (1-based) with its options and what was chosen before."""
-    questions = list(
-        participation.campaign.questions.order_by("position").prefetch_related(
-            Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
+    question = question_at(campaign=participation.campaign, number=number)
+    if question is None:
+        return None
+    given = list(
+        Answer.objects.filter(participation=participation, question=question).values_list(
+            "number", "text", "options"
         )
     )
-    if not 1 <= number <= len(questions):
-        return None
-    question = questions[number - 1]
-    answer = (
-        Answer.objects.filter(participation=participation, question=question)
-        .prefetch_related("options")
-        .first()
-    )
-    chosen = {option.pk for option in answer.options.all()} if answer else set()
-    if answer and answer.number is not None:
-        chosen = {answer.number}
-    return Step(question, number, len(questions), chosen, answer.text if answer else "")
+    chosen = {option_id for _number, _text, option_id in given if option_id is not None}
+    if given and given[0][0] is not None:
+        chosen = {given[0][0]}
+    total = len(player_questions(campaign=participation.campaign))
+    return Step(question, number, total, chosen, given[0][1] if given else "")
 
 
 def player_next(*, participation: Participation) -> tuple[int, Question] | None:
     """The next question on this player's way and its number, following the branches their
     answers chose; None when every question on the way is answered."""
-    questions = list(participation.campaign.questions.order_by("position"))
+    questions = player_questions(campaign=participation.campaign)
     index_of = {question.pk: index for index, question in enumerate(questions)}
-    answers = {
-        answer.question_id: answer for answer in participation.answers.prefetch_related("options")
+    skip_to = {
+        option.pk: option.skip_to_id
+        for question in questions
+        for option in question.options.all()
+        if option.skip_to_id
     }
+    chosen: dict[int, list[int]] = defaultdict(list)
+    for question_id, option_id in Answer.objects.filter(participation=participation).values_list(
+        "question_id", "options"
+    ):
+        chosen[question_id].append(option_id)
     index = 0
     while index < len(questions):
         question = questions[index]
-        answer = answers.get(question.pk)
-        if answer is None:
+        if question.pk not in chosen:
             return index + 1, question
-        branch = next((o.skip_to_id for o in answer.options.all() if o.skip_to_id), None)
+        branch = next((skip_to[o] for o in chosen[question.pk] if o in skip_to), None)
         # Only forward branches count, so the way always ends.
         index = max(index + 1, index_of.get(branch, 0))
     return None

@@ -29,6 +29,7 @@ from apps.campaigns.selectors import (
     participation_for,
     participation_next_round_at,
     player_next,
+    player_questions,
 )
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
@@ -87,11 +88,13 @@ def participation_start(
 
 
 def _locked(participation: Participation) -> Participation:
-    return (
+    locked = (
         Participation.objects.select_for_update(of=("self",))
-        .select_related("campaign", "profile")
+        .select_related("profile")
         .get(pk=participation.pk)
     )
+    locked.campaign = participation.campaign  # with the questions it has read already
+    return locked
 
 
 # Network and rendering time a player is not blamed for.
@@ -142,15 +145,14 @@ def answer_submit(
     if participation.is_completed:
         raise ApplicationError(_("You have finished this already."))
     _require_live(participation.campaign)
-    question = participation.campaign.questions.filter(pk=question_id).first()
+    questions = player_questions(campaign=participation.campaign)
+    question = next((q for q in questions if q.pk == question_id), None)
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
     late = _is_late(participation, question)
     nothing_given = not option_ids and number is None and not (text or "").strip()
     if timed_out and late and nothing_given:
-        answer, _created = Answer.objects.update_or_create(
-            participation=participation, question=question, defaults={"late": True}
-        )
+        answer = _store_answer(participation, question, late=True)
         answer.options.clear()
         _publish_answered(participation, question)
         return answer
@@ -159,7 +161,7 @@ def answer_submit(
     if question.kind == Question.Kind.TEXT:
         return _answer_text(participation, question, text, late)
     wanted = set(option_ids or [])
-    options = list(question.options.filter(pk__in=wanted))
+    options = [option for option in question.options.all() if option.pk in wanted]
     if not wanted:
         raise ApplicationError(_("Choose an answer."))
     if len(options) != len(wanted):
@@ -167,10 +169,7 @@ def answer_submit(
     if question.kind == Question.Kind.SINGLE and len(options) > 1:
         raise ApplicationError(_("Choose one answer."))
 
-    # The participation row is locked, so nothing else can create this answer meanwhile.
-    answer, _created = Answer.objects.update_or_create(
-        participation=participation, question=question, defaults={"late": late}
-    )
+    answer = _store_answer(participation, question, late=late)
     answer.options.set(options)
     _publish_answered(participation, question)
     return answer
@@ -186,9 +185,7 @@ def _answer_scale(
             else _("Choose a value from %(min)s to %(max)s.")
         )
         raise ApplicationError(message % {"min": question.scale_min, "max": question.scale_max})
-    answer, _created = Answer.objects.update_or_create(
-        participation=participation, question=question, defaults={"number": number, "late": late}
-    )
+    answer = _store_answer(participation, question, number=number, late=late)
     _publish_answered(participation, question)
     return answer
 
@@ -199,10 +196,21 @@ def _answer_text(participation: Participation, question: Question, text: str, la
         raise ApplicationError(_("Write a few words."))
     if len(text) > question.max_length:
         raise ApplicationError(_("Keep it to %(max)s characters.") % {"max": question.max_length})
-    answer, _created = Answer.objects.update_or_create(
-        participation=participation, question=question, defaults={"text": text, "late": late}
-    )
+    answer = _store_answer(participation, question, text=text, late=late)
     _publish_answered(participation, question)
+    return answer
+
+
+def _store_answer(participation: Participation, question: Question, **fields) -> Answer:
+    """Write the player's answer to one question. The participation row is locked, so
+    nothing else writes this answer meanwhile and no savepoint must catch a duplicate."""
+    fields["answered_at"] = timezone.now()
+    answer = Answer.objects.filter(participation=participation, question=question).first()
+    if answer is None:
+        return Answer.objects.create(participation=participation, question=question, **fields)
+    for name, value in fields.items():
+        setattr(answer, name, value)
+    answer.save(update_fields=list(fields))
     return answer
 
 

@@ -23,6 +23,7 @@ from apps.campaigns.selectors import (
     participation_for,
     participation_next_round_at,
     poll_results,
+    question_at,
     question_step,
 )
 from apps.campaigns.services import (
@@ -173,8 +174,8 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     if participation.is_completed:
         # A double click on "finish", or a replayed POST: the result is already there.
         return _go(request, reverse("campaigns:result", args=[slug]))
-    step = question_step(participation=participation, number=number)
-    if step is None:
+    question = question_at(campaign=campaign, number=number)
+    if question is None:
         raise Http404(_("This question is not part of this campaign."))
     option_ids = _integers(request.POST.getlist("option"))
     scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
@@ -182,7 +183,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     try:
         upcoming = participation_answer(
             participation=participation,
-            question_id=step.question.pk,
+            question_id=question.pk,
             option_ids=option_ids,
             number=scale_value,
             text=request.POST.get("text", "")[:2000],
@@ -194,7 +195,7 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     if timed_out and not option_ids and scale_value is None:
         feedback = _("Time is up.")
     elif campaign.kind == Campaign.Kind.TRIVIA:
-        right = answer_was_correct(answer_option_ids=set(option_ids), question=step.question)
+        right = answer_was_correct(answer_option_ids=set(option_ids), question=question)
         feedback = _("Right!") if right else _("Not quite.")
     if upcoming is None:
         return _go(request, reverse("campaigns:result", args=[slug]))
