@@ -151,6 +151,26 @@ def test_each_player_step_runs_a_constant_number_of_queries(
         client.get(reverse("campaigns:question", args=["long", 1]))
 
 
+@pytest.mark.parametrize("questions", [2, 8])
+def test_each_answer_runs_a_constant_number_of_queries(
+    client, purpose, questions, django_assert_num_queries
+):
+    from tests.campaigns.factories import OptionFactory, QuestionFactory
+
+    campaign = CampaignFactory(slug="long")
+    for position in range(1, questions + 1):
+        question = QuestionFactory(campaign=campaign, position=position)
+        OptionFactory.create_batch(4, question=question)
+    _start(client, slug="long")
+    option = campaign.questions.get(position=1).options.first()
+
+    # campaign, session, profile, participation, questions, options; then in the step's
+    # transaction (two savepoints here, as tests run inside one): lock, answer, insert,
+    # chosen options, insert, event, the next question
+    with django_assert_num_queries(17):
+        _answer(client, 1, option.pk, slug="long")
+
+
 def test_too_many_starts_from_one_address_are_slowed_down(client, snack_quiz):
     from apps.campaigns.views import START_LIMIT
 
