@@ -87,3 +87,22 @@ def test_the_self_assessment_shows_a_result_per_area(live_server, page: Page, de
 
     expect(page.get_by_role("heading", name="Dein Ergebnis pro Bereich")).to_be_visible()
     expect(page.get_by_text("Zuhören: 4,0 / 5")).to_be_visible()
+
+
+def test_a_question_whose_time_runs_out_moves_on_by_itself(
+    live_server, page: Page, console_errors: list[str]
+):
+    from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
+
+    campaign = CampaignFactory(slug="blitz", seconds_per_question=5)
+    for position in (1, 2):
+        question = QuestionFactory(campaign=campaign, position=position)
+        OptionFactory(question=question, is_correct=True)
+    page.goto(f"{live_server.url}/c/blitz/")
+    expect(page.get_by_text("Du hast 5 Sekunden pro Frage.")).to_be_visible()
+    page.get_by_role("button", name=START).click()
+
+    expect(page.get_by_role("timer")).to_contain_text("Verbleibende Zeit:")
+    expect(page.get_by_role("status")).to_have_text("Zeit ist um.", timeout=10_000)
+    expect(page.get_by_text("Frage 2 von 2")).to_be_visible()
+    assert console_errors == []
