@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "apps.preferences",
     "apps.campaigns",
     "apps.loyalty",
+    "apps.partners",
     "apps.privacy",
 ]
 
@@ -171,6 +172,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "forget-used-sign-in-tokens": {
+        "task": "apps.profiles.tasks.forget_used_sign_in_tokens_task",
+        "schedule": crontab(minute=40),
+    },
+    "forget-used-embed-tokens": {
+        "task": "apps.partners.tasks.forget_used_embed_tokens_task",
+        "schedule": crontab(minute=45),
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,
@@ -285,6 +294,17 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+
+# IDENTITY -----------------------------------------------------------------------------------
+# A magic link works once, for this many seconds.
+SIGN_IN_LINK_MAX_AGE = env_int("SIGN_IN_LINK_MAX_AGE", 15 * 60)
+# Sign-in requests allowed per (count, seconds), per client address and per e-mail address.
+SIGN_IN_LIMIT_PER_IP = (env_int("SIGN_IN_LIMIT_PER_IP", 10), 60)
+SIGN_IN_LIMIT_PER_ADDRESS = (env_int("SIGN_IN_LIMIT_PER_ADDRESS", 5), 15 * 60)
+# Partner sites send customers in with a signed token living at most this long.
+EMBED_TOKEN_MAX_LIFETIME = 10 * 60
+EMBED_TOKEN_AUDIENCE = env_str("EMBED_TOKEN_AUDIENCE", "resonanz")
+EMBED_LIMIT_PER_IP = (env_int("EMBED_LIMIT_PER_IP", 60), 60)
 
 # CONSENT ------------------------------------------------------------------------------------
 CONSENT_EVIDENCE_KEY = env_str("CONSENT_EVIDENCE_KEY") or SECRET_KEY

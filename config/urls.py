@@ -7,6 +7,8 @@ from rest_framework.permissions import AllowAny
 
 urlpatterns = [
     path("", include("apps.core.urls")),
+    path("", include("apps.profiles.urls")),
+    path("", include("apps.partners.urls")),
     path("", include("apps.consent.urls")),
     path("", include("apps.preferences.urls")),
     path("", include("apps.loyalty.urls")),

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "apps.campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self) -> None:
+        from apps.campaigns import subscribers  # noqa: F401 - moves plays on a merge

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.core.exceptions import ApplicationError
 from apps.profiles.models import Profile
+from apps.profiles.selectors import profile_and_merged_ids
 
 
 def _states_for(purpose_key: str, *, for_new_collection: bool) -> QuerySet[ConsentState]:
@@ -111,7 +112,9 @@ def consent_reprompt_choices(*, profile: Profile | None) -> list[PurposeChoice]:
 def consent_event_list(*, profile: Profile | None) -> QuerySet[ConsentEvent]:
     if not profile:
         return ConsentEvent.objects.none()
-    return ConsentEvent.objects.filter(profile=profile).select_related("purpose", "purpose_version")
+    return ConsentEvent.objects.filter(
+        profile__in=profile_and_merged_ids(profile=profile)
+    ).select_related("purpose", "purpose_version")
 
 
 def consent_event_get_for_receipt(
@@ -169,7 +172,7 @@ def consent_double_opt_in_pending(*, receipt_id: str) -> ConsentEvent:
     )
     if event is None:
         raise ApplicationError(_("This confirmation link is not valid."))
-    state = ConsentState.objects.filter(profile=event.profile, purpose=event.purpose_id).first()
-    if state is None or state.event_id != event.pk:
+    # The state follows its person through a merge; the request stays with whoever asked.
+    if not ConsentState.objects.filter(event=event).exists():
         raise ApplicationError(_("This confirmation link has already been used."))
     return event

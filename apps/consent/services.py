@@ -251,12 +251,14 @@ def consent_confirm_double_opt_in(*, token: str, evidence: Evidence) -> ConsentE
     and only for wording that is still current."""
     receipt_id = double_opt_in_receipt_id(token=token)
     request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
-    profile_lock(profile=request_event.profile)
+    # Asked before signing in: the person is now the member the request's profile merged into.
+    owner = request_event.profile.merged_into or request_event.profile
+    profile_lock(profile=owner)
     request_event = consent_double_opt_in_pending(receipt_id=receipt_id)
     purpose = _published_current(request_event.purpose_version)
     _refuse_sharing_under_gpc(purpose, evidence)
     return _record(
-        profile=request_event.profile,
+        profile=owner,
         version=request_event.purpose_version,
         action=ConsentEvent.Action.GRANT,
         trigger=ConsentEvent.Trigger.DOUBLE_OPT_IN,
@@ -350,3 +352,26 @@ def purpose_save(*, purpose: Purpose) -> Purpose:
     purpose.save()
     publish("purpose.saved", {"purpose": purpose.key})
     return purpose
+
+
+@transaction.atomic
+def consent_merge_profiles(*, source: Profile, target: Profile) -> None:
+    """Per purpose the most recent decision of either profile wins. Every event stays with
+    the profile that gave it: it is evidence, and reads of the member include the merged."""
+    current = {
+        state.purpose_id: state
+        for state in ConsentState.objects.select_related("event").filter(profile=target)
+    }
+    for state in ConsentState.objects.select_related("event").filter(profile=source):
+        kept = current.get(state.purpose_id)
+        if kept is None:
+            ConsentState.objects.filter(pk=state.pk).update(profile=target)
+            continue
+        if (state.event.occurred_at, state.event_id) > (kept.event.occurred_at, kept.event_id):
+            ConsentState.objects.filter(pk=kept.pk).update(
+                status=state.status,
+                version=state.version_id,
+                event=state.event_id,
+                updated_at=state.updated_at,
+            )
+        state.delete()

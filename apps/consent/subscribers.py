@@ -1,4 +1,4 @@
-"""Work that follows a consent event once it has committed (run by the outbox relay)."""
+"""Work that follows events: consent's part of a merge in the transaction, e-mail after it."""
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -6,9 +6,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from apps.consent.services import double_opt_in_token
-from apps.core.events import subscribe_relayed
+from apps.consent.services import consent_merge_profiles, double_opt_in_token
+from apps.core.events import subscribe, subscribe_relayed
 from apps.core.models import OutboxEvent
+from apps.profiles.selectors import profiles_of_merge
 
 
 @subscribe_relayed("consent.double_opt_in_requested")
@@ -28,3 +29,9 @@ def send_double_opt_in_email(event: OutboxEvent) -> None:
         subject = render_to_string("consent/email/double-opt-in-subject.txt", context).strip()
         body = render_to_string("consent/email/double-opt-in.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [payload["email"]])
+
+
+@subscribe("profile.merged")
+def merge_consent(event: OutboxEvent) -> None:
+    source, target = profiles_of_merge(payload=event.payload)
+    consent_merge_profiles(source=source, target=target)

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +27,7 @@ from apps.consent.services import (
     double_opt_in_receipt_id,
 )
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
+from apps.core.http import HtmxHttpRequest, safe_local_path
 from apps.core.ratelimits import limit_posts
 from apps.profiles.sessions import session_remember_profile
 
@@ -49,12 +48,7 @@ def _problem(request: HtmxHttpRequest, message: str, status: int) -> HttpRespons
 
 def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:
     """A path on this site to go back to; anything else goes to the consent center."""
-    is_local_path = candidate.startswith("/") and not candidate.startswith("//")
-    if is_local_path and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("consent:center")
+    return safe_local_path(request, candidate, default=reverse("consent:center"))
 
 
 @require_GET

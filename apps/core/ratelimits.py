@@ -1,14 +1,21 @@
 """Rate limits on the few views that need them, answered with a friendly 429 page.
 
 A decorator rather than django-ratelimit's middleware, so requests to every other view pay
-nothing for it.
+nothing for it. Counters live in the cache, keyed by a keyed hash of what they count.
 """
 
 from collections.abc import Callable
 from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
+from django_ratelimit import ALL
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
+
+from apps.core.http import client_ip
+
+RATE_LIMIT_SALT = "resonanz.core.rate-limit"
 
 
 def limit_posts(*, key: str, rate: str) -> Callable:
@@ -25,3 +32,27 @@ def limit_posts(*, key: str, rate: str) -> Callable:
         return limited_view
 
     return decorator
+
+
+def rate_key(value: str) -> str:
+    """What a counter is keyed by: never the raw address or e-mail in the cache."""
+    return salted_hmac(RATE_LIMIT_SALT, value, algorithm="sha256").hexdigest()
+
+
+def limit_reached(request: HttpRequest, *, group: str, value: str, limit: tuple[int, int]) -> bool:
+    """Count one try of `value` in `group`; true once more than `limit` = (count, seconds)
+    tries fell into the current window."""
+    count, seconds = limit
+    hashed = rate_key(value)
+    return is_ratelimited(
+        request,
+        group=group,
+        key=lambda _group, _request: hashed,
+        rate=f"{count}/{seconds}s",
+        method=ALL,
+        increment=True,
+    )
+
+
+def ip_limit_reached(request: HttpRequest, *, group: str, limit: tuple[int, int]) -> bool:
+    return limit_reached(request, group=group, value=client_ip(request), limit=limit)

@@ -22,10 +22,14 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=503 if failed else 200)
 
 
-def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return render(
+def rate_limited(
+    request: HttpRequest, exception: Exception | None, *, retry_after: int = 60
+) -> HttpResponse:
+    response = render(
         request,
         "core/rate-limited.html",
         {"message": _("Slow down a little: too many tries in a short time. Please wait a minute.")},
         status=429,
     )
+    response["Retry-After"] = str(retry_after)
+    return response

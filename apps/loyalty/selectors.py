@@ -34,6 +34,33 @@ def points_spent(account: Account) -> int:
     return -(debits.aggregate(total=Sum("amount"))["total"] or 0)
 
 
+def lots_remaining(account: Account) -> list[tuple[datetime | None, int]]:
+    """What the balance is made of: (expires, points) per expiry date, oldest first, after
+    debits used up the oldest lots. Points of no lot (there should be none) never expire."""
+    spent = points_spent(account)
+    lots = (
+        account.entries.filter(amount__gt=0, expires_at__isnull=False, reversed_by__isnull=True)
+        .values("expires_at")
+        .annotate(points=Sum("amount"))
+        .order_by("expires_at")
+    )
+    remaining: list[tuple[datetime | None, int]] = []
+    for lot in lots:
+        used = min(spent, lot["points"])
+        spent -= used
+        if lot["points"] > used:
+            remaining.append((lot["expires_at"], lot["points"] - used))
+    surplus = sum(points for _expires, points in remaining) - account.balance
+    while surplus > 0 and remaining:
+        expires, points = remaining.pop(0)
+        if points > surplus:
+            remaining.insert(0, (expires, points - surplus))
+        surplus -= points
+    if surplus < 0:
+        remaining.append((None, -surplus))
+    return remaining
+
+
 @dataclass(frozen=True)
 class UpcomingExpiry:
     points: int

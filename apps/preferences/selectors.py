@@ -8,6 +8,7 @@ from apps.consent.selectors import consent_granted_for_purpose_of
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.values import attribute_display_value
 from apps.profiles.models import Profile
+from apps.profiles.selectors import profile_and_merged_ids
 
 
 def declared_preferences(
@@ -149,4 +150,6 @@ def declaration_history_list(
 ) -> QuerySet[DeclarationHistory]:
     if not profile:
         return DeclarationHistory.objects.none()
-    return DeclarationHistory.objects.filter(profile=profile, attribute=attribute)
+    return DeclarationHistory.objects.filter(
+        profile__in=profile_and_merged_ids(profile=profile), attribute=attribute
+    )

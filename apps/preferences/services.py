@@ -160,3 +160,30 @@ def attribute_save(*, attribute: Attribute) -> Attribute:
     attribute.save()
     publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
     return attribute
+
+
+@transaction.atomic
+def declarations_merge_profiles(*, source: Profile, target: Profile) -> None:
+    """Per attribute the newest statement of either profile wins. History stays with the
+    profile that made it; reads of the member include the merged profiles."""
+    current = {d.attribute_id: d for d in Declaration.objects.filter(profile=target)}
+    for declaration in Declaration.objects.filter(profile=source):
+        kept = current.get(declaration.attribute_id)
+        if kept is None:
+            Declaration.objects.filter(pk=declaration.pk).update(profile=target)
+            continue
+        newer = (declaration.confirmed_at, declaration.declared_at) > (
+            kept.confirmed_at,
+            kept.declared_at,
+        )
+        if newer:
+            Declaration.objects.filter(pk=kept.pk).update(
+                value=declaration.value,
+                source=declaration.source,
+                source_ref=declaration.source_ref,
+                source_label=declaration.source_label,
+                consent_event=declaration.consent_event_id,
+                declared_at=declaration.declared_at,
+                confirmed_at=declaration.confirmed_at,
+            )
+        declaration.delete()

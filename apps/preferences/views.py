@@ -22,6 +22,7 @@ from apps.preferences.selectors import (
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
 from apps.privacy.selectors import access_log_for_profile
+from apps.profiles.selectors import profile_email
 
 ACCESS_LOG_SHOWN = 50
 HISTORY_SHOWN = 200
@@ -59,6 +60,7 @@ def preference_center(request: HtmxHttpRequest) -> HttpResponse:
             "account": account_for_profile(profile=profile),
             "choices": consent_choices(profile=profile),
             "access_log": access_log,
+            "signed_in_email": profile_email(profile=profile),
             "gpc": gpc_signal(request),
             "next_url": reverse("preferences:center"),
             "collection_point": "preference-center",

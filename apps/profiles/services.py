@@ -1,13 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.events import publish
-from apps.profiles.models import Profile
+from apps.core.exceptions import ApplicationError
+from apps.profiles.identifiers import email_normalise, sha256_hex
+from apps.profiles.models import Identifier, Profile, SignInLink
 
 LAST_SEEN_RESOLUTION = timedelta(minutes=15)
+SIGN_IN_SALT = "resonanz.profiles.sign-in-link"
 
 
 @transaction.atomic
@@ -38,3 +44,166 @@ def profile_mark_seen(*, profile: Profile) -> None:
         return
     Profile.objects.filter(pk=profile.pk).update(last_seen_at=now)
     profile.last_seen_at = now
+
+
+@transaction.atomic
+def profile_merge(*, source: Profile, target: Profile) -> Profile:
+    """Move everything `source` holds to `target`, in this one transaction.
+
+    Each app moves its own part in a `profile.merged` subscriber. The source stays as a
+    tombstone pointing at the target. Merging again is a no-op, and both rows are locked in
+    one order, so two devices merging at the same moment queue rather than deadlock.
+    """
+    if source.pk == target.pk:
+        return target
+    locked = Profile.objects.select_for_update().filter(pk__in=[source.pk, target.pk])
+    rows = {row.pk: row for row in locked.order_by("pk")}
+    source, target = rows[source.pk], rows[target.pk]
+    if source.merged_into_id == target.pk:
+        return target
+    if source.is_merged or target.is_merged:
+        raise ApplicationError(_("This profile was already merged into another one."))
+    publish(
+        "profile.merged",
+        {"profile": str(target.public_id), "merged": str(source.public_id)},
+    )
+    Identifier.objects.filter(profile=source).update(profile=target)
+    Profile.objects.filter(merged_into=source).update(merged_into=target)
+    source.kind, source.merged_into, source.merged_at = Profile.Kind.MERGED, target, timezone.now()
+    source.save(update_fields=["kind", "merged_into", "merged_at", "updated_at"])
+    return target
+
+
+def _identifier_locked(kind: str, namespace: str, value: str) -> Identifier | None:
+    return (
+        Identifier.objects.select_for_update()
+        .select_related("profile")
+        .filter(kind=kind, namespace=namespace, value=value)
+        .first()
+    )
+
+
+@transaction.atomic
+def profile_sign_in_as(
+    *, kind: str, value: str, namespace: str = "", current: Profile | None, locale: str
+) -> Profile:
+    """The member a verified identifier belongs to, for a browser whose profile is `current`.
+
+    An identifier nobody holds yet makes the browser's anonymous profile a member (or a new
+    member, if the browser has none). An identifier someone holds signs in as them, and the
+    browser's anonymous profile merges into theirs. If another device claims the same new
+    identifier at the same moment, the unique constraint picks one and the other merges.
+    """
+    now = timezone.now()
+    identifier = _identifier_locked(kind, namespace, value)
+    anonymous = current if current is not None and current.kind == Profile.Kind.ANONYMOUS else None
+    if identifier is None:
+        try:
+            with transaction.atomic():
+                member = anonymous or Profile.objects.create(
+                    kind=Profile.Kind.MEMBER, locale=locale, last_seen_at=now
+                )
+                identifier = Identifier.objects.create(
+                    profile=member,
+                    kind=kind,
+                    namespace=namespace,
+                    value=value,
+                    value_sha256=sha256_hex(value),
+                    verified_at=now,
+                )
+                if anonymous is not None:
+                    Profile.objects.filter(pk=member.pk).update(kind=Profile.Kind.MEMBER)
+                    member.kind = Profile.Kind.MEMBER
+        except IntegrityError:
+            identifier = _identifier_locked(kind, namespace, value)
+            if identifier is None:
+                raise
+        else:
+            publish(
+                "profile.identified",
+                {"profile": str(member.public_id), "identifier": kind, "new_member": True},
+            )
+            return member
+    member = identifier.profile
+    if member.is_merged:
+        member = member.merged_into
+    if anonymous is not None:
+        member = profile_merge(source=anonymous, target=member)
+    if identifier.verified_at is None:
+        Identifier.objects.filter(pk=identifier.pk).update(verified_at=now)
+    return member
+
+
+def sign_in_token(*, link: SignInLink) -> str:
+    return signing.dumps(str(link.public_id), salt=SIGN_IN_SALT)
+
+
+@transaction.atomic
+def sign_in_link_request(*, email: str, language: str, next_path: str = "") -> SignInLink:
+    """Record a magic link for an address; a relayed subscriber sends it.
+
+    The same happens whether or not the address belongs to someone: following the link is
+    what signs in or makes a new member, so this step tells nobody who is registered.
+    """
+    address = email_normalise(email)
+    now = timezone.now()
+    link = SignInLink.objects.create(
+        email=address,
+        language=language,
+        next_path=next_path[:500],
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.SIGN_IN_LINK_MAX_AGE),
+    )
+    publish("profile.sign_in_requested", {"link": str(link.public_id), "language": language})
+    return link
+
+
+def sign_in_link_check(*, token: str) -> SignInLink:
+    """The unused, unexpired link a token stands for; changes nothing."""
+    try:
+        public_id = signing.loads(token, salt=SIGN_IN_SALT, max_age=settings.SIGN_IN_LINK_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ApplicationError(
+            _("This sign-in link has expired. Please ask for a new one.")
+        ) from error
+    except signing.BadSignature as error:
+        raise ApplicationError(_("This sign-in link is not valid.")) from error
+    link = SignInLink.objects.filter(public_id=public_id).first()
+    if link is None:
+        raise ApplicationError(_("This sign-in link is not valid."))
+    if link.used_at is not None:
+        raise ApplicationError(_("This sign-in link was already used. Please ask for a new one."))
+    if link.expires_at <= timezone.now():
+        raise ApplicationError(_("This sign-in link has expired. Please ask for a new one."))
+    return link
+
+
+@transaction.atomic
+def sign_in_link_complete(*, token: str, current: Profile | None) -> tuple[Profile, SignInLink]:
+    """Use a magic link once: sign in as the address's member, bringing this browser's plays."""
+    link = sign_in_link_check(token=token)
+    link = SignInLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        raise ApplicationError(_("This sign-in link was already used. Please ask for a new one."))
+    member = profile_sign_in_as(
+        kind=Identifier.Kind.EMAIL, value=link.email, current=current, locale=link.language
+    )
+    link.used_at, link.profile = timezone.now(), member
+    link.save(update_fields=["used_at", "profile"])
+    publish("profile.signed_in", {"profile": str(member.public_id), "method": "magic_link"})
+    return member, link
+
+
+@transaction.atomic
+def profile_sign_out_everywhere(*, profile: Profile) -> Profile:
+    """End every session of this member: each remembers an older generation from now on."""
+    Profile.objects.filter(pk=profile.pk).update(session_generation=F("session_generation") + 1)
+    profile.refresh_from_db(fields=["session_generation"])
+    publish("profile.signed_out_everywhere", {"profile": str(profile.public_id)})
+    return profile
+
+
+def sign_in_links_forget_used(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Links hold an address; once spent or expired they are kept only a day, for support."""
+    deleted, _kinds = SignInLink.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

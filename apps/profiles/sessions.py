@@ -1,9 +1,13 @@
-"""Which profile a browser session belongs to. HTTP state, kept out of the services."""
+"""Which profile a browser session belongs to. HTTP state, kept out of the services.
+
+Customer sign-in lives in its own session keys, apart from Django's staff authentication: a
+customer never gets a staff session, and a staff login never makes anyone a customer.
+"""
 
 from django.contrib.sessions.backends.base import SessionBase
 
 from apps.profiles.models import Profile
-from apps.profiles.selectors import SESSION_KEY
+from apps.profiles.selectors import SESSION_GENERATION_KEY, SESSION_KEY
 
 
 def session_remember_profile(*, session: SessionBase, profile: Profile) -> None:
@@ -11,3 +15,17 @@ def session_remember_profile(*, session: SessionBase, profile: Profile) -> None:
     if session.get(SESSION_KEY) != profile.pk:
         session.cycle_key()
         session[SESSION_KEY] = profile.pk
+        session[SESSION_GENERATION_KEY] = profile.session_generation
+
+
+def session_sign_in(*, session: SessionBase, profile: Profile) -> None:
+    """A new session key on every sign-in, so a planted session id is worth nothing."""
+    session.cycle_key()
+    session[SESSION_KEY] = profile.pk
+    session[SESSION_GENERATION_KEY] = profile.session_generation
+
+
+def session_sign_out(*, session: SessionBase) -> None:
+    session.pop(SESSION_KEY, None)
+    session.pop(SESSION_GENERATION_KEY, None)
+    session.cycle_key()

@@ -6,7 +6,9 @@ from apps.loyalty.services.ledger import (
     ledger_credit,
     ledger_debit,
     ledger_expire,
+    ledger_merge,
     ledger_reverse,
+    ledger_take_back,
     tier_save,
 )
 from apps.loyalty.services.rewards import redemption_cancel, redemption_create
@@ -21,7 +23,9 @@ __all__ = [
     "ledger_credit",
     "ledger_debit",
     "ledger_expire",
+    "ledger_merge",
     "ledger_reverse",
+    "ledger_take_back",
     "redemption_cancel",
     "redemption_create",
     "reward_codes_import",

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -12,8 +13,8 @@ from apps.core.db import execute_prepared
 from apps.core.events import publish, publish_recorded
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
-from apps.loyalty.models import Account, LedgerEntry, Tier
-from apps.loyalty.selectors import lots_expiring, points_spent
+from apps.loyalty.models import Account, LedgerEntry, Redemption, Tier
+from apps.loyalty.selectors import lots_expiring, lots_remaining, points_spent
 from apps.profiles.models import Profile
 
 Kind = LedgerEntry.Kind
@@ -346,6 +347,74 @@ def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEn
         reason="Points expired",
     )
     return entry
+
+
+@transaction.atomic
+def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
+    """Move a merged profile's points to the member, lot by lot with their expiry dates, so no
+    point is created or lost and none lives longer than it would have. Redemptions follow."""
+    if not Account.objects.filter(profile=source).exists():
+        return []
+    # Merges lock the member first; a credit locks only one account, so no cycle can form.
+    target_account = account_lock(profile=target)
+    source_account = account_lock(profile=source)
+    Redemption.objects.filter(account=source_account).update(account=target_account)
+    if source_account.balance == 0:
+        return []
+    lots = lots_remaining(source_account)
+    moved = [
+        _write(
+            source_account,
+            amount=-source_account.balance,
+            kind=Kind.MERGE,
+            idempotency_key=f"merge:{target.public_id}",
+            reason="Moved to the member's account",
+            source_ref=f"profile:{target.public_id}",
+        )[0]
+    ]
+    for number, (expires_at, points) in enumerate(lots):
+        moved.append(
+            _write(
+                target_account,
+                amount=points,
+                kind=Kind.MERGE,
+                idempotency_key=f"merge:{source.public_id}:{number}",
+                reason="Moved from a profile that signed in",
+                source_ref=f"profile:{source.public_id}",
+                expires_at=expires_at,
+            )[0]
+        )
+    Account.objects.filter(pk=target_account.pk).update(
+        lifetime_earned=F("lifetime_earned") + source_account.lifetime_earned
+    )
+    return moved
+
+
+@transaction.atomic
+def ledger_take_back(*, profile: Profile, occurrence: str, reason: str) -> list[LedgerEntry]:
+    """Reverse the earning-rule credits of one occurrence (e.g. a duplicate play), as far as
+    the balance allows: points already spent are not clawed back."""
+    account = account_lock(profile=profile)
+    credits = account.entries.filter(
+        kind=Kind.EARN,
+        source_ref__startswith="rule:",
+        reversed_by__isnull=True,
+        idempotency_key__regex=rf"^rule:[0-9]+:{re.escape(occurrence)}(:.*)?$",
+    ).order_by("id")
+    reversals = []
+    for entry in credits:
+        if entry.amount > account.balance:
+            continue
+        reversal, _created = _write(
+            account,
+            amount=-entry.amount,
+            kind=Kind.REVERSE,
+            idempotency_key=f"reverse:{entry.pk}",
+            reason=reason,
+            reverses=entry,
+        )
+        reversals.append(reversal)
+    return reversals
 
 
 def tier_thresholds() -> dict[int, int]:
