@@ -28,7 +28,9 @@ def embed_entry(request: HtmxHttpRequest) -> HttpResponse:
             locale=get_language(),
         )
     except ApplicationError as error:
-        return render(request, "partners/embed-problem.html", {"message": error.message}, 400)
+        return render(
+            request, "partners/embed-problem.html", {"message": error.message}, status=400
+        )
     session_sign_in(session=request.session, profile=profile)
     next_path = safe_local_path(request, request.GET.get("next", ""), default=reverse("home"))
     response = HttpResponseRedirect(next_path)

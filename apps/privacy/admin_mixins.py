@@ -11,11 +11,13 @@ class AccessLoggedAdminMixin(admin.ModelAdmin):
     """Log every staff read of personal data: each profile on a list page or detail page."""
 
     access_log_data_category: str = ""
+    # The field that points at the profile; empty when the objects are profiles themselves.
     access_log_profile_attribute: str = "profile"
 
     def _log(self, request: HttpRequest, objects: list[Model]) -> None:
+        attribute = self.access_log_profile_attribute
         profiles = {
-            getattr(obj, f"{self.access_log_profile_attribute}_id"): None for obj in objects
+            (getattr(obj, f"{attribute}_id") if attribute else obj.pk): None for obj in objects
         }
         if profiles:
             access_log_record(

@@ -68,7 +68,9 @@ def sign_in_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
             return render(request, "profiles/sign-in-confirm.html")
         member, link = sign_in_link_complete(token=token, current=request.profile or None)
     except ApplicationError as error:
-        return render(request, "profiles/sign-in-problem.html", {"message": error.message}, 400)
+        return render(
+            request, "profiles/sign-in-problem.html", {"message": error.message}, status=400
+        )
     session_sign_in(session=request.session, profile=member)
     messages.success(request, _("You are signed in."))
     return HttpResponseRedirect(_next_path(request, link.next_path))

@@ -1,0 +1,235 @@
+import time
+import uuid
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.loyalty.models import Account
+from apps.loyalty.services import ledger_credit
+from apps.partners.models import EmbedTokenUse, PartnerClient
+from apps.profiles.models import Identifier, Profile
+from apps.profiles.selectors import SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+EMBED = reverse("partners:embed")
+SHARED_SECRET = "s3cr3t-shared-with-the-shop-0123456789"
+
+
+def _pem(public_key) -> str:
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
+
+
+@pytest.fixture
+def shop_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def shop(shop_key) -> PartnerClient:
+    return PartnerClient.objects.create(
+        name="Shop", key="shop", embed_algorithm="EdDSA", embed_key=_pem(shop_key.public_key())
+    )
+
+
+@pytest.fixture
+def crm() -> PartnerClient:
+    return PartnerClient.objects.create(
+        name="CRM", key="crm", embed_algorithm="HS256", embed_key=SHARED_SECRET
+    )
+
+
+def _claims(**changes) -> dict:
+    now = int(time.time())
+    claims = {
+        "iss": "shop",
+        "sub": "C-1001",
+        "aud": "resonanz",
+        "iat": now,
+        "exp": now + 300,
+        "jti": uuid.uuid4().hex,
+    }
+    claims.update(changes)
+    return {key: value for key, value in claims.items() if value is not None}
+
+
+def _token(key, **changes) -> str:
+    return jwt.encode(_claims(**changes), key, algorithm="EdDSA")
+
+
+def _enter(client, token: str, next_path: str = "/c/snack-typ/"):
+    return client.get(EMBED, {"token": token, "next": next_path})
+
+
+def test_a_signed_token_signs_the_customer_in_and_links_the_partners_id(client, shop, shop_key):
+    response = _enter(client, _token(shop_key))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/c/snack-typ/"
+    profile = Profile.objects.get(pk=client.session[SESSION_KEY])
+    assert profile.kind == Profile.Kind.MEMBER
+    identifier = Identifier.objects.get(profile=profile)
+    assert (identifier.kind, identifier.namespace, identifier.value) == (
+        "external",
+        "shop",
+        "C-1001",
+    )
+
+
+def test_the_same_customer_comes_back_to_the_same_profile(client, shop, shop_key):
+    _enter(client, _token(shop_key))
+    first = client.session[SESSION_KEY]
+    client.post(reverse("profiles:sign-out"))
+
+    _enter(client, _token(shop_key))
+
+    assert client.session[SESSION_KEY] == first
+    assert Profile.objects.count() == 1
+
+
+def test_what_the_customer_played_before_comes_along(client, shop, shop_key):
+    from apps.profiles.sessions import session_remember_profile
+    from tests.profiles.factories import ProfileFactory
+
+    returning = ProfileFactory(kind=Profile.Kind.MEMBER)
+    Identifier.objects.create(
+        profile=returning, kind="external", namespace="shop", value="C-1001", value_sha256="x"
+    )
+    anonymous = ProfileFactory()
+    ledger_credit(profile=anonymous, points=40, idempotency_key="played", reason="quiz")
+    session = client.session
+    session_remember_profile(session=session, profile=anonymous)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+
+    _enter(client, _token(shop_key))
+
+    assert client.session[SESSION_KEY] == returning.pk
+    assert Account.objects.get(profile=returning).balance == 40
+
+
+def test_hs256_partners_are_supported_too(client, crm):
+    token = jwt.encode(_claims(iss="crm"), SHARED_SECRET, algorithm="HS256")
+
+    assert _enter(client, token).status_code == 302
+    assert Identifier.objects.get().namespace == "crm"
+
+
+def test_a_replayed_token_is_refused(client, shop, shop_key):
+    token = _token(shop_key)
+    _enter(client, token)
+
+    response = _enter(client, token)
+
+    assert response.status_code == 400
+    assert b"bereits verwendet" in response.content
+    assert EmbedTokenUse.objects.count() == 1
+
+
+def _forged_tokens(shop_key: Ed25519PrivateKey) -> dict[str, str]:
+    stranger = Ed25519PrivateKey.generate()
+    valid = _token(shop_key)
+    header, _payload, signature = valid.split(".")
+    other_payload = jwt.encode(_claims(sub="C-9999"), stranger, algorithm="EdDSA").split(".")[1]
+    public_pem = _pem(shop_key.public_key())
+    return {
+        "expired": _token(shop_key, iat=int(time.time()) - 900, exp=int(time.time()) - 300),
+        "lives-too-long": _token(shop_key, exp=int(time.time()) + 3600),
+        "foreign-key": _token(stranger),
+        "tampered": f"{header}.{other_payload}.{signature}",
+        "alg-none": jwt.encode(_claims(), None, algorithm="none"),
+        "hs256-with-the-public-key": _hs256_signed_with(public_pem),
+        "wrong-audience": _token(shop_key, aud="someone-else"),
+        "unknown-issuer": _token(shop_key, iss="nobody"),
+        "no-jti": _token(shop_key, jti=None),
+        "no-subject": _token(shop_key, sub=None),
+        "empty-subject": _token(shop_key, sub="   "),
+        "no-expiry": _token(shop_key, exp=None),
+        "garbage": "not.a.token",
+        "empty": "",
+        "huge": "a" * 10000,
+    }
+
+
+def _hs256_signed_with(secret: str) -> str:
+    """The classic confusion attack: the public key used as an HMAC secret."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    signing_input = f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(_claims())}"
+    mac = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "expired",
+        "lives-too-long",
+        "foreign-key",
+        "tampered",
+        "alg-none",
+        "hs256-with-the-public-key",
+        "wrong-audience",
+        "unknown-issuer",
+        "no-jti",
+        "no-subject",
+        "empty-subject",
+        "no-expiry",
+        "garbage",
+        "empty",
+        "huge",
+    ],
+)
+def test_every_kind_of_bad_token_gets_a_clear_400_and_changes_nothing(client, shop, shop_key, kind):
+    response = _enter(client, _forged_tokens(shop_key)[kind])
+
+    assert response.status_code == 400
+    assert b'role="alert"' in response.content
+    assert not Profile.objects.exists()
+    assert not Identifier.objects.exists()
+    assert SESSION_KEY not in client.session
+
+
+def test_an_inactive_partner_cannot_sign_anyone_in(client, shop, shop_key):
+    PartnerClient.objects.filter(pk=shop.pk).update(is_active=False)
+
+    assert _enter(client, _token(shop_key)).status_code == 400
+
+
+def test_next_must_stay_on_this_site(client, shop, shop_key):
+    response = _enter(client, _token(shop_key), next_path="https://evil.example/")
+
+    assert response["Location"] == reverse("home")
+
+
+def test_too_many_entries_from_one_address_get_429(client, shop, shop_key, settings):
+    settings.EMBED_LIMIT_PER_IP = (2, 60)
+    statuses = [_enter(client, "garbage").status_code for _ in range(3)]
+
+    assert statuses == [400, 400, 429]
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "key", "message"),
+    [
+        ("HS256", "short", "32"),
+        ("EdDSA", "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----", "PEM"),
+    ],
+)
+def test_partner_keys_are_checked_when_saved(algorithm, key, message, english):
+    partner = PartnerClient(name="X", key="x", embed_algorithm=algorithm, embed_key=key)
+
+    with pytest.raises(ValidationError, match=message):
+        partner.full_clean()

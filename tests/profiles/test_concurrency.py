@@ -1,0 +1,100 @@
+"""Two devices signing in at the same moment, on PostgreSQL, for real."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from apps.loyalty.models import Account
+from apps.loyalty.services import ledger_credit
+from apps.profiles.models import Identifier, Profile
+from apps.profiles.services import (
+    profile_merge,
+    profile_sign_in_as,
+    sign_in_link_complete,
+    sign_in_link_request,
+    sign_in_token,
+)
+from tests.concurrency import run_in_parallel
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _devices(count: int) -> list[Profile]:
+    devices = [ProfileFactory() for _ in range(count)]
+    for number, device in enumerate(devices):
+        ledger_credit(profile=device, points=10 + number, idempotency_key="played", reason="quiz")
+    return devices
+
+
+def _ledger_adds_up() -> None:
+    output = StringIO()
+    call_command("verify_ledger", stdout=output)
+    assert "Every account adds up" in output.getvalue()
+
+
+def test_devices_claiming_a_new_address_together_end_as_one_member_with_every_point():
+    devices = _devices(6)
+    links = [sign_in_link_request(email="kim@example.com", language="de") for _ in devices]
+
+    failures = run_in_parallel(
+        6,
+        lambda n: sign_in_link_complete(token=sign_in_token(link=links[n]), current=devices[n]),
+    )
+
+    assert failures == []
+    (member,) = Profile.objects.filter(kind=Profile.Kind.MEMBER)
+    assert Identifier.objects.get().profile == member
+    assert Profile.objects.filter(merged_into=member).count() == 5
+    assert Account.objects.get(profile=member).balance == sum(10 + n for n in range(6))
+    _ledger_adds_up()
+
+
+def test_devices_signing_in_to_an_existing_member_together_lose_nothing():
+    member = profile_sign_in_as(
+        kind=Identifier.Kind.EMAIL, value="kim@example.com", current=None, locale="de"
+    )
+    ledger_credit(profile=member, points=100, idempotency_key="own", reason="quiz")
+    devices = _devices(6)
+
+    failures = run_in_parallel(
+        6,
+        lambda n: profile_sign_in_as(
+            kind=Identifier.Kind.EMAIL, value="kim@example.com", current=devices[n], locale="de"
+        ),
+    )
+
+    assert failures == []
+    assert Account.objects.get(profile=member).balance == 100 + sum(10 + n for n in range(6))
+    assert Profile.objects.filter(merged_into=member).count() == 6
+    _ledger_adds_up()
+
+
+def test_one_merge_run_twice_at_once_moves_the_points_once():
+    member = ProfileFactory(kind=Profile.Kind.MEMBER)
+    (device,) = _devices(1)
+
+    failures = run_in_parallel(4, lambda _n: profile_merge(source=device, target=member))
+
+    assert failures == []
+    assert Account.objects.get(profile=member).balance == 10
+    assert Account.objects.get(profile=device).balance == 0
+    _ledger_adds_up()
+
+
+def test_one_link_tapped_on_two_devices_at_once_signs_in_once():
+    link = sign_in_link_request(email="kim@example.com", language="de")
+    devices = _devices(4)
+    signed_in = []
+
+    failures = run_in_parallel(
+        4,
+        lambda n: signed_in.append(
+            sign_in_link_complete(token=sign_in_token(link=link), current=devices[n])
+        ),
+    )
+
+    assert failures == []
+    assert len(signed_in) == 1
+    assert Profile.objects.filter(kind=Profile.Kind.MEMBER).count() == 1
