@@ -107,3 +107,7 @@ def test_the_intro_of_a_members_only_campaign_asks_to_sign_in_instead_of_a_start
 
     assert response.status_code == 200
     assert reverse("campaigns:start", args=[campaign.slug]).encode() not in response.content
+    sign_in = (
+        f"{reverse('profiles:sign-in')}?next={reverse('campaigns:intro', args=[campaign.slug])}"
+    )
+    assert sign_in.encode() in response.content

@@ -204,6 +204,28 @@ def test_double_opt_in_stays_pending_until_the_link_is_confirmed(
     assert consent_is_granted(profile=profile, purpose_key="email_marketing")
 
 
+def test_a_double_opt_in_asked_before_signing_in_is_confirmed_for_the_member(
+    profile, newsletter_purpose, decision_context
+):
+    from apps.profiles.models import Profile
+    from apps.profiles.services import profile_merge
+    from tests.profiles.factories import ProfileFactory
+
+    request = consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+    member = profile_merge(source=profile, target=ProfileFactory(kind=Profile.Kind.MEMBER))
+
+    consent_confirm_double_opt_in(
+        token=double_opt_in_token(receipt_id=request.receipt_id), evidence=Evidence()
+    )
+
+    assert consent_is_granted(profile=member, purpose_key="email_marketing")
+
+
 def test_double_opt_in_needs_a_valid_email(profile, newsletter_purpose, decision_context):
     with pytest.raises(ApplicationError, match="valid e-mail"):
         consent_grant(

@@ -233,3 +233,20 @@ def test_partner_keys_are_checked_when_saved(algorithm, key, message, english):
 
     with pytest.raises(ValidationError, match=message):
         partner.full_clean()
+
+
+def test_used_token_ids_are_forgotten_once_the_tokens_would_have_expired(client, shop, shop_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.partners.services import embed_token_uses_forget_expired
+
+    _enter(client, _token(shop_key))
+    _enter(client, _token(shop_key, sub="C-2"))
+    EmbedTokenUse.objects.filter(pk=EmbedTokenUse.objects.first().pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert embed_token_uses_forget_expired() == 1
+    assert EmbedTokenUse.objects.count() == 1

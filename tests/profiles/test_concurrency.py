@@ -98,3 +98,37 @@ def test_one_link_tapped_on_two_devices_at_once_signs_in_once():
     assert failures == []
     assert len(signed_in) == 1
     assert Profile.objects.filter(kind=Profile.Kind.MEMBER).count() == 1
+
+
+def test_parallel_sign_in_requests_from_devices_that_played_end_as_one_member():
+    from django.test import Client
+    from django.urls import reverse
+
+    from apps.profiles.sessions import session_remember_profile
+
+    devices = _devices(4)
+    clients = []
+    for device in devices:
+        client = Client()
+        session = client.session
+        session_remember_profile(session=session, profile=device)
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+        clients.append(client)
+    links = [sign_in_link_request(email="kim@example.com", language="de") for _ in devices]
+    statuses = []
+
+    failures = run_in_parallel(
+        4,
+        lambda n: statuses.append(
+            clients[n]
+            .post(reverse("profiles:sign-in-link", args=[sign_in_token(link=links[n])]))
+            .status_code
+        ),
+    )
+
+    assert failures == []
+    assert statuses == [302] * 4
+    (member,) = Profile.objects.filter(kind=Profile.Kind.MEMBER)
+    assert Account.objects.get(profile=member).balance == sum(10 + n for n in range(4))
+    _ledger_adds_up()

@@ -204,3 +204,18 @@ def test_an_address_claimed_twice_in_one_moment_ends_as_one_member():
     this_device.refresh_from_db()
     assert this_device.merged_into == winner
     assert Identifier.objects.count() == 1
+
+
+def test_spent_links_are_forgotten_after_a_day():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.profiles.services import sign_in_links_forget_used
+
+    old = sign_in_link_request(email="old@example.com", language="de")
+    SignInLink.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    fresh = sign_in_link_request(email="fresh@example.com", language="de")
+
+    assert sign_in_links_forget_used() == 1
+    assert list(SignInLink.objects.all()) == [fresh]
