@@ -250,3 +250,22 @@ def test_used_token_ids_are_forgotten_once_the_tokens_would_have_expired(client,
 
     assert embed_token_uses_forget_expired() == 1
     assert EmbedTokenUse.objects.count() == 1
+
+
+def test_the_embed_link_command_makes_a_link_that_signs_in_once(client, crm, capsys):
+    from django.core.management import call_command
+
+    call_command("embed_link", partner="crm", customer="4711", next="/me/")
+    url = capsys.readouterr().out.strip()
+    path = url.removeprefix("http://127.0.0.1:8000")
+
+    assert client.get(path)["Location"] == "/me/"
+    assert Identifier.objects.get().value == "4711"
+    assert client.get(path).status_code == 400
+
+
+def test_the_embed_link_command_cannot_sign_for_an_eddsa_partner(shop):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="private key"):
+        call_command("embed_link", partner="shop", customer="4711")

@@ -5,6 +5,7 @@ from apps.campaigns.demo import demo_campaigns_ensure
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 from apps.loyalty.demo import demo_loyalty_ensure
+from apps.partners.demo import DEMO_SHOP_KEY, demo_partner_ensure
 from apps.preferences.demo import demo_attributes_ensure
 
 
@@ -29,9 +30,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Tiers, earning rules and rewards: {loyalty} created.")
         campaigns = demo_campaigns_ensure()
         self.stdout.write(f"Live campaigns: {campaigns} created.")
+        partners = demo_partner_ensure()
+        self.stdout.write(f"Partner shop for embedded sign-in: {partners} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))
         self.stdout.write("  Admin:    http://127.0.0.1:8000/admin/")
         self.stdout.write(f"  Username: {staff.username}")
         self.stdout.write(f"  Password: {staff.password}")
+        self.stdout.write(
+            "  A shop customer arriving signed in: python manage.py embed_link "
+            f"--partner {DEMO_SHOP_KEY} --customer 4711 --next /c/snack-typ/"
+        )
