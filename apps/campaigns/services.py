@@ -38,6 +38,7 @@ from apps.core.images import image_renditions
 from apps.loyalty.services import ledger_take_back
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.services import preference_declare
+from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
 
@@ -317,6 +318,8 @@ def _told_values(participation: Participation) -> dict[Attribute, object]:
 def participation_keep_answers(*, participation: Participation) -> list[Declaration]:
     """After the consent prompt: keep what the answers tell us as declarations, for purposes
     the customer granted; the rest leaves the profile and stays only in anonymous counts."""
+    # Profile before participation, as a merge locks them, so the two never deadlock.
+    profile_lock(profile=Profile(pk=participation.profile_id))
     participation = _locked(participation)
     if not participation.is_completed:
         raise ApplicationError(_("Please answer every question first."))

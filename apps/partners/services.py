@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -12,6 +13,7 @@ from apps.profiles.identifiers import external_id_normalise
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_sign_in_as
 
+PARTNER_KEY = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 REQUIRED_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "jti"]
 # Partners' clocks are not ours.
 CLOCK_LEEWAY_SECONDS = 30
@@ -26,12 +28,12 @@ def _partner_for(token: str) -> PartnerClient:
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.InvalidTokenError as error:
+    except jwt.PyJWTError as error:
         raise _invalid() from error
     issuer = claims.get("iss")
     partner = (
         PartnerClient.objects.filter(key=issuer, is_active=True).exclude(embed_key="").first()
-        if isinstance(issuer, str)
+        if isinstance(issuer, str) and PARTNER_KEY.fullmatch(issuer)
         else None
     )
     if partner is None or header.get("alg") != partner.embed_algorithm:
@@ -57,21 +59,27 @@ def embed_token_claims(*, token: str) -> tuple[PartnerClient, dict]:
         )
     except jwt.ExpiredSignatureError as error:
         raise ApplicationError(_("This sign-in token has expired.")) from error
-    except jwt.InvalidTokenError as error:
+    except jwt.PyJWTError as error:
         raise _invalid() from error
-    lifetime = claims["exp"] - claims["iat"]
-    if not isinstance(lifetime, int | float) or lifetime > settings.EMBED_TOKEN_MAX_LIFETIME:
+    if not all(type(claims[name]) in (int, float) for name in ("exp", "iat")):
+        raise _invalid()
+    if claims["exp"] - claims["iat"] > settings.EMBED_TOKEN_MAX_LIFETIME:
         raise ApplicationError(_("This sign-in token lives longer than ten minutes."))
-    if not isinstance(claims["jti"], str) or not 0 < len(claims["jti"]) <= 200:
+    jti = claims["jti"]
+    if not isinstance(jti, str) or not 0 < len(jti) <= 200 or not jti.isprintable():
         raise _invalid()
     claims["sub"] = external_id_normalise(claims["sub"])
     return partner, claims
 
 
 @transaction.atomic
-def embed_sign_in(*, token: str, current: Profile | None, locale: str) -> Profile:
+def embed_sign_in(*, token: str, locale: str) -> Profile:
     """Sign a customer in with a partner's token: verified, used once, and the profile found
-    by (or linked to) the partner's customer id."""
+    by (or linked to) the partner's customer id.
+
+    The browser's anonymous profile is never merged in: a token can be passed on, and the
+    one who passes it must not receive what the browser's owner played.
+    """
     partner, claims = embed_token_claims(token=token)
     expires_at = datetime.fromtimestamp(claims["exp"], tz=UTC) + timedelta(
         seconds=CLOCK_LEEWAY_SECONDS
@@ -85,7 +93,7 @@ def embed_sign_in(*, token: str, current: Profile | None, locale: str) -> Profil
         kind=Identifier.Kind.EXTERNAL,
         namespace=partner.key,
         value=claims["sub"],
-        current=current,
+        current=None,
         locale=locale,
     )
 

@@ -22,11 +22,7 @@ def embed_entry(request: HtmxHttpRequest) -> HttpResponse:
     if ip_limit_reached(request, group="embed:ip", limit=settings.EMBED_LIMIT_PER_IP):
         return rate_limited(request, None, retry_after=settings.EMBED_LIMIT_PER_IP[1])
     try:
-        profile = embed_sign_in(
-            token=request.GET.get("token", ""),
-            current=request.profile or None,
-            locale=get_language(),
-        )
+        profile = embed_sign_in(token=request.GET.get("token", ""), locale=get_language())
     except ApplicationError as error:
         return render(
             request, "partners/embed-problem.html", {"message": error.message}, status=400

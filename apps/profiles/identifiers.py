@@ -31,6 +31,12 @@ def email_normalise(raw: str) -> str:
     return address
 
 
+def mailbox(address: str) -> str:
+    """The mailbox an address delivers to, for counting: kim+1@ and kim+2@ are kim@."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def external_id_normalise(raw: object) -> str:
     """A partner's customer id, as the partner spells it; printable and of sensible length."""
     value = str(raw).strip() if isinstance(raw, str | int) else ""

@@ -111,6 +111,8 @@ class SignInLink(models.Model):
     email = models.CharField(_("e-mail address"), max_length=254)
     language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     next_path = models.CharField(_("go to afterwards"), max_length=500, blank=True)
+    # SHA-256 of a secret kept in the asking browser's session.
+    browser_nonce_hash = models.CharField(_("asking browser"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
     used_at = models.DateTimeField(_("used"), null=True, blank=True)

@@ -5,6 +5,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from apps.core.events import publish
@@ -63,14 +64,18 @@ def profile_merge(*, source: Profile, target: Profile) -> Profile:
         return target
     if source.is_merged or target.is_merged:
         raise ApplicationError(_("This profile was already merged into another one."))
-    publish(
-        "profile.merged",
-        {"profile": str(target.public_id), "merged": str(source.public_id)},
-    )
+    if source.kind != Profile.Kind.ANONYMOUS:
+        # A member is a person of their own: merging two needs a human decision.
+        raise ApplicationError(_("Only an anonymous profile can be merged into a member."))
     Identifier.objects.filter(profile=source).update(profile=target)
     Profile.objects.filter(merged_into=source).update(merged_into=target)
     source.kind, source.merged_into, source.merged_at = Profile.Kind.MERGED, target, timezone.now()
     source.save(update_fields=["kind", "merged_into", "merged_at", "updated_at"])
+    # Subscribers find the source already a tombstone, so reads of the member include it.
+    publish(
+        "profile.merged",
+        {"profile": str(target.public_id), "merged": str(source.public_id)},
+    )
     return target
 
 
@@ -95,8 +100,12 @@ def profile_sign_in_as(
     identifier at the same moment, the unique constraint picks one and the other merges.
     """
     now = timezone.now()
-    identifier = _identifier_locked(kind, namespace, value)
+    # Lock the browser's profile first and read it afresh: another tab may have just made it
+    # a member, or merged it, and only a profile still anonymous may become someone else.
+    if current is not None:
+        current = Profile.objects.select_for_update().filter(pk=current.pk).first()
     anonymous = current if current is not None and current.kind == Profile.Kind.ANONYMOUS else None
+    identifier = _identifier_locked(kind, namespace, value)
     if identifier is None:
         try:
             with transaction.atomic():
@@ -139,11 +148,15 @@ def sign_in_token(*, link: SignInLink) -> str:
 
 
 @transaction.atomic
-def sign_in_link_request(*, email: str, language: str, next_path: str = "") -> SignInLink:
+def sign_in_link_request(
+    *, email: str, language: str, next_path: str = "", browser_nonce: str = ""
+) -> SignInLink:
     """Record a magic link for an address; a relayed subscriber sends it.
 
     The same happens whether or not the address belongs to someone: following the link is
     what signs in or makes a new member, so this step tells nobody who is registered.
+    `browser_nonce` is a secret of the browser that asked (kept in its session): only there
+    does following the link bring the browser's anonymous plays along.
     """
     address = email_normalise(email)
     now = timezone.now()
@@ -151,6 +164,7 @@ def sign_in_link_request(*, email: str, language: str, next_path: str = "") -> S
         email=address,
         language=language,
         next_path=next_path[:500],
+        browser_nonce_hash=sha256_hex(browser_nonce) if browser_nonce else "",
         created_at=now,
         expires_at=now + timedelta(seconds=settings.SIGN_IN_LINK_MAX_AGE),
     )
@@ -179,14 +193,26 @@ def sign_in_link_check(*, token: str) -> SignInLink:
 
 
 @transaction.atomic
-def sign_in_link_complete(*, token: str, current: Profile | None) -> tuple[Profile, SignInLink]:
-    """Use a magic link once: sign in as the address's member, bringing this browser's plays."""
+def sign_in_link_complete(
+    *, token: str, current: Profile | None, browser_nonce: str = ""
+) -> tuple[Profile, SignInLink]:
+    """Use a magic link once: sign in as the address's member.
+
+    The browser's anonymous plays come along only in the browser that asked for the link, so
+    a link someone else sends a victim cannot pull the victim's data into their account.
+    """
     link = sign_in_link_check(token=token)
     link = SignInLink.objects.select_for_update().get(pk=link.pk)
     if link.used_at is not None:
         raise ApplicationError(_("This sign-in link was already used. Please ask for a new one."))
+    same_browser = bool(browser_nonce) and constant_time_compare(
+        sha256_hex(browser_nonce), link.browser_nonce_hash
+    )
     member = profile_sign_in_as(
-        kind=Identifier.Kind.EMAIL, value=link.email, current=current, locale=link.language
+        kind=Identifier.Kind.EMAIL,
+        value=link.email,
+        current=current if same_browser else None,
+        locale=link.language,
     )
     link.used_at, link.profile = timezone.now(), member
     link.save(update_fields=["used_at", "profile"])

@@ -12,14 +12,19 @@ from apps.core.http import HtmxHttpRequest, safe_local_path
 from apps.core.ratelimits import ip_limit_reached, limit_reached
 from apps.core.views import rate_limited
 from apps.profiles.forms import SignInForm
-from apps.profiles.identifiers import email_normalise
+from apps.profiles.identifiers import email_normalise, mailbox
 from apps.profiles.services import (
     profile_sign_out_everywhere,
     sign_in_link_check,
     sign_in_link_complete,
     sign_in_link_request,
 )
-from apps.profiles.sessions import session_sign_in, session_sign_out
+from apps.profiles.sessions import (
+    SIGN_IN_NONCE_KEY,
+    session_sign_in,
+    session_sign_in_nonce,
+    session_sign_out,
+)
 
 
 def _next_path(request: HtmxHttpRequest, candidate: str) -> str:
@@ -42,13 +47,17 @@ def sign_in(request: HtmxHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "profiles/sign-in.html", {"form": form}, status=400)
     if limit_reached(
-        request, group="sign-in:address", value=address, limit=settings.SIGN_IN_LIMIT_PER_ADDRESS
+        request,
+        group="sign-in:address",
+        value=mailbox(address),
+        limit=settings.SIGN_IN_LIMIT_PER_ADDRESS,
     ):
         return rate_limited(request, None, retry_after=settings.SIGN_IN_LIMIT_PER_ADDRESS[1])
     sign_in_link_request(
         email=address,
         language=get_language(),
         next_path=_next_path(request, form.cleaned_data.get("next", "")),
+        browser_nonce=session_sign_in_nonce(session=request.session),
     )
     return redirect("profiles:sign-in-sent")
 
@@ -64,9 +73,13 @@ def sign_in_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
     them up. POST signs in."""
     try:
         if request.method == "GET":
-            sign_in_link_check(token=token)
-            return render(request, "profiles/sign-in-confirm.html")
-        member, link = sign_in_link_complete(token=token, current=request.profile or None)
+            link = sign_in_link_check(token=token)
+            return render(request, "profiles/sign-in-confirm.html", {"email": link.email})
+        member, link = sign_in_link_complete(
+            token=token,
+            current=request.profile or None,
+            browser_nonce=request.session.get(SIGN_IN_NONCE_KEY, ""),
+        )
     except ApplicationError as error:
         return render(
             request, "profiles/sign-in-problem.html", {"message": error.message}, status=400

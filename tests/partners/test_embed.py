@@ -93,14 +93,13 @@ def test_the_same_customer_comes_back_to_the_same_profile(client, shop, shop_key
     assert Profile.objects.count() == 1
 
 
-def test_what_the_customer_played_before_comes_along(client, shop, shop_key):
+def test_a_token_never_pulls_the_browsers_anonymous_plays_into_the_partners_customer(
+    client, shop, shop_key
+):
+    """A token can be passed on: whoever passes it must not receive what this browser played."""
     from apps.profiles.sessions import session_remember_profile
     from tests.profiles.factories import ProfileFactory
 
-    returning = ProfileFactory(kind=Profile.Kind.MEMBER)
-    Identifier.objects.create(
-        profile=returning, kind="external", namespace="shop", value="C-1001", value_sha256="x"
-    )
     anonymous = ProfileFactory()
     ledger_credit(profile=anonymous, points=40, idempotency_key="played", reason="quiz")
     session = client.session
@@ -110,8 +109,11 @@ def test_what_the_customer_played_before_comes_along(client, shop, shop_key):
 
     _enter(client, _token(shop_key))
 
-    assert client.session[SESSION_KEY] == returning.pk
-    assert Account.objects.get(profile=returning).balance == 40
+    signed_in = Profile.objects.get(pk=client.session[SESSION_KEY])
+    assert signed_in != anonymous
+    anonymous.refresh_from_db()
+    assert anonymous.kind == Profile.Kind.ANONYMOUS
+    assert Account.objects.get(profile=anonymous).balance == 40
 
 
 def test_hs256_partners_are_supported_too(client, crm):
@@ -151,6 +153,9 @@ def _forged_tokens(shop_key: Ed25519PrivateKey) -> dict[str, str]:
         "no-subject": _token(shop_key, sub=None),
         "empty-subject": _token(shop_key, sub="   "),
         "no-expiry": _token(shop_key, exp=None),
+        "issuer-with-nul": _token(shop_key, iss="shop\u0000"),
+        "string-expiry": _token(shop_key, exp=str(int(time.time()) + 300)),
+        "jti-with-nul": _token(shop_key, jti="abc\u0000"),
         "garbage": "not.a.token",
         "empty": "",
         "huge": "a" * 10000,
@@ -187,6 +192,9 @@ def _hs256_signed_with(secret: str) -> str:
         "no-subject",
         "empty-subject",
         "no-expiry",
+        "issuer-with-nul",
+        "string-expiry",
+        "jti-with-nul",
         "garbage",
         "empty",
         "huge",

@@ -220,3 +220,53 @@ def test_redemptions_follow_the_points(member, anonymous):
 
     assert Redemption.objects.get(pk=redemption.pk).account.profile == member
     assert _balance(member) == 60
+
+
+def test_the_members_old_debits_do_not_use_up_merged_points_that_expire_sooner(member, anonymous):
+    from apps.loyalty.services import ledger_expire
+
+    _credit(member, 100, "m1", expires_in_days=200)
+    ledger_debit(profile=member, points=100, idempotency_key="m2", reason="spent")
+    _credit(member, 30, "m3", expires_in_days=300)
+    _credit(anonymous, 100, "a1", expires_in_days=10)
+
+    profile_merge(source=anonymous, target=member)
+
+    account = Account.objects.get(profile=member)
+    assert account.balance == 130
+    assert upcoming_expiry(account=account).points == 100
+    ledger_expire(account_id=account.pk, as_of=timezone.now() + timedelta(days=11))
+    account.refresh_from_db()
+    assert account.balance == 30
+    ledger_expire(account_id=account.pk, as_of=timezone.now() + timedelta(days=301))
+    account.refresh_from_db()
+    assert account.balance == 0
+    output = StringIO()
+    call_command("verify_ledger", stdout=output)
+    assert "Every account adds up" in output.getvalue()
+
+
+def test_a_member_cannot_be_merged_into_another_member(member, english):
+    with pytest.raises(ApplicationError, match="Only an anonymous profile"):
+        profile_merge(source=ProfileFactory(kind=Profile.Kind.MEMBER), target=member)
+
+
+def test_a_write_that_waited_for_a_merge_is_refused_rather_than_lost(member, anonymous, english):
+    from apps.profiles.lock_objects import profile_lock
+
+    profile_merge(source=anonymous, target=member)
+
+    with pytest.raises(ApplicationError, match="reload"):
+        profile_lock(profile=anonymous)
+
+
+def test_points_earned_before_signing_in_count_towards_the_members_tier(member, anonymous):
+    from tests.loyalty.factories import TierFactory
+
+    silver = TierFactory(key="silver", threshold=100)
+    _credit(member, 60, "m1")
+    _credit(anonymous, 50, "a1")
+
+    profile_merge(source=anonymous, target=member)
+
+    assert Account.objects.get(profile=member).tier == silver

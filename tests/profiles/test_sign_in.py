@@ -69,9 +69,11 @@ def test_a_link_request_sends_the_link_by_e_mail_from_the_relay(
 
 def test_a_new_address_turns_the_browsers_anonymous_profile_into_a_member():
     anonymous = ProfileFactory()
-    link = sign_in_link_request(email="kim@example.com", language="de")
+    link = sign_in_link_request(email="kim@example.com", language="de", browser_nonce="n")
 
-    member, _link = sign_in_link_complete(token=sign_in_token(link=link), current=anonymous)
+    member, _link = sign_in_link_complete(
+        token=sign_in_token(link=link), current=anonymous, browser_nonce="n"
+    )
 
     assert member.pk == anonymous.pk
     assert member.kind == Profile.Kind.MEMBER
@@ -96,9 +98,11 @@ def test_a_known_address_signs_in_as_its_member_and_brings_the_anonymous_profile
         kind=Identifier.Kind.EMAIL, value="kim@example.com", current=None, locale="de"
     )
     anonymous = ProfileFactory()
-    link = sign_in_link_request(email="KIM@example.com", language="de")
+    link = sign_in_link_request(email="KIM@example.com", language="de", browser_nonce="n")
 
-    signed_in, _link = sign_in_link_complete(token=sign_in_token(link=link), current=anonymous)
+    signed_in, _link = sign_in_link_complete(
+        token=sign_in_token(link=link), current=anonymous, browser_nonce="n"
+    )
 
     assert signed_in == member
     anonymous.refresh_from_db()
@@ -219,3 +223,16 @@ def test_spent_links_are_forgotten_after_a_day():
 
     assert sign_in_links_forget_used() == 1
     assert list(SignInLink.objects.all()) == [fresh]
+
+
+def test_a_link_from_another_browser_signs_in_without_merging_this_one():
+    anonymous = ProfileFactory()
+    link = sign_in_link_request(email="kim@example.com", language="de", browser_nonce="theirs")
+
+    member, _link = sign_in_link_complete(
+        token=sign_in_token(link=link), current=anonymous, browser_nonce="mine"
+    )
+
+    assert member != anonymous
+    anonymous.refresh_from_db()
+    assert anonymous.kind == Profile.Kind.ANONYMOUS

@@ -179,3 +179,95 @@ def test_a_staff_login_does_not_make_anyone_a_customer(client):
     assert page.context["signed_in_email"] == ""
     assert SESSION_KEY not in client.session
     assert not Profile.objects.exists()
+
+
+def _browser_with_anonymous_points(points: int) -> tuple[Client, Profile]:
+    from apps.loyalty.services import ledger_credit
+    from apps.profiles.sessions import session_remember_profile
+    from tests.profiles.factories import ProfileFactory
+
+    client = Client()
+    anonymous = ProfileFactory()
+    ledger_credit(profile=anonymous, points=points, idempotency_key="played", reason="quiz")
+    session = client.session
+    session_remember_profile(session=session, profile=anonymous)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return client, anonymous
+
+
+def test_the_browser_that_asked_brings_its_plays_along(django_capture_on_commit_callbacks):
+    from apps.loyalty.models import Account
+
+    client, _anonymous = _browser_with_anonymous_points(40)
+    with celery_broker("memory://", eager=True), django_capture_on_commit_callbacks(execute=True):
+        _ask_for_link(client, "kim@example.com")
+
+    client.post(_link_path(mail.outbox[-1]))
+
+    assert Account.objects.get(profile_id=client.session[SESSION_KEY]).balance == 40
+
+
+def test_a_link_sent_to_someone_else_signs_them_in_without_taking_their_plays(
+    django_capture_on_commit_callbacks,
+):
+    """Login CSRF: an attacker asks for a link to their own address and gets a victim to tap
+    it. The victim's anonymous points and answers must not move into the attacker's account."""
+    from apps.loyalty.models import Account
+
+    attacker = Client()
+    with celery_broker("memory://", eager=True), django_capture_on_commit_callbacks(execute=True):
+        _ask_for_link(attacker, "attacker@example.com")
+    victim, victims_profile = _browser_with_anonymous_points(40)
+
+    confirm = victim.get(_link_path(mail.outbox[-1]))
+    victim.post(_link_path(mail.outbox[-1]))
+
+    assert b"attacker@example.com" in confirm.content
+    victims_profile.refresh_from_db()
+    assert victims_profile.kind == Profile.Kind.ANONYMOUS
+    assert Account.objects.get(profile=victims_profile).balance == 40
+    member = Profile.objects.get(kind=Profile.Kind.MEMBER)
+    assert not Account.objects.filter(profile=member, balance__gt=0).exists()
+
+
+def test_signing_in_gives_the_browser_a_new_session_key(client):
+    client.get(SIGN_IN)
+    session = client.session
+    session["planted"] = True
+    session.save()
+    planted = session.session_key
+    client.cookies["sessionid"] = planted
+    link = sign_in_link_request(email="kim@example.com", language="de")
+
+    client.post(reverse("profiles:sign-in-link", args=[sign_in_token(link=link)]))
+
+    assert client.cookies["sessionid"].value != planted
+    assert client.session[SESSION_KEY]
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"]
+)
+def test_next_never_leads_off_the_site(client, target):
+    client.post(SIGN_IN, {"email": "kim@example.com", "next": target})
+
+    assert SignInLink.objects.get().next_path == reverse("preferences:center")
+
+
+def test_sign_in_and_sign_out_refuse_posts_without_a_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+
+    assert client.post(SIGN_IN, {"email": "kim@example.com"}).status_code == 403
+    assert client.post(reverse("profiles:sign-out")).status_code == 403
+    assert not SignInLink.objects.exists()
+
+
+def test_plus_addresses_share_their_mailboxs_limit(client, settings):
+    settings.SIGN_IN_LIMIT_PER_ADDRESS = (2, 900)
+    statuses = [
+        _ask_for_link(client, f"kim+{n}@example.com", REMOTE_ADDR=f"10.0.1.{n}").status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [302, 302, 429]

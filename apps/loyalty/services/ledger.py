@@ -16,6 +16,7 @@ from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, LedgerEntry, Redemption, Tier
 from apps.loyalty.selectors import lots_expiring, lots_remaining, points_spent
 from apps.profiles.models import Profile
+from apps.profiles.selectors import profile_and_merged_ids
 
 Kind = LedgerEntry.Kind
 # Per process: a Redis round trip would cost more than the query it saves.
@@ -359,6 +360,9 @@ def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
     target_account = account_lock(profile=target)
     source_account = account_lock(profile=source)
     Redemption.objects.filter(account=source_account).update(account=target_account)
+    Account.objects.filter(pk=target_account.pk).update(
+        lifetime_earned=F("lifetime_earned") + source_account.lifetime_earned
+    )
     if source_account.balance == 0:
         return []
     lots = lots_remaining(source_account)
@@ -372,6 +376,7 @@ def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
             source_ref=f"profile:{target.public_id}",
         )[0]
     ]
+    rebased = _lots_rebase(target_account, key=f"merge-rebase:{source.public_id}")
     for number, (expires_at, points) in enumerate(lots):
         moved.append(
             _write(
@@ -384,10 +389,60 @@ def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
                 expires_at=expires_at,
             )[0]
         )
-    Account.objects.filter(pk=target_account.pk).update(
-        lifetime_earned=F("lifetime_earned") + source_account.lifetime_earned
+    account_update_tier(account=target_account)
+    return moved + rebased
+
+
+def _lots_rebase(account: Account, *, key: str) -> list[LedgerEntry]:
+    """Close the account's past before lots that may expire earlier than its own arrive.
+
+    Debits use the earliest-expiring lots, whenever those arrived; a merged lot due sooner
+    than the member's own would be used up by the member's old debits, and the member's own
+    points would outlive their date. So the points already spent become one settled lot due
+    now, the unspent rest is re-issued with its dates, and the old lots are reversed: the
+    balance does not change, and old debits can only use up the settled lot.
+    """
+    spent = points_spent(account)
+    old_lots = list(
+        account.entries.filter(amount__gt=0, expires_at__isnull=False, reversed_by__isnull=True)
     )
-    return moved
+    if spent == 0 or not old_lots:
+        return []
+    unspent = [(expires, points) for expires, points in lots_remaining(account) if expires]
+    settled = min(spent, sum(lot.amount for lot in old_lots))
+    written = [
+        _write(
+            account,
+            amount=settled,
+            kind=Kind.MERGE,
+            idempotency_key=f"{key}:settled",
+            reason="Points already spent, settled before a merge",
+            expires_at=timezone.now(),
+        )[0]
+    ]
+    for number, (expires_at, points) in enumerate(unspent):
+        written.append(
+            _write(
+                account,
+                amount=points,
+                kind=Kind.MERGE,
+                idempotency_key=f"{key}:{number}",
+                reason="Own points re-issued before a merge",
+                expires_at=expires_at,
+            )[0]
+        )
+    for lot in old_lots:
+        written.append(
+            _write(
+                account,
+                amount=-lot.amount,
+                kind=Kind.REVERSE,
+                idempotency_key=f"reverse:{lot.pk}",
+                reason="Replaced by the re-issued points before a merge",
+                reverses=lot,
+            )[0]
+        )
+    return written
 
 
 @transaction.atomic
@@ -437,12 +492,15 @@ def _upgrade_reached(tier_id: int | None, lifetime_earned: int) -> bool:
 
 
 def account_update_tier(*, account: Account) -> Tier | None:
-    """Set the tier from points earned in the rolling window; publish when it changes."""
+    """Set the tier from points earned in the rolling window, also before signing in on
+    devices whose profiles merged into this one; publish when it changes."""
     since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
     earned = (
-        account.entries.filter(kind=Kind.EARN, created_at__gte=since).aggregate(
-            total=Sum("amount")
-        )["total"]
+        LedgerEntry.objects.filter(
+            account__profile__in=profile_and_merged_ids(profile=account.profile),
+            kind=Kind.EARN,
+            created_at__gte=since,
+        ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
     tier = Tier.objects.filter(threshold__lte=earned).order_by("-threshold").first()
