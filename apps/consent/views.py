@@ -43,7 +43,12 @@ DECISION_MESSAGES = {
 
 
 def _problem(request: HtmxHttpRequest, message: str, status: int) -> HttpResponse:
-    return render(request, "consent/problem.html", {"message": message}, status=status)
+    context = {
+        "message": message,
+        "action_url": reverse("consent:center"),
+        "action_label": _("Go to your privacy choices"),
+    }
+    return render(request, "core/problem.html", context, status=status)
 
 
 def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:

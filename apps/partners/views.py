@@ -3,6 +3,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -24,9 +25,15 @@ def embed_entry(request: HtmxHttpRequest) -> HttpResponse:
     try:
         profile = embed_sign_in(token=request.GET.get("token", ""), locale=get_language())
     except ApplicationError as error:
-        return render(
-            request, "partners/embed-problem.html", {"message": error.message}, status=400
-        )
+        context = {
+            "message": error.message,
+            "hint": _(
+                "Go back to the shop and open the link again, or play here without signing in."
+            ),
+            "action_url": reverse("home"),
+            "action_label": _("To the campaigns"),
+        }
+        return render(request, "core/problem.html", context, status=400)
     session_sign_in(session=request.session, profile=profile)
     next_path = safe_local_path(request, request.GET.get("next", ""), default=reverse("home"))
     response = HttpResponseRedirect(next_path)

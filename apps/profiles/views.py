@@ -81,9 +81,12 @@ def sign_in_link(request: HtmxHttpRequest, token: str) -> HttpResponse:
             browser_nonce=request.session.get(SIGN_IN_NONCE_KEY, ""),
         )
     except ApplicationError as error:
-        return render(
-            request, "profiles/sign-in-problem.html", {"message": error.message}, status=400
-        )
+        context = {
+            "message": error.message,
+            "action_url": reverse("profiles:sign-in"),
+            "action_label": _("Ask for a new link"),
+        }
+        return render(request, "core/problem.html", context, status=400)
     session_sign_in(session=request.session, profile=member)
     messages.success(request, _("You are signed in."))
     return HttpResponseRedirect(_next_path(request, link.next_path))

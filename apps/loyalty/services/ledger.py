@@ -311,6 +311,17 @@ def ledger_reverse(
     account = account_lock(profile=entry.account.profile)
     if entry.kind == Kind.REVERSE:
         raise ApplicationError(_("A reversal cannot be reversed; make an adjustment instead."))
+    return _reversal(account, entry, reason=reason, staff_user=staff_user)
+
+
+def _reversal(
+    account: Account,
+    entry: LedgerEntry,
+    *,
+    reason: str,
+    staff_user: AbstractBaseUser | None = None,
+) -> LedgerEntry:
+    """The opposite of `entry`, pointing back at it; a reversed debit is a new lot."""
     reversal, _created = _write(
         account,
         amount=-entry.amount,
@@ -431,17 +442,10 @@ def _lots_rebase(account: Account, *, key: str) -> list[LedgerEntry]:
                 expires_at=expires_at,
             )[0]
         )
-    for lot in old_lots:
-        written.append(
-            _write(
-                account,
-                amount=-lot.amount,
-                kind=Kind.REVERSE,
-                idempotency_key=f"reverse:{lot.pk}",
-                reason="Replaced by the re-issued points before a merge",
-                reverses=lot,
-            )[0]
-        )
+    written += [
+        _reversal(account, lot, reason="Replaced by the re-issued points before a merge")
+        for lot in old_lots
+    ]
     return written
 
 
@@ -458,17 +462,8 @@ def ledger_take_back(*, profile: Profile, occurrence: str, reason: str) -> list[
     ).order_by("id")
     reversals = []
     for entry in credits:
-        if entry.amount > account.balance:
-            continue
-        reversal, _created = _write(
-            account,
-            amount=-entry.amount,
-            kind=Kind.REVERSE,
-            idempotency_key=f"reverse:{entry.pk}",
-            reason=reason,
-            reverses=entry,
-        )
-        reversals.append(reversal)
+        if entry.amount <= account.balance:
+            reversals.append(_reversal(account, entry, reason=reason))
     return reversals
 
 
