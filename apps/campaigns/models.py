@@ -43,6 +43,7 @@ class Campaign(TimeStampedModel):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
         LIVE = "live", _("Live")
         ENDED = "ended", _("Ended")
 

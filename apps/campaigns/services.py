@@ -469,9 +469,12 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
     problems = campaign_publish_problems(campaign=campaign)
     if problems:
         raise ApplicationError(" ".join(problems), extra={"problems": problems})
-    campaign.status = Campaign.Status.LIVE
+    if campaign.ends_at and campaign.ends_at <= timezone.now():
+        raise ApplicationError(_("The campaign's end lies in the past; move it first."))
+    starts_later = campaign.starts_at is not None and campaign.starts_at > timezone.now()
+    campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
     campaign.save(update_fields=["status", "updated_at"])
-    publish("campaign.published", {"campaign": campaign.slug})
+    publish("campaign.published", {"campaign": campaign.slug, "status": campaign.status})
     return campaign
 
 
@@ -513,11 +516,29 @@ def _free_slug(base: str) -> str:
 
 
 def campaigns_follow_schedule(*, now=None) -> int:
-    """End live campaigns whose end has passed (starts are honoured by the live() filter)."""
+    """Start scheduled campaigns whose start has come and end live ones whose end has passed;
+    returns how many changed. Run every minute by beat."""
     now = now or timezone.now()
-    return Campaign.objects.filter(status=Campaign.Status.LIVE, ends_at__lte=now).update(
-        status=Campaign.Status.ENDED, updated_at=now
-    )
+    changed = 0
+    with transaction.atomic():
+        due = Campaign.objects.select_for_update(skip_locked=True).filter(
+            status=Campaign.Status.SCHEDULED, starts_at__lte=now
+        )
+        for campaign in due:
+            ended = campaign.ends_at is not None and campaign.ends_at <= now
+            campaign.status = Campaign.Status.ENDED if ended else Campaign.Status.LIVE
+            campaign.save(update_fields=["status", "updated_at"])
+            publish(f"campaign.{'ended' if ended else 'started'}", {"campaign": campaign.slug})
+            changed += 1
+        expired = Campaign.objects.select_for_update(skip_locked=True).filter(
+            status=Campaign.Status.LIVE, ends_at__lte=now
+        )
+        for campaign in expired:
+            campaign.status = Campaign.Status.ENDED
+            campaign.save(update_fields=["status", "updated_at"])
+            publish("campaign.ended", {"campaign": campaign.slug})
+            changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -225,3 +225,36 @@ def _jpeg_with_exif(width: int, height: int) -> bytes:
     buffer = BytesIO()
     image.save(buffer, format="JPEG", exif=exif)
     return buffer.getvalue()
+
+
+def test_a_campaign_published_before_its_start_waits_scheduled_then_goes_live(snack_quiz):
+    from apps.core.models import OutboxEvent
+
+    campaign, *_ = snack_quiz
+    campaign.status = Campaign.Status.DRAFT
+    campaign.starts_at = timezone.now() + timedelta(hours=1)
+    campaign.save()
+
+    campaign_publish(campaign=campaign)
+
+    assert campaign.status == Campaign.Status.SCHEDULED
+    assert not Campaign.objects.live().exists()
+    assert campaigns_follow_schedule() == 0
+
+    assert campaigns_follow_schedule(now=timezone.now() + timedelta(hours=2)) == 1
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.LIVE
+    assert OutboxEvent.objects.filter(name="campaign.started").exists()
+
+
+def test_a_campaign_whose_end_has_passed_cannot_be_published(snack_quiz, english):
+    campaign, *_ = snack_quiz
+    campaign.status = Campaign.Status.DRAFT
+    campaign.ends_at = timezone.now() - timedelta(minutes=1)
+    campaign.save()
+
+    with pytest.raises(ApplicationError, match="end lies in the past"):
+        campaign_publish(campaign=campaign)
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
