@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.consent",
     "apps.preferences",
     "apps.campaigns",
+    "apps.challenges",
     "apps.loyalty",
     "apps.partners",
     "apps.privacy",

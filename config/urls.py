@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("apps.preferences.urls")),
     path("", include("apps.loyalty.urls")),
     path("", include("apps.campaigns.urls")),
+    path("", include("apps.challenges.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

@@ -1,14 +1,11 @@
 """Live demo campaigns in German and English. Idempotent."""
 
-from io import BytesIO
-
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from PIL import Image, ImageDraw
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
 from apps.campaigns.services import campaign_publish, campaign_set_hero_image, outcome_set_image
 from apps.consent.models import Purpose
+from apps.core.demo import demo_artwork
 from apps.preferences.models import Attribute
 
 TRIVIA = {
@@ -155,6 +152,29 @@ NPS = {
     ],
 }
 
+DAILY_QUESTION = {
+    "slug": "tagesfrage",
+    "theme": "#0f766e",
+    "kind": Campaign.Kind.POLL,
+    "title": ("Die Tagesfrage", "The question of the day"),
+    "intro": (
+        "Jeden Tag eine Frage. Wer dranbleibt, baut eine Serie auf.",
+        "One question a day. Keep at it and build a streak.",
+    ),
+    "repeat_after_days": 1,
+    "questions": [
+        (
+            "Süß oder herzhaft: Was passt heute besser?",
+            "Sweet or savoury: what fits today better?",
+            "single",
+            [
+                ("Süß", "Sweet", None, None),
+                ("Herzhaft", "Savoury", None, None),
+            ],
+        ),
+    ],
+}
+
 SELF_ASSESSMENT = {
     "slug": "kundenfokus-check",
     "theme": "#5b21b6",
@@ -197,28 +217,6 @@ SELF_ASSESSMENT = {
         ),
     ],
 }
-
-
-def _artwork(colour: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
-    """Demo art without shipping files: soft circles on a gradient of the theme colour."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    width, height = size
-    image = Image.new("RGB", size)
-    draw = ImageDraw.Draw(image)
-    for y in range(height):
-        fade = y / height * 0.6
-        draw.line(
-            [(0, y), (width, y)],
-            fill=tuple(int(c + (255 - c) * fade) for c in (red, green, blue)),
-        )
-    light = tuple(int(c + (255 - c) * 0.75) for c in (red, green, blue))
-    for cx, cy, radius in ((0.2, 0.3, 0.25), (0.75, 0.6, 0.35), (0.5, 0.9, 0.15)):
-        r = radius * min(width, height)
-        x, y = cx * width, cy * height
-        draw.ellipse([x - r, y - r, x + r, y + r], fill=light)
-    buffer = BytesIO()
-    image.save(buffer, format="PNG")
-    return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), content_type="image/png")
 
 
 def _create(spec: dict, position: int) -> None:
@@ -286,17 +284,21 @@ def _create(spec: dict, position: int) -> None:
             )
     campaign.purposes.set(Purpose.objects.filter(pk__in=purposes))
     campaign_set_hero_image(
-        campaign=campaign, upload=_artwork(spec["theme"], (1200, 600), spec["slug"])
+        campaign=campaign, upload=demo_artwork(spec["theme"], (1200, 600), spec["slug"])
     )
     for outcome in outcomes.values():
-        outcome_set_image(outcome=outcome, upload=_artwork(spec["theme"], (600, 600), outcome.key))
+        outcome_set_image(
+            outcome=outcome, upload=demo_artwork(spec["theme"], (600, 600), outcome.key)
+        )
     campaign_publish(campaign=campaign)
 
 
 @transaction.atomic
 def demo_campaigns_ensure() -> int:
     created = 0
-    for position, spec in enumerate((TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT)):
+    for position, spec in enumerate(
+        (TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT, DAILY_QUESTION)
+    ):
         if not Campaign.objects.filter(slug=spec["slug"]).exists():
             _create(spec, position)
             created += 1

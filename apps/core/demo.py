@@ -1,9 +1,12 @@
 """Demo data for a local run. Every step is idempotent: a second run changes nothing."""
 
 from dataclasses import dataclass
+from io import BytesIO
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 DEMO_STAFF_USERNAME = "staff"
 DEMO_STAFF_EMAIL = "staff@resonanz.example"
@@ -27,3 +30,25 @@ def demo_staff_ensure() -> DemoStaff:
         username=DEMO_STAFF_USERNAME, email=DEMO_STAFF_EMAIL, password=DEMO_STAFF_PASSWORD
     )
     return DemoStaff(DEMO_STAFF_USERNAME, DEMO_STAFF_PASSWORD, created=True)
+
+
+def demo_artwork(colour: str, size: tuple[int, int], name: str) -> SimpleUploadedFile:
+    """Demo art without shipping files: soft circles on a gradient of the theme colour."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        fade = y / height * 0.6
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(c + (255 - c) * fade) for c in (red, green, blue)),
+        )
+    light = tuple(int(c + (255 - c) * 0.75) for c in (red, green, blue))
+    for cx, cy, radius in ((0.2, 0.3, 0.25), (0.75, 0.6, 0.35), (0.5, 0.9, 0.15)):
+        r = radius * min(width, height)
+        x, y = cx * width, cy * height
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=light)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"{name}.png", buffer.getvalue(), content_type="image/png")

@@ -15,6 +15,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 from apps.loyalty.models import (
     Account,
+    Badge,
     EarningRule,
     LedgerEntry,
     Redemption,
@@ -24,6 +25,7 @@ from apps.loyalty.models import (
 )
 from apps.loyalty.selectors import earning_rule_preview, points_liability
 from apps.loyalty.services import (
+    badge_save,
     earning_rule_save,
     ledger_adjust,
     redemption_cancel,
@@ -273,3 +275,39 @@ class RedemptionAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
                 )
             except ApplicationError as problem:
                 self.message_user(request, problem.message, level=messages.WARNING)
+
+
+class BadgeForm(forms.ModelForm):
+    image_upload = ImageUploadField(
+        label=_("image"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, at most 8 MB; stored square at 400 and 120 px."),
+    )
+
+    class Meta:
+        model = Badge
+        fields = [
+            "key",
+            "name_de",
+            "name_en",
+            "description_de",
+            "description_en",
+            "is_hidden",
+            "tier",
+            "challenges_completed",
+            "position",
+        ]
+
+
+@admin.register(Badge)
+class BadgeAdmin(admin.ModelAdmin):
+    form = BadgeForm
+    list_display = ["key", "name_de", "tier", "challenges_completed", "is_hidden", "position"]
+    readonly_fields = ["current_image"]
+
+    @admin.display(description=_("current image"))
+    def current_image(self, badge: Badge) -> str:
+        return image_preview(badge.thumbnail, width=120, height=120)
+
+    def save_model(self, request: HttpRequest, obj: Badge, form, change: bool) -> None:
+        badge_save(badge=obj, image=form.cleaned_data.get("image_upload"))

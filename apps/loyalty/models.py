@@ -197,7 +197,7 @@ class EarningRule(TimeStampedModel):
             raise ValidationError(
                 _("Rules cannot depend on consent: points are for taking part, not for saying yes.")
             )
-        if self.event_name.startswith(("points.", "tier.", "reward.")):
+        if self.event_name.startswith(("points.", "tier.", "reward.", "badge.")):
             raise ValidationError(
                 {"event_name": _("Points cannot be earned for loyalty's own events.")}
             )
@@ -320,3 +320,73 @@ class RewardCode(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class Badge(TimeStampedModel):
+    """A mark of something done, awarded once: a challenge completed, a tier reached, or a
+    number of challenges completed."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    description_de = models.CharField(_("description (German)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    image = models.ImageField(_("image"), upload_to="badges/", blank=True, editable=False)
+    thumbnail = models.ImageField(_("thumbnail"), upload_to="badges/", blank=True, editable=False)
+    is_hidden = models.BooleanField(
+        _("hidden until earned"), default=False, help_text=_("Not shown as locked on the shelf.")
+    )
+    tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("awarded on reaching tier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    challenges_completed = models.PositiveIntegerField(
+        _("awarded after this many challenges"), null=True, blank=True
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("badge")
+        verbose_name_plural = _("badges")
+        ordering = ["position", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(challenges_completed__isnull=True) | Q(challenges_completed__gte=1),
+                name="loyalty_badge_count_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def name(self) -> str:
+        return localised(self, "name")
+
+    @property
+    def description(self) -> str:
+        return localised(self, "description")
+
+
+class BadgeAward(models.Model):
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="badges"
+    )
+    badge = models.ForeignKey(
+        Badge, verbose_name=_("badge"), on_delete=models.PROTECT, related_name="awards"
+    )
+    awarded_at = models.DateTimeField(_("awarded"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("badge award")
+        verbose_name_plural = _("badge awards")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "badge"], name="loyalty_badge_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge_id} for {self.profile_id}"

@@ -1,3 +1,9 @@
+from apps.loyalty.services.badges import (
+    badge_award,
+    badge_save,
+    badges_award_for_challenge_count,
+    badges_award_for_tier,
+)
 from apps.loyalty.services.catalogue import reward_codes_import, reward_save
 from apps.loyalty.services.ledger import (
     account_lock,
@@ -17,6 +23,10 @@ from apps.loyalty.services.rules import earning_rule_save, earning_rules_apply
 __all__ = [
     "account_lock",
     "account_update_tier",
+    "badge_award",
+    "badge_save",
+    "badges_award_for_challenge_count",
+    "badges_award_for_tier",
     "earning_rule_save",
     "earning_rules_apply",
     "ledger_adjust",

@@ -17,7 +17,7 @@ RULE_EVENTS_CACHE_KEY = "loyalty:rewarded-events"
 
 # Consent must stay free: consent events, and preference events (which only happen while a
 # purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.
-UNREWARDABLE_PREFIXES = ("consent.", "preference.", "points.", "tier.", "reward.")
+UNREWARDABLE_PREFIXES = ("consent.", "preference.", "points.", "tier.", "reward.", "badge.")
 
 
 def _matches(rule: EarningRule, payload: dict) -> bool:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.campaigns.demo import demo_campaigns_ensure
+from apps.challenges.demo import demo_challenges_ensure
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 from apps.loyalty.demo import demo_loyalty_ensure
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Tiers, earning rules and rewards: {loyalty} created.")
         campaigns = demo_campaigns_ensure()
         self.stdout.write(f"Live campaigns: {campaigns} created.")
+        challenges = demo_challenges_ensure()
+        self.stdout.write(f"Challenges and badges: {challenges} created.")
         partners = demo_partner_ensure()
         self.stdout.write(f"Partner shop for embedded sign-in: {partners} created.")
         staff = demo_staff_ensure()

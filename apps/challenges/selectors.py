@@ -1,0 +1,233 @@
+import contextlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import Rank
+from django.utils import timezone
+from redis.exceptions import RedisError
+
+from apps.challenges.models import Challenge, ChallengeProgress, ChallengeStep, LeaderboardName
+from apps.challenges.periods import period_of, profile_zone, streak_index
+from apps.challenges.services import BOARD_GENERATION_KEY, LEADERBOARD_PURPOSE
+from apps.consent.selectors import consent_granted_exists
+from apps.loyalty.models import Badge, BadgeAward
+from apps.loyalty.selectors import account_for_profile
+from apps.profiles.models import Profile
+
+BOARD_SIZE = 50
+BOARD_CACHE_SECONDS = 60
+
+
+def local_today(profile: Profile | None) -> date:
+    zone = profile_zone(profile) if profile else timezone.get_current_timezone()
+    return timezone.localtime(timezone.now(), zone).date()
+
+
+@dataclass(frozen=True)
+class StepView:
+    step: ChallengeStep
+    count: int
+    streak_state: str  # "", "done_today", "ends_tonight", "running", "broken"
+
+    @property
+    def done(self) -> bool:
+        return self.count >= self.step.required_count
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.count * 100 // self.step.required_count)
+
+
+@dataclass(frozen=True)
+class ChallengeView:
+    challenge: Challenge
+    progress: ChallengeProgress | None
+    steps: list[StepView]
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self.progress and self.progress.completed_at)
+
+
+def _streak_state(
+    step: ChallengeStep, count: int, last: int | None, today: date
+) -> tuple[int, str]:
+    """The streak as the customer sees it today: a run whose grace has passed is over."""
+    if step.kind != ChallengeStep.Kind.STREAK or last is None:
+        return count, ""
+    now = streak_index(step, today)
+    deadline = last + 1 + step.grace_periods
+    if now > deadline:
+        return 0, "broken"
+    if now == last:
+        return count, "done_today"
+    if now == deadline:
+        return count, "ends_tonight"
+    return count, "running"
+
+
+def challenges_for_profile(*, profile: Profile | None) -> list[ChallengeView]:
+    """Running challenges with this customer's progress in the current period. Hidden ones
+    appear only once completed; tier-restricted ones only to those in the tier. Three queries."""
+    today = local_today(profile)
+    challenges = list(
+        Challenge.objects.running()
+        .select_related("minimum_tier", "badge")
+        .prefetch_related("steps")
+    )
+    progress = {}
+    if profile is not None:
+        periods = {c.pk: period_of(c, today) for c in challenges}
+        rows = ChallengeProgress.objects.filter(
+            profile=profile, challenge__in=challenges
+        ).prefetch_related("steps")
+        progress = {p.challenge_id: p for p in rows if periods.get(p.challenge_id) == p.period}
+    tier = None
+    if profile is not None and any(c.minimum_tier_id for c in challenges):
+        account = account_for_profile(profile=profile)
+        tier = account.tier if account else None
+    views = []
+    for challenge in challenges:
+        mine = progress.get(challenge.pk)
+        if challenge.is_hidden and not (mine and mine.completed_at):
+            continue
+        if challenge.minimum_tier_id and (
+            tier is None or tier.threshold < challenge.minimum_tier.threshold
+        ):
+            continue
+        counts = {sp.step_id: sp for sp in mine.steps.all()} if mine else {}
+        steps = []
+        for step in challenge.steps.all():
+            done = counts.get(step.pk)
+            count, state = _streak_state(
+                step, done.count if done else 0, done.last_period if done else None, today
+            )
+            steps.append(StepView(step, count, state))
+        views.append(ChallengeView(challenge, mine, steps))
+    return views
+
+
+@dataclass(frozen=True)
+class BadgeView:
+    badge: Badge
+    earned_at: object
+    progress: tuple[int, int] | None  # ("2 of 3") for badges counted in challenges
+
+
+def badge_shelf(*, profile: Profile | None) -> list[BadgeView]:
+    """Earned badges, and the visible ones still to earn with progress where it is counted."""
+    earned = (
+        dict(BadgeAward.objects.filter(profile=profile).values_list("badge_id", "awarded_at"))
+        if profile
+        else {}
+    )
+    completed = (
+        ChallengeProgress.objects.filter(profile=profile, completed_at__isnull=False).count()
+        if profile
+        else 0
+    )
+    shelf = []
+    for badge in Badge.objects.all():
+        if badge.pk not in earned and badge.is_hidden:
+            continue
+        progress = None
+        if badge.challenges_completed and badge.pk not in earned:
+            progress = (min(completed, badge.challenges_completed), badge.challenges_completed)
+        shelf.append(BadgeView(badge, earned.get(badge.pk), progress))
+    return shelf
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    display_name: str
+    score: int
+    profile_id: int
+
+
+def _board_queryset(challenge: Challenge, period: str) -> QuerySet:
+    """Everyone on this board: a display name chosen and the purpose granted right now."""
+    return ChallengeProgress.objects.filter(
+        challenge=challenge,
+        period=period,
+        score__gt=0,
+        profile__leaderboard_name__isnull=False,
+    ).filter(consent_granted_exists(purpose_key=LEADERBOARD_PURPOSE, profile_ref="profile_id"))
+
+
+def leaderboard_ranking(*, challenge: Challenge, period: str) -> list[BoardRow]:
+    """The top of the board, ranked in SQL (equal scores share a rank, the next rank skips),
+    cached until anyone joins, leaves or withdraws consent. One query when not cached."""
+    generation = _cached(BOARD_GENERATION_KEY, 0)
+    key = f"challenges:board:{challenge.pk}:{period}:{generation}"
+    cached = _cached(key) if generation is not None else None
+    if cached is not None:
+        return cached
+    rows = [
+        BoardRow(row["rank"], row["name"], row["score"], row["profile_id"])
+        for row in _board_queryset(challenge, period)
+        .annotate(
+            rank=Window(Rank(), order_by=F("score").desc()),
+            name=F("profile__leaderboard_name__display_name"),
+        )
+        .order_by("-score", "name")
+        .values("rank", "name", "score", "profile_id")[:BOARD_SIZE]
+    ]
+    if generation is not None:
+        with contextlib.suppress(RedisError):
+            cache.set(key, rows, BOARD_CACHE_SECONDS)
+    return rows
+
+
+def _cached(key: str, default=None):
+    """A cache read that treats an unreachable cache as empty: rankings are then computed."""
+    try:
+        return cache.get(key, default)
+    except RedisError:
+        return None
+
+
+def leaderboard_rank_of(*, challenge: Challenge, period: str, profile: Profile) -> int | None:
+    """This customer's rank (1 + how many scored more), or None when not on the board."""
+    mine = _board_queryset(challenge, period).filter(profile=profile).first()
+    if mine is None:
+        return None
+    return _board_queryset(challenge, period).filter(score__gt=mine.score).count() + 1
+
+
+def leaderboard_name_of(*, profile: Profile | None) -> LeaderboardName | None:
+    if profile is None:
+        return None
+    return LeaderboardName.objects.filter(profile=profile).first()
+
+
+def challenge_preview_count(*, challenge: Challenge, since, until) -> int:
+    """How many customers would have completed the challenge between `since` and `until`,
+    judged from the recorded events (a streak is judged by its number of active days)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from apps.core.models import OutboxEvent
+
+    qualified: set[str] | None = None
+    for step in challenge.steps.all():
+        events = OutboxEvent.objects.filter(
+            name=step.event_name, created_at__gte=since, created_at__lt=until
+        )
+        for key, value in step.conditions.items():
+            events = events.filter(**{f"payload__{key}": value})
+        if step.kind == ChallengeStep.Kind.STREAK:
+            counted = (
+                events.annotate(day=TruncDate("created_at"))
+                .values("payload__profile")
+                .annotate(n=Count("day", distinct=True))
+            )
+        else:
+            counted = events.values("payload__profile").annotate(n=Count("id"))
+        profiles = {
+            str(row["payload__profile"]) for row in counted.filter(n__gte=step.required_count)
+        }
+        qualified = profiles if qualified is None else qualified & profiles
+    return len(qualified or ())

@@ -1,0 +1,24 @@
+import factory
+from factory.django import DjangoModelFactory
+
+from apps.challenges.models import Challenge, ChallengeStep
+
+
+class ChallengeFactory(DjangoModelFactory[Challenge]):
+    class Meta:
+        model = Challenge
+
+    slug = factory.Sequence(lambda n: f"challenge-{n}")
+    title_de = factory.Sequence(lambda n: f"Challenge {n}")
+    title_en = factory.Sequence(lambda n: f"Challenge {n}")
+
+
+class StepFactory(DjangoModelFactory[ChallengeStep]):
+    class Meta:
+        model = ChallengeStep
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    label_de = "Quiz gespielt"
+    label_en = "Quiz played"
+    event_name = "quiz.completed"
+    required_count = 1
