@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -68,6 +68,7 @@ bench: messages
 	$(BIN)/python -m tests.bench.http_throughput
 	$(BIN)/python -m tests.bench.ledger_throughput
 	$(BIN)/python -m tests.bench.answer_throughput
+	$(BIN)/python -m tests.bench.leaderboard
 
 # Needs PostgreSQL (BENCH_DATABASE_URL, default the local server's resonanz_bench database).
 bench-ledger: messages
@@ -76,3 +77,7 @@ bench-ledger: messages
 # Needs PostgreSQL and wrk.
 bench-answer: messages
 	$(BIN)/python -m tests.bench.answer_throughput
+
+# Needs PostgreSQL: 100,000 participants are made once in the bench database.
+bench-leaderboard: messages
+	$(BIN)/python -m tests.bench.leaderboard

@@ -193,8 +193,13 @@ class ChallengeProgress(models.Model):
             ),
         ]
         indexes = [
+            # In board order, ties by profile: the top of a board is its first rows.
             models.Index(
-                "challenge", "period", models.F("score").desc(), name="challenges_board_idx"
+                "challenge",
+                "period",
+                models.F("score").desc(),
+                "profile",
+                name="challenges_board_order_idx",
             ),
         ]
 

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import F, QuerySet, Window
-from django.db.models.functions import Rank
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -149,12 +149,14 @@ class BoardRow:
 
 def _board_queryset(challenge: Challenge, period: str) -> QuerySet:
     """Everyone on this board: a display name chosen and the purpose granted right now."""
+    names = LeaderboardName.objects.filter(profile_id=OuterRef("profile_id"))
     return ChallengeProgress.objects.filter(
+        Exists(names),
+        consent_granted_exists(purpose_key=LEADERBOARD_PURPOSE, profile_ref="profile_id"),
         challenge=challenge,
         period=period,
         score__gt=0,
-        profile__leaderboard_name__isnull=False,
-    ).filter(consent_granted_exists(purpose_key=LEADERBOARD_PURPOSE, profile_ref="profile_id"))
+    )
 
 
 def leaderboard_ranking(*, challenge: Challenge, period: str) -> list[BoardRow]:
@@ -165,16 +167,7 @@ def leaderboard_ranking(*, challenge: Challenge, period: str) -> list[BoardRow]:
     cached = _cached(key) if generation is not None else None
     if cached is not None:
         return cached
-    rows = [
-        BoardRow(row["rank"], row["name"], row["score"], row["profile_id"])
-        for row in _board_queryset(challenge, period)
-        .annotate(
-            rank=Window(Rank(), order_by=F("score").desc()),
-            name=F("profile__leaderboard_name__display_name"),
-        )
-        .order_by("-score", "name")
-        .values("rank", "name", "score", "profile_id")[:BOARD_SIZE]
-    ]
+    rows = [BoardRow(*row) for row in _ranked_top(challenge, period)]
     if generation is not None:
         with contextlib.suppress(RedisError):
             cache.set(key, rows, BOARD_CACHE_SECONDS)
@@ -189,12 +182,44 @@ def _cached(key: str, default=None):
         return None
 
 
+def _ranked_top(challenge: Challenge, period: str) -> list[tuple]:
+    """RANK() over the top BOARD_SIZE rows taken in index order. Every row that outscores one
+    in the top is itself in the top, so ranks over this prefix equal ranks over the whole
+    board, and the database reads about BOARD_SIZE rows rather than every tie group."""
+    names = LeaderboardName.objects.filter(profile_id=OuterRef("profile_id"))
+    top = (
+        _board_queryset(challenge, period)
+        .annotate(display_name=Subquery(names.values("display_name")[:1]))
+        .order_by("-score", "profile_id")
+        .values("score", "profile_id", "display_name")[:BOARD_SIZE]
+    )
+    sql, params = top.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT RANK() OVER (ORDER BY top.score DESC), top.display_name, top.score, "
+            f"top.profile_id FROM ({sql}) AS top "
+            "ORDER BY top.score DESC, top.profile_id",
+            params,
+        )
+        return cursor.fetchall()
+
+
 def leaderboard_rank_of(*, challenge: Challenge, period: str, profile: Profile) -> int | None:
-    """This customer's rank (1 + how many scored more), or None when not on the board."""
-    mine = _board_queryset(challenge, period).filter(profile=profile).first()
-    if mine is None:
+    """This customer's rank: 1 + how many on the board scored more, or None when not on it.
+    The count is shared by everyone with the same score and cached like the ranking."""
+    board = _board_queryset(challenge, period)
+    score = board.filter(profile=profile).values_list("score", flat=True).first()
+    if score is None:
         return None
-    return _board_queryset(challenge, period).filter(score__gt=mine.score).count() + 1
+    generation = _cached(BOARD_GENERATION_KEY, 0)
+    key = f"challenges:ahead:{challenge.pk}:{period}:{generation}:{score}"
+    ahead = _cached(key) if generation is not None else None
+    if ahead is None:
+        ahead = board.filter(score__gt=score).count()
+        if generation is not None:
+            with contextlib.suppress(RedisError):
+                cache.set(key, ahead, BOARD_CACHE_SECONDS)
+    return ahead + 1
 
 
 def leaderboard_name_of(*, profile: Profile | None) -> LeaderboardName | None:
