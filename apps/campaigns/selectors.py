@@ -1,8 +1,9 @@
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.campaigns.models import (
     Answer,
@@ -44,7 +45,11 @@ def participation_next_round_at(*, participation: Participation) -> datetime | N
     days = participation.campaign.repeat_after_days
     if days is None or participation.completed_at is None:
         return None
-    return participation.completed_at + timedelta(days=days)
+    # Counted in the player's calendar: a daily question played at 20:00 is open again at
+    # midnight, not at 20:00 the next day.
+    zone = participation.profile.zone
+    completed_on = timezone.localtime(participation.completed_at, zone).date()
+    return datetime.combine(completed_on + timedelta(days=days), time.min, tzinfo=zone)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
@@ -7,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.challenges.models import Challenge, ChallengeStep, LeaderboardName
 from apps.challenges.selectors import challenge_preview_count
-from apps.challenges.services import STEP_EVENTS_CACHE_KEY, local_cache
+from apps.challenges.services import STEP_EVENTS_CACHE_KEY, challenge_set_image, local_cache
+from apps.core.admin_mixins import image_preview
+from apps.core.forms import ImageUploadField
 
 
 class ChallengeStepInline(admin.StackedInline):
@@ -23,8 +26,36 @@ class ChallengeStepInline(admin.StackedInline):
     ]
 
 
+class ChallengeForm(forms.ModelForm):
+    image_upload = ImageUploadField(
+        label=_("image"),
+        required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, at most 8 MB; stored at 600 x 300 px."),
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "slug",
+            "is_active",
+            "position",
+            "title_de",
+            "title_en",
+            "description_de",
+            "description_en",
+            "starts_at",
+            "ends_at",
+            "recurrence",
+            "is_hidden",
+            "minimum_tier",
+            "badge",
+            "has_leaderboard",
+        ]
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(admin.ModelAdmin):
+    form = ChallengeForm
     list_display = [
         "slug",
         "title_de",
@@ -36,11 +67,21 @@ class ChallengeAdmin(admin.ModelAdmin):
     ]
     list_filter = ["is_active", "recurrence", "is_hidden"]
     search_fields = ["slug", "title_de", "title_en"]
-    readonly_fields = ["would_have_completed_last_month"]
+    readonly_fields = ["would_have_completed_last_month", "current_image"]
     inlines = [ChallengeStepInline]
     fieldsets = [
         (None, {"fields": ["slug", "is_active", "position"]}),
-        (_("Texts"), {"fields": [("title_de", "title_en"), ("description_de", "description_en")]}),
+        (
+            _("Texts"),
+            {
+                "fields": [
+                    ("title_de", "title_en"),
+                    ("description_de", "description_en"),
+                    "image_upload",
+                    "current_image",
+                ]
+            },
+        ),
         (_("Schedule"), {"fields": [("starts_at", "ends_at"), "recurrence"]}),
         (
             _("Who and what for"),
@@ -59,8 +100,14 @@ class ChallengeAdmin(admin.ModelAdmin):
         )
         return _("%(count)s customers (a count only)") % {"count": count}
 
+    @admin.display(description=_("current image"))
+    def current_image(self, challenge: Challenge) -> str:
+        return image_preview(challenge.image, width=300, height=150)
+
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
+        if form.cleaned_data.get("image_upload"):
+            challenge_set_image(challenge=form.instance, upload=form.cleaned_data["image_upload"])
         local_cache.delete(STEP_EVENTS_CACHE_KEY)
 
 

@@ -1,17 +1,14 @@
 """Days, weeks and months as the customer lives them: in their own time zone."""
 
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from apps.challenges.models import Challenge, ChallengeStep
-from apps.profiles.models import DEFAULT_TIME_ZONE, Profile
+from apps.profiles.models import Profile
 
 
 def profile_zone(profile: Profile) -> ZoneInfo:
-    try:
-        return ZoneInfo(profile.time_zone or DEFAULT_TIME_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIME_ZONE)
+    return profile.zone
 
 
 def period_of(challenge: Challenge, local_day: date) -> str:

@@ -1,4 +1,5 @@
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import models
@@ -62,6 +63,14 @@ class Profile(TimeStampedModel):
     @property
     def is_merged(self) -> bool:
         return self.kind == self.Kind.MERGED
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The customer's time zone: their days, weeks and months are counted in it."""
+        try:
+            return ZoneInfo(self.time_zone or DEFAULT_TIME_ZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
 class Identifier(TimeStampedModel):

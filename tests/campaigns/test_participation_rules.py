@@ -111,3 +111,24 @@ def test_the_intro_of_a_members_only_campaign_asks_to_sign_in_instead_of_a_start
         f"{reverse('profiles:sign-in')}?next={reverse('campaigns:intro', args=[campaign.slug])}"
     )
     assert sign_in.encode() in response.content
+
+
+def test_a_daily_campaign_opens_again_at_the_players_midnight(snack_quiz, profile):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.campaigns.selectors import participation_next_round_at
+
+    campaign, first, second, options = snack_quiz
+    campaign.repeat_after_days = 1
+    campaign.save()
+    finished = _finish(campaign, profile, first, second, options)
+    berlin = ZoneInfo("Europe/Berlin")
+    Participation.objects.filter(pk=finished.pk).update(
+        completed_at=datetime(2026, 6, 1, 20, 0, tzinfo=berlin)
+    )
+    finished.refresh_from_db()
+
+    assert participation_next_round_at(participation=finished) == datetime(
+        2026, 6, 2, 0, 0, tzinfo=berlin
+    )
