@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.challenges.models import Challenge, ChallengeStep, LeaderboardName
 from apps.challenges.selectors import challenge_preview_count
-from apps.challenges.services import STEP_EVENTS_CACHE_KEY, challenge_set_image, local_cache
+from apps.challenges.services import (
+    STEP_EVENTS_CACHE_KEY,
+    challenge_set_image,
+    leaderboard_leave,
+    local_cache,
+)
 from apps.core.admin_mixins import image_preview
 from apps.core.forms import ImageUploadField
 
@@ -122,3 +127,10 @@ class LeaderboardNameAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: LeaderboardName) -> None:
+        leaderboard_leave(profile=obj.profile)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for name in queryset.select_related("profile"):
+            leaderboard_leave(profile=name.profile)

@@ -10,13 +10,13 @@ from apps.core.translation import localised
 from apps.loyalty.models import Badge, Tier
 from apps.profiles.models import Profile
 
-# Events a step may count, for the admin's dropdown: (name, what it means).
+# Events a step may count, for the admin's dropdown: (name, what it means). Never consent or
+# preference events: completing a challenge earns points, and rewards must not depend on
+# saying yes to a purpose.
 KNOWN_EVENTS = [
     ("quiz.completed", _("Completed a quiz, poll or survey")),
     ("participation.started", _("Started a campaign")),
     ("question.answered", _("Answered a question")),
-    ("preference.declared", _("Told us a preference")),
-    ("preference.confirmed", _("Confirmed a preference is still true")),
     ("reward.redeemed", _("Redeemed a reward")),
     ("profile.identified", _("Became a member")),
 ]
@@ -114,7 +114,12 @@ class ChallengeStep(models.Model):
     label_de = models.CharField(_("label (German)"), max_length=200)
     label_en = models.CharField(_("label (English)"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.COUNT)
-    event_name = models.CharField(_("event"), max_length=100, choices=KNOWN_EVENTS)
+    event_name = models.CharField(
+        _("event"),
+        max_length=100,
+        choices=KNOWN_EVENTS,
+        help_text=_("A new or changed step counts events from at most a minute after saving."),
+    )
     conditions = models.JSONField(
         _("conditions"),
         default=dict,
@@ -151,6 +156,10 @@ class ChallengeStep(models.Model):
         errors = {}
         if not self.required_count:
             errors["required_count"] = _("A step needs at least one event.")
+        if self.event_name.startswith(("consent.", "preference.")):
+            errors["event_name"] = _(
+                "Steps cannot depend on consent: points are for taking part, not for saying yes."
+            )
         if not isinstance(self.conditions, dict) or any(
             key not in KNOWN_PROPERTIES for key in self.conditions
         ):

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -59,11 +59,13 @@ def _streak_state(
         return count, ""
     now = streak_index(step, today)
     deadline = last + 1 + step.grace_periods
+    weekly = step.streak_unit == ChallengeStep.Unit.WEEK
     if now > deadline:
         return 0, "broken"
     if now == last:
-        return count, "done_today"
-    if now == deadline:
+        return count, "done_this_week" if weekly else "done_today"
+    # The last chance is tonight: the last day, or the Sunday of the last week.
+    if now == deadline and (not weekly or today.weekday() == 6):
         return count, "ends_tonight"
     return count, "running"
 
@@ -78,12 +80,12 @@ def challenges_for_profile(*, profile: Profile | None) -> list[ChallengeView]:
         .prefetch_related("steps")
     )
     progress = {}
-    if profile is not None:
-        periods = {c.pk: period_of(c, today) for c in challenges}
-        rows = ChallengeProgress.objects.filter(
-            profile=profile, challenge__in=challenges
-        ).prefetch_related("steps")
-        progress = {p.challenge_id: p for p in rows if periods.get(p.challenge_id) == p.period}
+    if profile is not None and challenges:
+        current = Q()
+        for challenge in challenges:
+            current |= Q(challenge=challenge, period=period_of(challenge, today))
+        rows = ChallengeProgress.objects.filter(current, profile=profile).prefetch_related("steps")
+        progress = {p.challenge_id: p for p in rows}
     tier = None
     if profile is not None and any(c.minimum_tier_id for c in challenges):
         account = account_for_profile(profile=profile)
@@ -104,6 +106,8 @@ def challenges_for_profile(*, profile: Profile | None) -> list[ChallengeView]:
             count, state = _streak_state(
                 step, done.count if done else 0, done.last_period if done else None, today
             )
+            if mine and mine.completed_at and done:
+                count, state = max(done.count, done.best), ""
             steps.append(StepView(step, count, state))
         views.append(ChallengeView(challenge, mine, steps))
     return views

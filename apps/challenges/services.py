@@ -25,7 +25,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.images import image_renditions
 from apps.core.models import OutboxEvent
 from apps.loyalty.selectors import account_for_profile
-from apps.loyalty.services import badge_award
+from apps.loyalty.services import account_lock, badge_award
 from apps.profiles.models import Profile
 
 logger = logging.getLogger(__name__)
@@ -123,8 +123,11 @@ def _advance_all(event: OutboxEvent) -> list[ChallengeProgress]:
     if profile is None or profile.is_merged:
         return []
     local_day = timezone.localtime(at, profile_zone(profile)).date()
+    # The account first, as every points path takes it, then progress rows in id order:
+    # completing pays points, and a redemption (account first) may count as a step.
+    account_lock(profile=profile)
     advanced = []
-    for challenge in {step.challenge for step in steps}:
+    for challenge in sorted({step.challenge for step in steps}, key=lambda c: c.pk):
         if not _tier_allows(challenge, profile):
             continue
         progress = _progress_locked(profile, challenge, period_of(challenge, local_day))
@@ -149,7 +152,13 @@ def _settle(progress: ChallengeProgress, challenge: Challenge, profile: Profile)
     """Score the progress (steps done, each capped at what it needs); complete it when every
     step is done, publish `challenge.completed` and award the challenge's badge."""
     needed = list(challenge.steps.values_list("pk", "required_count"))
-    done = dict(StepProgress.objects.filter(progress=progress).values_list("step_id", "count"))
+    # A streak once long enough stays done, even if it breaks before the other steps are.
+    done = {
+        step_id: max(count, best)
+        for step_id, count, best in StepProgress.objects.filter(progress=progress).values_list(
+            "step_id", "count", "best"
+        )
+    }
     progress.score = sum(min(done.get(pk, 0), required) for pk, required in needed)
     progress.updated_at = timezone.now()
     complete = all(done.get(pk, 0) >= required for pk, required in needed)
@@ -207,9 +216,9 @@ def challenge_progress_merge_profiles(*, source: Profile, target: Profile) -> No
         ):
             other.delete()
             ChallengeProgress.objects.filter(pk=progress.pk).update(profile=target)
-    LeaderboardName.objects.filter(profile=source).exclude(
-        profile__in=LeaderboardName.objects.filter(profile=target).values("profile")
-    ).update(profile=target)
+    if not LeaderboardName.objects.filter(profile=target).exists():
+        LeaderboardName.objects.filter(profile=source).update(profile=target)
+    transaction.on_commit(leaderboards_changed)
 
 
 # A name of 3 to 24 letters, digits, spaces, dots, dashes or underscores.
@@ -245,7 +254,9 @@ def _squashed(name: str) -> str:
 def leaderboard_join(*, profile: Profile, display_name: str) -> LeaderboardName:
     """Show on leaderboards under a pseudonym; needs the `leaderboard` purpose granted."""
     name = " ".join((display_name or "").split())
-    if not consent_is_granted(profile=profile, purpose_key=LEADERBOARD_PURPOSE):
+    if not consent_is_granted(
+        profile=profile, purpose_key=LEADERBOARD_PURPOSE, for_new_collection=True
+    ):
         raise ApplicationError(
             _("To appear on leaderboards, agree to “Leaderboards” in your privacy choices first.")
         )

@@ -16,9 +16,17 @@ class ChallengeFactory(DjangoModelFactory[Challenge]):
 class StepFactory(DjangoModelFactory[ChallengeStep]):
     class Meta:
         model = ChallengeStep
+        skip_postgeneration_save = True
 
     challenge = factory.SubFactory(ChallengeFactory)
     label_de = "Quiz gespielt"
     label_en = "Quiz played"
     event_name = "quiz.completed"
     required_count = 1
+
+    @factory.post_generation
+    def forget_cached_event_names(step, create: bool, extracted, **kwargs) -> None:
+        # As the admin does after saving steps: this process listens to the new event at once.
+        from apps.challenges.services import STEP_EVENTS_CACHE_KEY, local_cache
+
+        local_cache.delete(STEP_EVENTS_CACHE_KEY)

@@ -55,3 +55,21 @@ def test_concurrent_events_lose_no_count():
     assert run_in_parallel(8, one_event) == []
 
     assert ChallengeProgress.objects.get(challenge=step.challenge).steps.get().count == 8
+
+
+def test_two_challenges_completing_at_once_count_each_other_for_badges():
+    from apps.loyalty.models import Badge, BadgeAward
+
+    Badge.objects.create(key="two", name_de="Zwei", name_en="Two", challenges_completed=2)
+    for campaign in ("a", "b"):
+        StepFactory(conditions={"campaign": campaign})
+    profile = ProfileFactory()
+
+    def complete(n: int) -> None:
+        with transaction.atomic():
+            publish("quiz.completed", {"profile": str(profile.public_id), "campaign": "ab"[n]})
+
+    assert run_in_parallel(2, complete) == []
+
+    assert ChallengeProgress.objects.filter(completed_at__isnull=False).count() == 2
+    assert BadgeAward.objects.filter(badge__key="two", profile=profile).exists()

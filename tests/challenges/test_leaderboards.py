@@ -197,3 +197,30 @@ def test_the_challenges_page_renders_in_a_constant_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.count(b'class="card challenge') == 6
+
+
+def test_scores_on_the_board_come_from_the_events_customers_cause(leaderboard_purpose):
+    from apps.challenges.services import challenges_advance
+    from apps.core.models import OutboxEvent
+
+    board = StepFactory(required_count=10, challenge__has_leaderboard=True).challenge
+    players = []
+    for name, plays in (("Anna", 3), ("Bea", 1), ("Cem", 3)):
+        profile = ProfileFactory()
+        grant_consent(profile, leaderboard_purpose)
+        leaderboard_join(profile=profile, display_name=name)
+        for _ in range(plays):
+            event = OutboxEvent.objects.create(
+                name="quiz.completed", payload={"profile": str(profile.public_id)}
+            )
+            challenges_advance(event=event)
+        players.append(profile)
+
+    rows = leaderboard_ranking(challenge=board, period="once")
+
+    assert [(row.rank, row.display_name, row.score) for row in rows] == [
+        (1, "Anna", 3),
+        (1, "Cem", 3),
+        (3, "Bea", 1),
+    ]
+    assert leaderboard_rank_of(challenge=board, period="once", profile=players[1]) == 3

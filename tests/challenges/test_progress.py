@@ -100,14 +100,16 @@ def test_a_streak_counts_calendar_days_in_the_customers_time_zone(profile):
 
 
 def test_a_streak_survives_the_change_to_and_from_daylight_saving_time(profile):
+    """At 01:30 in Berlin these are three days; in UTC the last two share a date in spring,
+    and in autumn the 23:30 events fall on the next UTC date but one."""
     step = StepFactory(kind=ChallengeStep.Kind.STREAK, required_count=10)
     for day in ("2026-03-28", "2026-03-29", "2026-03-30"):
-        _event(profile, _local(day, 0, 30))
+        _event(profile, _local(day, 1, 30))
     assert _count(profile, step.challenge) == 3
 
     other = ProfileFactory()
-    for day in ("2026-10-24", "2026-10-25", "2026-10-26"):
-        _event(other, _local(day, 23, 30))
+    for day, hour in (("2026-10-24", 0), ("2026-10-25", 23), ("2026-10-26", 0)):
+        _event(other, _local(day, hour, 30))
     assert _count(other, step.challenge) == 3
 
 
@@ -249,3 +251,58 @@ def test_the_badge_shelf_shows_earned_and_visible_locked_badges_with_progress(pr
     assert three.badge.key == "three"
     assert three.earned_at is None
     assert three.progress == (1, 3)
+
+
+def test_a_weekly_streak_runs_across_iso_week_53_into_the_new_year(profile):
+    step = StepFactory(
+        kind=ChallengeStep.Kind.STREAK,
+        streak_unit=ChallengeStep.Unit.WEEK,
+        required_count=10,
+    )
+    # Weeks 52 and 53 of 2026, then week 1 of 2027; twice in one week counts once.
+    for day in ("2026-12-21", "2026-12-31", "2027-01-03", "2027-01-04"):
+        _event(profile, _local(day))
+
+    assert _count(profile, step.challenge) == 3
+
+
+def test_a_weekly_streak_forgives_a_missed_week_with_grace(profile):
+    step = StepFactory(
+        kind=ChallengeStep.Kind.STREAK,
+        streak_unit=ChallengeStep.Unit.WEEK,
+        required_count=10,
+        grace_periods=1,
+    )
+    for day in ("2026-06-01", "2026-06-15", "2026-07-06"):
+        _event(profile, _local(day))
+
+    # Week 23, (24 missed, forgiven), 25, then two weeks missed: a new run.
+    assert _count(profile, step.challenge) == 1
+    assert step.challenge.progress.get().steps.get().best == 2
+
+
+def test_a_streak_that_was_long_enough_stays_done_when_it_breaks(profile):
+    challenge = ChallengeFactory()
+    StepFactory(challenge=challenge, kind=ChallengeStep.Kind.STREAK, required_count=3)
+    StepFactory(challenge=challenge, event_name="reward.redeemed", required_count=1)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03", "2026-06-10"):
+        _event(profile, _local(day))
+
+    _event(profile, name="reward.redeemed")
+
+    progress = ChallengeProgress.objects.get(challenge=challenge)
+    assert progress.completed_at is not None
+    assert progress.score == 4
+
+
+def test_a_step_cannot_count_consent_or_preference_events():
+    step = ChallengeStep(
+        challenge=ChallengeFactory(),
+        label_de="x",
+        label_en="x",
+        event_name="preference.declared",
+    )
+
+    with pytest.raises(ValidationError) as error:
+        step.full_clean()
+    assert "event_name" in error.value.message_dict
