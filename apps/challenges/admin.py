@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.challenges.models import Challenge, ChallengeStep, LeaderboardName
+from apps.challenges.models import KNOWN_PROPERTIES, Challenge, ChallengeStep, LeaderboardName
 from apps.challenges.selectors import challenge_preview_count
 from apps.challenges.services import (
     STEP_EVENTS_CACHE_KEY,
@@ -18,14 +18,58 @@ from apps.core.admin_mixins import image_preview
 from apps.core.forms import ImageUploadField
 
 
+class ChallengeStepForm(forms.ModelForm):
+    """Conditions picked from the properties the known events carry, not typed as JSON."""
+
+    condition_property = forms.ChoiceField(
+        label=_("only when"),
+        required=False,
+        choices=[("", "—"), *((name, name) for name in KNOWN_PROPERTIES)],
+    )
+    condition_value = forms.CharField(
+        label=_("is"), required=False, max_length=200, help_text=_('e.g. campaign is "tagesfrage"')
+    )
+
+    class Meta:
+        model = ChallengeStep
+        fields = [
+            "position",
+            "kind",
+            "label_de",
+            "label_en",
+            "event_name",
+            "required_count",
+            "streak_unit",
+            "grace_periods",
+            "window_starts_at",
+            "window_ends_at",
+        ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.conditions:
+            (name, value), *_rest = self.instance.conditions.items()
+            self.initial.setdefault("condition_property", name)
+            self.initial.setdefault("condition_value", value)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        name, value = cleaned.get("condition_property"), cleaned.get("condition_value", "")
+        if name and not value.strip():
+            self.add_error("condition_value", _("Say which value the property must have."))
+        self.instance.conditions = {name: value.strip()} if name and value.strip() else {}
+        return cleaned
+
+
 class ChallengeStepInline(admin.StackedInline):
     model = ChallengeStep
+    form = ChallengeStepForm
     extra = 0
     fields = [
         ("position", "kind"),
         ("label_de", "label_en"),
         ("event_name", "required_count"),
-        "conditions",
+        ("condition_property", "condition_value"),
         ("streak_unit", "grace_periods"),
         ("window_starts_at", "window_ends_at"),
     ]

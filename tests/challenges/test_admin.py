@@ -63,7 +63,8 @@ def test_staff_build_a_challenge_with_a_step_and_an_image_without_metadata(
         "steps-0-label_en": "Quiz",
         "steps-0-event_name": "quiz.completed",
         "steps-0-required_count": "3",
-        "steps-0-conditions": "{}",
+        "steps-0-condition_property": "campaign",
+        "steps-0-condition_value": "tagesfrage",
         "steps-0-streak_unit": "day",
         "steps-0-grace_periods": "0",
     }
@@ -72,7 +73,8 @@ def test_staff_build_a_challenge_with_a_step_and_an_image_without_metadata(
 
     assert response.status_code == 302, response.content[:3000]
     challenge = Challenge.objects.get(slug="neu")
-    assert challenge.steps.get().required_count == 3
+    step = challenge.steps.get()
+    assert (step.required_count, step.conditions) == (3, {"campaign": "tagesfrage"})
     with Image.open(challenge.image.path) as stored:
         assert stored.size == (600, 300)
         assert not stored.getexif()
@@ -95,7 +97,6 @@ def test_a_step_counting_nothing_is_refused_in_the_admin(admin_client):
         "steps-0-label_en": "Quiz",
         "steps-0-event_name": "quiz.completed",
         "steps-0-required_count": "0",
-        "steps-0-conditions": "{}",
         "steps-0-streak_unit": "day",
         "steps-0-grace_periods": "0",
     }
