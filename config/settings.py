@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "apps.campaigns",
     "apps.challenges",
     "apps.loyalty",
+    "apps.personalization",
     "apps.partners",
     "apps.privacy",
 ]
