@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("apps.loyalty.urls")),
     path("", include("apps.campaigns.urls")),
     path("", include("apps.challenges.urls")),
+    path("", include("apps.personalization.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

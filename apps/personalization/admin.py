@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.personalization.models import Segment
+from apps.personalization.models import Offer, OfferMatch, Segment
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
 from apps.privacy.services import access_log_record
@@ -85,3 +85,22 @@ class SegmentAdmin(admin.ModelAdmin):
                 staff_user=request.user,
             )
         return render(request, "admin/personalization/segment/preview.html", context)
+
+
+class OfferMatchInline(admin.TabularInline):
+    model = OfferMatch
+    extra = 1
+    fields = ["attribute", "value", "weight"]
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ["key", "title_de", "segment", "priority", "is_active", "starts_at", "ends_at"]
+    list_filter = ["is_active", "segment"]
+    search_fields = ["key", "title_de", "title_en"]
+    inlines = [OfferMatchInline]
+    fieldsets = [
+        (None, {"fields": ["key", "is_active", "priority", "segment"]}),
+        (_("Texts"), {"fields": [("title_de", "title_en"), ("text_de", "text_en"), "link"]}),
+        (_("Schedule"), {"fields": [("starts_at", "ends_at")]}),
+    ]

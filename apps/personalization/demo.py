@@ -38,3 +38,63 @@ def demo_segments_ensure() -> int:
             segment_save(segment=Segment(key=key, name=name, rule=rule))
             created += 1
     return created
+
+
+OFFERS = [
+    # key, German, English, text German, text English, link, matches
+    (
+        "vegan-box",
+        "Die Vegan-Box",
+        "The vegan box",
+        "Zwölf pflanzliche Snacks zum Probieren.",
+        "Twelve plant-based snacks to try.",
+        "/c/snack-wissen/",
+        [("diet", "vegan", 2), ("diet", "vegetarian", 1)],
+    ),
+    (
+        "scharfe-woche",
+        "Die scharfe Woche",
+        "Spicy week",
+        "Jeden Tag ein neuer scharfer Snack.",
+        "A new spicy snack every day.",
+        "/c/snack-typ/",
+        [("favourite_category", "spicy", 2)],
+    ),
+    (
+        "herzhaft-paket",
+        "Das Herzhaft-Paket",
+        "The savoury pack",
+        "Chips, Cracker und Nüsse.",
+        "Crisps, crackers and nuts.",
+        "/me/points/",
+        [("favourite_category", "savory", 2), ("diet", "omnivore", 1)],
+    ),
+]
+
+
+@transaction.atomic
+def demo_offers_ensure() -> int:
+    from apps.personalization.models import Offer, OfferMatch
+    from apps.preferences.models import Attribute
+
+    created = 0
+    for key, title_de, title_en, text_de, text_en, link, matches in OFFERS:
+        if Offer.objects.filter(key=key).exists():
+            continue
+        offer = Offer.objects.create(
+            key=key,
+            title_de=title_de,
+            title_en=title_en,
+            text_de=text_de,
+            text_en=text_en,
+            link=link,
+        )
+        for attribute_key, value, weight in matches:
+            OfferMatch.objects.create(
+                offer=offer,
+                attribute=Attribute.objects.get(key=attribute_key),
+                value=value,
+                weight=weight,
+            )
+        created += 1
+    return created

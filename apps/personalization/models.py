@@ -1,7 +1,13 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
+from apps.core.translation import localised
+from apps.preferences.models import Attribute
+from apps.profiles.models import Profile
 
 
 class Segment(TimeStampedModel):
@@ -24,3 +30,130 @@ class Segment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OfferQuerySet(models.QuerySet["Offer"]):
+    def running(self, at=None) -> "OfferQuerySet":
+        at = at or timezone.now()
+        return (
+            self.filter(is_active=True)
+            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        )
+
+
+class Offer(TimeStampedModel):
+    """Something the brand offers, matched to what customers declared about themselves."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    title_de = models.CharField(_("title (German)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    text_de = models.TextField(_("text (German)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    link = models.CharField(
+        _("link"),
+        max_length=500,
+        blank=True,
+        help_text=_("A path on this site or an https address."),
+    )
+    segment = models.ForeignKey(
+        Segment,
+        verbose_name=_("only for segment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="offers",
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), default=0, help_text=_("Breaks ties between equally good matches.")
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-priority", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def clean(self) -> None:
+        if self.link and not (
+            (self.link.startswith("/") and not self.link.startswith("//"))
+            or self.link.startswith("https://")
+        ):
+            raise ValidationError({"link": _("Use a path on this site or an https address.")})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+
+    @property
+    def title(self) -> str:
+        return localised(self, "title")
+
+    @property
+    def text(self) -> str:
+        return localised(self, "text")
+
+
+class OfferMatch(models.Model):
+    """A declared value the offer suits: the offer "Vegan box" matches diet = vegan."""
+
+    offer = models.ForeignKey(
+        Offer, verbose_name=_("offer"), on_delete=models.CASCADE, related_name="matches"
+    )
+    attribute = models.ForeignKey(
+        Attribute, verbose_name=_("attribute"), on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.CharField(_("value"), max_length=60)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("matching value")
+        verbose_name_plural = _("matching values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "attribute", "value"], name="personalization_match_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute_id} = {self.value}"
+
+    def clean(self) -> None:
+        if not self.attribute_id:
+            return
+        if not self.attribute.has_choices:
+            raise ValidationError({"attribute": _("Offers match answers of choice attributes.")})
+        if not self.attribute.values.filter(key=self.value).exists():
+            raise ValidationError(
+                {
+                    "value": _("“%(key)s” has no value “%(value)s”.")
+                    % {"key": self.attribute.key, "value": self.value}
+                }
+            )
+
+
+class OfferDismissal(models.Model):
+    """The customer said "not interested": never shown again, and similar offers rank lower."""
+
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offer declined")
+        verbose_name_plural = _("offers declined")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "offer"], name="personalization_dismiss_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} by {self.profile_id}"

@@ -39,7 +39,7 @@ def test_the_live_preview_counts_and_logs_the_sample_it_shows(admin_client, admi
     response = admin_client.get(reverse(PREVIEW), {"rule": json.dumps(rule)})
 
     assert response.status_code == 200
-    assert "3 Kundinnen und Kunden".encode() in response.content
+    assert b"3 Kundinnen und Kunden" in response.content
     assert str(vegans[0].public_id).encode() in response.content
     assert AccessLog.objects.filter(staff_user=admin_user).count() == 3
 

@@ -7,7 +7,7 @@ from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 from apps.loyalty.demo import demo_loyalty_ensure
 from apps.partners.demo import DEMO_SHOP_KEY, demo_partner_ensure
-from apps.personalization.demo import demo_segments_ensure
+from apps.personalization.demo import demo_offers_ensure, demo_segments_ensure
 from apps.preferences.demo import demo_attributes_ensure
 
 
@@ -34,8 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Live campaigns: {campaigns} created.")
         challenges = demo_challenges_ensure()
         self.stdout.write(f"Challenges and badges: {challenges} created.")
-        segments = demo_segments_ensure()
-        self.stdout.write(f"Segments: {segments} created.")
+        segments = demo_segments_ensure() + demo_offers_ensure()
+        self.stdout.write(f"Segments and offers: {segments} created.")
         partners = demo_partner_ensure()
         self.stdout.write(f"Partner shop for embedded sign-in: {partners} created.")
         staff = demo_staff_ensure()

@@ -1,0 +1,184 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.consent.evidence import Evidence
+from apps.consent.models import Channel
+from apps.consent.services import consent_withdraw
+from apps.personalization.models import Offer, OfferDismissal, OfferMatch, Segment
+from apps.personalization.selectors import recommendations
+from apps.personalization.services import offer_dismiss, segment_save
+from apps.preferences.models import Attribute, Declaration, Source
+from apps.profiles.sessions import session_remember_profile
+from tests.consent.factories import grant_consent, published_purpose
+from tests.preferences.factories import AttributeFactory
+from tests.profiles.factories import ProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(purpose):
+    diet = AttributeFactory(key="diet", purpose=purpose, choices=["vegan", "omnivore"])
+    taste = AttributeFactory(key="taste", purpose=purpose, choices=["spicy", "sweet"])
+    offers = {}
+    for key, matches in {
+        "vegan-box": [(diet, "vegan", 2)],
+        "spicy-week": [(taste, "spicy", 1)],
+        "vegan-spicy": [(diet, "vegan", 1), (taste, "spicy", 1)],
+        "meat-box": [(diet, "omnivore", 2)],
+    }.items():
+        offer = Offer.objects.create(key=key, title_de=key, title_en=key)
+        for attribute, value, weight in matches:
+            OfferMatch.objects.create(offer=offer, attribute=attribute, value=value, weight=weight)
+        offers[key] = offer
+    return {"diet": diet, "taste": taste, **offers}
+
+
+def _declare(profile, attribute, value, *, days_ago=0, label="Snack-Quiz"):
+    from apps.consent.models import ConsentState
+
+    state = ConsentState.objects.filter(profile=profile, purpose=attribute.purpose).first()
+    grant = state.event if state else grant_consent(profile, attribute.purpose)
+    moment = timezone.now() - timedelta(days=days_ago)
+    return Declaration.objects.create(
+        profile=profile,
+        attribute=attribute,
+        value=value,
+        source=Source.QUIZ,
+        source_label=label,
+        consent_event=grant,
+        declared_at=moment,
+        confirmed_at=moment,
+    )
+
+
+def test_offers_are_ranked_by_declared_matches_with_a_plain_explanation(catalogue, english):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    _declare(profile, catalogue["taste"], "spicy")
+
+    ranked = recommendations(profile=profile)
+
+    assert [r.offer.key for r in ranked] == ["vegan-box", "vegan-spicy", "spicy-week"]
+    assert ranked[0].explanation.startswith("Because you told us “vegan (en)” for “Question diet”")
+    assert "Snack-Quiz" in ranked[0].explanation
+
+
+def test_older_answers_weigh_less(catalogue):
+    fresh, stale = ProfileFactory(), ProfileFactory()
+    _declare(fresh, catalogue["diet"], "vegan")
+    _declare(stale, catalogue["diet"], "vegan", days_ago=360)
+
+    assert recommendations(profile=fresh)[0].score == 2.0
+    assert recommendations(profile=stale)[0].score == pytest.approx(0.5, abs=0.01)
+
+
+def test_nothing_is_recommended_without_personalization(catalogue, purpose):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    consent_withdraw(
+        profile=profile,
+        purpose=purpose,
+        channel=Channel.WEB,
+        collection_point="test",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    assert recommendations(profile=profile) == []
+
+
+def test_a_special_category_counts_only_while_its_own_explicit_purpose_is_granted(catalogue):
+    health = published_purpose(key="health_personalization", allows_special_category=True)
+    intolerance = AttributeFactory(
+        key="intolerance", purpose=health, choices=["lactose"], is_special_category=True
+    )
+    offer = Offer.objects.create(key="lactose-free", title_de="L", title_en="L")
+    OfferMatch.objects.create(offer=offer, attribute=intolerance, value="lactose")
+    profile = ProfileFactory()
+    grant_consent(profile, catalogue["diet"].purpose)
+    _declare(profile, intolerance, "lactose")
+    assert [r.offer.key for r in recommendations(profile=profile)] == ["lactose-free"]
+
+    consent_withdraw(
+        profile=profile,
+        purpose=health,
+        channel=Channel.WEB,
+        collection_point="test",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    assert recommendations(profile=profile) == []
+
+
+def test_not_interested_hides_the_offer_and_lowers_similar_ones(catalogue):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    before = {r.offer.key: r.score for r in recommendations(profile=profile)}
+
+    offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
+
+    after = {r.offer.key: r.score for r in recommendations(profile=profile)}
+    assert "vegan-box" not in after
+    assert after["vegan-spicy"] == before["vegan-spicy"] / 2
+
+
+def test_an_offer_for_a_segment_is_shown_only_to_its_members(catalogue):
+    segment = segment_save(
+        segment=Segment(
+            key="spicy", name="S", rule={"attribute": "taste", "op": "eq", "value": "spicy"}
+        )
+    )
+    Offer.objects.filter(key="vegan-box").update(segment=segment)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+    _declare(profile, catalogue["taste"], "spicy")
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_the_page_shows_offers_with_reasons_in_few_queries(
+    client, catalogue, django_assert_max_num_queries
+):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    session = client.session
+    session_remember_profile(session=session, profile=profile)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    client.get(reverse("personalization:for-you"))
+
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("personalization:for-you"))
+
+    assert response.status_code == 200
+    assert b"Weil du uns" in response.content
+
+
+def test_not_interested_is_a_post_and_an_unknown_offer_is_404(client, catalogue):
+    profile = ProfileFactory()
+    session = client.session
+    session_remember_profile(session=session, profile=profile)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+
+    assert client.get(reverse("personalization:dismiss", args=["vegan-box"])).status_code == 405
+    assert client.post(reverse("personalization:dismiss", args=["nope"])).status_code == 404
+    assert client.post(reverse("personalization:dismiss", args=["vegan-box"])).status_code == 302
+    assert OfferDismissal.objects.filter(profile=profile).count() == 1
+
+
+def test_an_offer_match_must_name_a_real_value(catalogue):
+    from django.core.exceptions import ValidationError
+
+    match = OfferMatch(offer=catalogue["vegan-box"], attribute=catalogue["diet"], value="paleo")
+
+    with pytest.raises(ValidationError):
+        match.full_clean()
+    assert Attribute.objects.count() == 2
