@@ -239,3 +239,21 @@ def campaign_questions_with_options(*, campaign: Campaign) -> list[Question]:
             )
         )
     )
+
+
+def campaign_attributes_live() -> dict[Campaign, set[int]]:
+    """Each live campaign with the attributes its answers can tell us: two queries."""
+    campaigns = {campaign.pk: campaign for campaign in campaign_list_live()}
+    told: dict[int, set[int]] = {pk: set() for pk in campaigns}
+    for campaign_id, attribute_id in (
+        Option.objects.filter(question__campaign_id__in=campaigns, attribute__isnull=False)
+        .order_by()
+        .values_list("question__campaign_id", "attribute_id")
+        .union(
+            Question.objects.filter(campaign_id__in=campaigns, attribute__isnull=False)
+            .order_by()
+            .values_list("campaign_id", "attribute_id")
+        )
+    ):
+        told[campaign_id].add(attribute_id)
+    return {campaigns[pk]: attributes for pk, attributes in told.items()}
