@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.partners.tasks.forget_used_embed_tokens_task",
         "schedule": crontab(minute=45),
     },
+    "compute-churn-scores": {
+        "task": "apps.personalization.tasks.compute_churn_scores_task",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,

@@ -8,9 +8,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from apps.personalization.models import Offer, OfferMatch, Segment
+from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.personalization.models import ChurnScore, Offer, OfferMatch, Segment
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
+from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
@@ -104,3 +106,16 @@ class OfferAdmin(admin.ModelAdmin):
         (_("Texts"), {"fields": [("title_de", "title_en"), ("text_de", "text_en"), "link"]}),
         (_("Schedule"), {"fields": [("starts_at", "ends_at")]}),
     ]
+
+
+@admin.register(ChurnScore)
+class ChurnScoreAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    access_log_data_category = "churn risk"
+    list_display = ["profile", "score", "band", "drivers", "computed_at"]
+    list_filter = ["band"]
+    list_select_related = ["profile"]
+    ordering = ["-score"]
+
+    @admin.display(description=_("what drives it"))
+    def drivers(self, churn: ChurnScore) -> str:
+        return ", ".join(f"{item['feature']} +{item['points']}" for item in churn.contributions)

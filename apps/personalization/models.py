@@ -157,3 +157,29 @@ class OfferDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} by {self.profile_id}"
+
+
+class ChurnScore(models.Model):
+    """How likely a customer is to drift away, from their own activity, with the reasons."""
+
+    class Band(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    profile = models.OneToOneField(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="churn_score"
+    )
+    score = models.PositiveSmallIntegerField(_("risk (0-100)"))
+    band = models.CharField(_("band"), max_length=10, choices=Band)
+    # [{"feature": "recency", "points": 30, "value": 75}, ...], largest first.
+    contributions = models.JSONField(_("what drives it"), default=list)
+    computed_at = models.DateTimeField(_("computed"))
+
+    class Meta:
+        verbose_name = _("churn risk")
+        verbose_name_plural = _("churn risks")
+        indexes = [models.Index(fields=["band", "-score"], name="personalization_churn_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.profile_id}: {self.score}"

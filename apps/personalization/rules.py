@@ -17,6 +17,7 @@ A rule is a tree of JSON objects:
     {"outcome": "snack-typ/crunchy"}
     {"completed_challenge": "quiz-monat"}
     {"segment": "other-segment"}
+    {"churn_risk": "high"}
 
 Every condition becomes an EXISTS (or a column test) in the same statement: no Python loop
 ever runs over profiles.
@@ -268,6 +269,18 @@ class Compiler:
         finally:
             self.segments_open.pop()
 
+    def churn_risk(self, rule: dict, path: str) -> Q:
+        from apps.personalization.models import ChurnScore
+
+        band = rule["churn_risk"]
+        if band not in ChurnScore.Band.values:
+            raise _error(
+                path,
+                _("A churn risk band is one of: %(bands)s.")
+                % {"bands": ", ".join(ChurnScore.Band.values)},
+            )
+        return Q(Exists(ChurnScore.objects.filter(profile_id=OuterRef("pk"), band=band)))
+
     CONDITIONS = {
         "attribute": attribute,
         "consent": consent,
@@ -278,6 +291,7 @@ class Compiler:
         "outcome": outcome,
         "completed_challenge": completed_challenge,
         "segment": segment,
+        "churn_risk": churn_risk,
     }
 
 

@@ -1,0 +1,16 @@
+import logging
+import time
+
+from celery import shared_task
+
+from apps.personalization.churn import churn_scores_compute
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def compute_churn_scores_task() -> int:
+    started = time.monotonic()
+    count = churn_scores_compute()
+    logger.info("Churn risk scored for %s customers in %.1f s", count, time.monotonic() - started)
+    return count
