@@ -312,6 +312,10 @@ EMBED_TOKEN_MAX_LIFETIME = 10 * 60
 EMBED_TOKEN_AUDIENCE = env_str("EMBED_TOKEN_AUDIENCE", "resonanz")
 EMBED_LIMIT_PER_IP = (env_int("EMBED_LIMIT_PER_IP", 60), 60)
 
+# PERSONALIZATION ----------------------------------------------------------------------------
+# No offers are pushed between these hours of the customer's own day (start, end).
+OFFER_QUIET_HOURS = (env_int("OFFER_QUIET_HOURS_START", 22), env_int("OFFER_QUIET_HOURS_END", 7))
+
 # CONSENT ------------------------------------------------------------------------------------
 CONSENT_EVIDENCE_KEY = env_str("CONSENT_EVIDENCE_KEY") or SECRET_KEY
 CONSENT_RECEIPT_SIGNING_KEY = env_str("CONSENT_RECEIPT_SIGNING_KEY")

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
-from apps.personalization.models import ChurnScore, Offer, OfferMatch, Segment
+from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
@@ -119,3 +119,16 @@ class ChurnScoreAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     @admin.display(description=_("what drives it"))
     def drivers(self, churn: ChurnScore) -> str:
         return ", ".join(f"{item['feature']} +{item['points']}" for item in churn.contributions)
+
+
+@admin.register(CareFlag)
+class CareFlagAdmin(admin.ModelAdmin):
+    """Customers who must not receive promotions for now; ranking offers checks this."""
+
+    list_display = ["profile", "reason", "set_by", "created_at"]
+    raw_id_fields = ["profile"]
+    fields = ["profile", "reason"]
+
+    def save_model(self, request: HttpRequest, obj: CareFlag, form, change: bool) -> None:
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -183,3 +184,65 @@ class ChurnScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.score}"
+
+
+class OfferSettings(models.Model):
+    """What the customer set for offers in their preference center."""
+
+    profile = models.OneToOneField(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="offer_settings"
+    )
+    paused = models.BooleanField(_("no offers for now"), default=False)
+    max_per_week = models.PositiveSmallIntegerField(
+        _("at most this many new offers a week"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("offer settings")
+        verbose_name_plural = _("offer settings")
+
+    def __str__(self) -> str:
+        return str(self.profile_id)
+
+
+class OfferImpression(models.Model):
+    """An offer shown to a customer, for the frequency they chose."""
+
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE)
+    shown_at = models.DateTimeField(_("shown"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("offer shown")
+        verbose_name_plural = _("offers shown")
+        indexes = [models.Index(fields=["profile", "-shown_at"], name="personalization_shown_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} to {self.profile_id}"
+
+
+class CareFlag(models.Model):
+    """Staff mark a customer who needs care (after a complaint, say): no promotions at all."""
+
+    profile = models.OneToOneField(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="care_flag"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("needs care")
+        verbose_name_plural = _("need care")
+
+    def __str__(self) -> str:
+        return str(self.profile_id)

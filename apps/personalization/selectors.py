@@ -1,5 +1,7 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +12,15 @@ from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
 from apps.consent.selectors import consent_granted_purpose_ids
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
-from apps.personalization.models import Offer, OfferDismissal, OfferMatch, Segment
+from apps.personalization.models import (
+    CareFlag,
+    Offer,
+    OfferDismissal,
+    OfferImpression,
+    OfferMatch,
+    OfferSettings,
+    Segment,
+)
 from apps.personalization.rules import PERSONALIZATION, rule_compile
 from apps.preferences.models import Attribute, Declaration
 from apps.profiles.models import Profile
@@ -56,13 +66,15 @@ def _matches(told: object, value: str) -> bool:
     return value in told if isinstance(told, list) else str(told) == value
 
 
-def recommendations(*, profile: Profile | None, limit: int = 5) -> list[Recommendation]:
+def recommendations(
+    *, profile: Profile | None, limit: int = 5, push: bool = False
+) -> list[Recommendation]:
     """Offers ranked for one customer from what they declared, and only that: each matching
     value counts with its weight, halving with every half-life since it was last confirmed.
     Only declarations whose purpose is granted now count (special categories included, which
     only their own explicit purpose allows), and nothing at all without `personalization`.
     Each recommendation says why, in the customer's words. A handful of queries."""
-    if profile is None:
+    if profile is None or not offers_allowed(profile=profile, push=push):
         return []
     granted = consent_granted_purpose_ids(profile=profile)
     if not any(key == PERSONALIZATION for key in granted.values()):
@@ -110,7 +122,48 @@ def recommendations(*, profile: Profile | None, limit: int = 5) -> list[Recommen
             continue
         ranked.append(Recommendation(offer, round(score, 4), _explanation(*best[1:])))
     ranked.sort(key=lambda r: (-r.score, -r.offer.priority, r.offer.key))
-    return ranked[:limit]
+    return _within_frequency(profile, ranked)[:limit]
+
+
+def offers_allowed(*, profile: Profile, push: bool) -> bool:
+    """The guardrails no ranking may pass: a customer who needs care or paused offers gets
+    none, and nothing is pushed during their quiet hours. One query."""
+    held_back = (
+        CareFlag.objects.filter(profile=profile)
+        .values("pk")
+        .union(OfferSettings.objects.filter(profile=profile, paused=True).values("pk"))
+    )
+    if held_back.exists():
+        return False
+    if push:
+        start, end = settings.OFFER_QUIET_HOURS
+        hour = timezone.localtime(timezone.now(), profile.zone).hour
+        quiet = start <= hour or hour < end if start > end else start <= hour < end
+        if quiet:
+            return False
+    return True
+
+
+def _within_frequency(profile: Profile, ranked: list[Recommendation]) -> list[Recommendation]:
+    """At most the customer's number of new offers a week; those already shown may return."""
+    limit = (
+        OfferSettings.objects.filter(profile=profile).values_list("max_per_week", flat=True).first()
+    )
+    if limit is None:
+        return ranked
+    shown = set(
+        OfferImpression.objects.filter(
+            profile=profile, shown_at__gte=timezone.now() - timedelta(days=7)
+        ).values_list("offer_id", flat=True)
+    )
+    allowed, new = [], len(shown)
+    for recommendation in ranked:
+        if recommendation.offer.pk in shown:
+            allowed.append(recommendation)
+        elif new < limit:
+            allowed.append(recommendation)
+            new += 1
+    return allowed
 
 
 def _explanation(match: OfferMatch, declaration: Declaration) -> str:
@@ -130,6 +183,7 @@ class NextAction:
     reason: str
     url: str
     value: float
+    offer: Offer | None = None
 
 
 # What a step is worth, so different kinds compare: a quiz by the answers it would add.
@@ -231,7 +285,7 @@ def _affordable_reward(profile: Profile) -> NextAction | None:
 
 
 def _best_offer(profile: Profile) -> NextAction | None:
-    ranked = recommendations(profile=profile, limit=1)
+    ranked = recommendations(profile=profile, limit=1, push=True)
     if not ranked:
         return None
     best = ranked[0]
@@ -241,4 +295,5 @@ def _best_offer(profile: Profile) -> NextAction | None:
         best.explanation,
         best.offer.link or reverse("personalization:for-you"),
         best.score * VALUE_PER_OFFER_SCORE,
+        best.offer,
     )

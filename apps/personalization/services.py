@@ -1,7 +1,15 @@
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.core.events import publish
-from apps.personalization.models import Offer, OfferDismissal, Segment
+from apps.core.exceptions import ApplicationError
+from apps.personalization.models import (
+    Offer,
+    OfferDismissal,
+    OfferImpression,
+    OfferSettings,
+    Segment,
+)
 from apps.personalization.rules import rule_compile
 from apps.profiles.models import Profile
 
@@ -22,3 +30,22 @@ def offer_dismiss(*, profile: Profile, offer: Offer) -> OfferDismissal:
     if created:
         publish("offer.dismissed", {"profile": str(profile.public_id), "offer": offer.key})
     return dismissal
+
+
+def offers_shown(*, profile: Profile, offers: list[Offer]) -> None:
+    """Note what a customer was shown, for the weekly number they chose."""
+    OfferImpression.objects.bulk_create(
+        [OfferImpression(profile=profile, offer=offer) for offer in offers]
+    )
+
+
+@transaction.atomic
+def offer_settings_save(
+    *, profile: Profile, paused: bool, max_per_week: int | None
+) -> OfferSettings:
+    if max_per_week is not None and not 1 <= max_per_week <= 50:
+        raise ApplicationError(_("Choose between 1 and 50 offers a week, or no limit."))
+    chosen, _created = OfferSettings.objects.update_or_create(
+        profile=profile, defaults={"paused": paused, "max_per_week": max_per_week}
+    )
+    return chosen

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,18 +6,62 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.http import HtmxHttpRequest
-from apps.personalization.models import Offer
+from apps.personalization.models import Offer, OfferSettings
 from apps.personalization.selectors import recommendations
-from apps.personalization.services import offer_dismiss
+from apps.personalization.services import offer_dismiss, offer_settings_save, offers_shown
+
+
+class OfferSettingsForm(forms.Form):
+    paused = forms.BooleanField(label=_("No offers for now"), required=False)
+    max_per_week = forms.TypedChoiceField(
+        label=_("New offers a week at most"),
+        choices=[("", _("No limit")), ("1", "1"), ("3", "3"), ("7", "7")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+def _page(request: HtmxHttpRequest, form: OfferSettingsForm | None = None, status: int = 200):
+    profile = request.profile or None
+    ranked = recommendations(profile=profile)
+    if profile and ranked:
+        offers_shown(profile=profile, offers=[item.offer for item in ranked])
+    if form is None:
+        current = OfferSettings.objects.filter(profile=profile).first() if profile else None
+        form = OfferSettingsForm(
+            initial={"paused": current.paused, "max_per_week": current.max_per_week}
+            if current
+            else {}
+        )
+    return render(
+        request,
+        "personalization/for-you.html",
+        {"recommendations": ranked, "settings_form": form},
+        status=status,
+    )
 
 
 @require_GET
 def for_you(request: HtmxHttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "personalization/for-you.html",
-        {"recommendations": recommendations(profile=request.profile or None)},
+    return _page(request)
+
+
+@require_POST
+def offer_settings(request: HtmxHttpRequest) -> HttpResponse:
+    form = OfferSettingsForm(request.POST)
+    profile = request.profile or None
+    if form.is_valid() and profile is None:
+        form.add_error(None, _("Take part in a campaign first; then you can set this."))
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    offer_settings_save(
+        profile=profile,
+        paused=form.cleaned_data["paused"],
+        max_per_week=form.cleaned_data["max_per_week"],
     )
+    messages.success(request, _("Saved: we will keep to it."))
+    return redirect("personalization:for-you")
 
 
 @require_POST

@@ -1,8 +1,5 @@
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
@@ -10,49 +7,14 @@ from apps.consent.services import consent_withdraw
 from apps.personalization.models import Offer, OfferDismissal, OfferMatch, Segment
 from apps.personalization.selectors import recommendations
 from apps.personalization.services import offer_dismiss, segment_save
-from apps.preferences.models import Attribute, Declaration, Source
+from apps.preferences.models import Attribute
 from apps.profiles.sessions import session_remember_profile
 from tests.consent.factories import grant_consent, published_purpose
+from tests.personalization.conftest import declare as _declare
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(purpose):
-    diet = AttributeFactory(key="diet", purpose=purpose, choices=["vegan", "omnivore"])
-    taste = AttributeFactory(key="taste", purpose=purpose, choices=["spicy", "sweet"])
-    offers = {}
-    for key, matches in {
-        "vegan-box": [(diet, "vegan", 2)],
-        "spicy-week": [(taste, "spicy", 1)],
-        "vegan-spicy": [(diet, "vegan", 1), (taste, "spicy", 1)],
-        "meat-box": [(diet, "omnivore", 2)],
-    }.items():
-        offer = Offer.objects.create(key=key, title_de=key, title_en=key)
-        for attribute, value, weight in matches:
-            OfferMatch.objects.create(offer=offer, attribute=attribute, value=value, weight=weight)
-        offers[key] = offer
-    return {"diet": diet, "taste": taste, **offers}
-
-
-def _declare(profile, attribute, value, *, days_ago=0, label="Snack-Quiz"):
-    from apps.consent.models import ConsentState
-
-    state = ConsentState.objects.filter(profile=profile, purpose=attribute.purpose).first()
-    grant = state.event if state else grant_consent(profile, attribute.purpose)
-    moment = timezone.now() - timedelta(days=days_ago)
-    return Declaration.objects.create(
-        profile=profile,
-        attribute=attribute,
-        value=value,
-        source=Source.QUIZ,
-        source_label=label,
-        consent_event=grant,
-        declared_at=moment,
-        confirmed_at=moment,
-    )
 
 
 def test_offers_are_ranked_by_declared_matches_with_a_plain_explanation(catalogue, english):
@@ -154,7 +116,10 @@ def test_the_page_shows_offers_with_reasons_in_few_queries(
     client.cookies["sessionid"] = session.session_key
     client.get(reverse("personalization:for-you"))
 
-    with django_assert_max_num_queries(12):
+    # Session, profile, guardrails, consent, declarations, offers with their matches,
+    # attributes and values, dismissals, frequency, the impressions written, the settings
+    # form, and the page's consent reminder (two): the same for any number of offers.
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("personalization:for-you"))
 
     assert response.status_code == 200
