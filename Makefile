@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard bench-personalization
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -81,3 +81,7 @@ bench-answer: messages
 # Needs PostgreSQL: 100,000 participants are made once in the bench database.
 bench-leaderboard: messages
 	$(BIN)/python -m tests.bench.leaderboard
+
+# Needs PostgreSQL: 1,000,000 customers are made once (a few minutes) in their own database.
+bench-personalization: messages
+	$(BIN)/python -m tests.bench.personalization

@@ -1,0 +1,280 @@
+"""Synthetic customers for load tests and benchmarks: profiles with consents, declarations,
+points and plays, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
+
+import json
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.campaigns.models import Campaign, Participation
+from apps.consent.models import ConsentEvent, ConsentState, Purpose
+from apps.loyalty.models import Account, LedgerEntry
+from apps.preferences.models import Attribute, Declaration, Source
+from apps.profiles.models import Profile
+
+CHUNK = 20_000
+GRANT_RATES = {
+    "personalization": 0.85,
+    "health_personalization": 0.3,
+    "email_marketing": 0.4,
+    "leaderboard": 0.1,
+}
+DECLARE_RATE = 0.95
+
+
+def _reserve_ids(model, count: int) -> int:
+    """The first of `count` fresh primary keys, taken from the table's sequence in one go."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
+                "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
+                [table, count, count],
+            )
+        else:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def _write(model, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        raw = connection.connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+        return
+    model.objects.bulk_create(
+        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+    )
+
+
+def _value(attribute: Attribute, values: list[str], chance: random.Random):
+    if attribute.kind == Attribute.Kind.SINGLE_CHOICE:
+        return chance.choice(values)
+    if attribute.kind == Attribute.Kind.MULTIPLE_CHOICE:
+        return sorted(chance.sample(values, chance.randint(1, min(3, len(values)))))
+    if attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER):
+        return chance.randint(attribute.min_value, attribute.max_value)
+    if attribute.kind == Attribute.Kind.DATE:
+        return (date(1960, 1, 1) + timedelta(days=chance.randint(0, 20000))).isoformat()
+    return None
+
+
+def profiles_generate(*, count: int, seed: int = 1) -> Iterator[int]:
+    """Write `count` customers in chunks; yields the number written so far."""
+    chance = random.Random(seed)
+    now = timezone.now()
+    purposes = {
+        p.key: p for p in Purpose.objects.filter(key__in=GRANT_RATES, current_version__isnull=False)
+    }
+    attributes = [
+        (a, list(a.values.values_list("key", flat=True)))
+        for a in Attribute.objects.filter(is_active=True, purpose__key__in=purposes)
+        .exclude(kind=Attribute.Kind.TEXT)
+        .select_related("purpose")
+    ]
+    campaigns = list(Campaign.objects.live().values_list("pk", flat=True))
+    done = 0
+    while done < count:
+        size = min(CHUNK, count - done)
+        with transaction.atomic():
+            _chunk(size, chance, now, purposes, attributes, campaigns)
+        done += size
+        yield done
+
+
+def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
+    first_profile = _reserve_ids(Profile, size)
+    profile_rows, grants, accounts = [], [], []
+    for n in range(size):
+        pk = first_profile + n
+        created = now - timedelta(days=chance.randint(1, 730))
+        member = chance.random() < 0.3
+        profile_rows.append(
+            (
+                pk,
+                created,
+                now,
+                uuid.uuid4(),
+                "member" if member else "anonymous",
+                "de",
+                "Europe/Berlin",
+                created + timedelta(days=chance.randint(0, 30)),
+                0,
+            )
+        )
+        for key, purpose in purposes.items():
+            if chance.random() < GRANT_RATES[key]:
+                grants.append((pk, purpose, created))
+        if chance.random() < 0.7:
+            accounts.append((pk, chance.randint(10, 2000), created))
+    _write(
+        Profile,
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "public_id",
+            "kind",
+            "locale",
+            "time_zone",
+            "last_seen_at",
+            "session_generation",
+        ],
+        profile_rows,
+    )
+    first_event = _reserve_ids(ConsentEvent, len(grants))
+    events, states, granted = [], [], {}
+    for n, (pk, purpose, moment) in enumerate(grants):
+        event_id = first_event + n
+        events.append(
+            (
+                event_id,
+                uuid.uuid4(),
+                pk,
+                purpose.pk,
+                purpose.current_version_id,
+                "grant",
+                "customer",
+                moment,
+                "web",
+                "generated",
+                "de",
+                "",
+                "",
+                False,
+            )
+        )
+        states.append((pk, purpose.pk, "granted", purpose.current_version_id, event_id, moment))
+        granted[(pk, purpose.pk)] = event_id
+    _write(
+        ConsentEvent,
+        [
+            "id",
+            "receipt_id",
+            "profile_id",
+            "purpose_id",
+            "purpose_version_id",
+            "action",
+            "trigger",
+            "occurred_at",
+            "channel",
+            "collection_point",
+            "language",
+            "ip_hmac",
+            "user_agent_hmac",
+            "gpc_signal",
+        ],
+        events,
+    )
+    _write(
+        ConsentState,
+        ["profile_id", "purpose_id", "status", "version_id", "event_id", "updated_at"],
+        states,
+    )
+    declarations = []
+    for pk, *_rest in profile_rows:
+        for attribute, values in attributes:
+            event_id = granted.get((pk, attribute.purpose_id))
+            if event_id is None or chance.random() > DECLARE_RATE:
+                continue
+            value = _value(attribute, values, chance)
+            if value is None:
+                continue
+            moment = now - timedelta(days=chance.randint(0, 400))
+            declarations.append(
+                (
+                    pk,
+                    attribute.pk,
+                    json.dumps(value),
+                    Source.IMPORT,
+                    "",
+                    "generated",
+                    event_id,
+                    moment,
+                    moment,
+                )
+            )
+    _write(
+        Declaration,
+        [
+            "profile_id",
+            "attribute_id",
+            "value",
+            "source",
+            "source_ref",
+            "source_label",
+            "consent_event_id",
+            "declared_at",
+            "confirmed_at",
+        ],
+        declarations,
+    )
+    first_account = _reserve_ids(Account, len(accounts))
+    account_rows, entries = [], []
+    for n, (pk, points, moment) in enumerate(accounts):
+        account_id = first_account + n
+        account_rows.append((account_id, moment, moment, pk, points, points))
+        entries.append(
+            (
+                account_id,
+                points,
+                "earn",
+                "Generated",
+                "generated",
+                f"generated:{pk}",
+                moment,
+                moment + timedelta(days=365),
+            )
+        )
+    _write(
+        Account,
+        ["id", "created_at", "updated_at", "profile_id", "balance", "lifetime_earned"],
+        account_rows,
+    )
+    _write(
+        LedgerEntry,
+        [
+            "account_id",
+            "amount",
+            "kind",
+            "reason",
+            "source_ref",
+            "idempotency_key",
+            "created_at",
+            "expires_at",
+        ],
+        entries,
+    )
+    if campaigns:
+        plays = []
+        for pk, *_rest in profile_rows:
+            if chance.random() < 0.6:
+                moment = now - timedelta(days=chance.randint(0, 200))
+                plays.append((chance.choice(campaigns), pk, 1, moment, moment, 0, "[]", "[]"))
+        _write(
+            Participation,
+            [
+                "campaign_id",
+                "profile_id",
+                "round",
+                "started_at",
+                "completed_at",
+                "score",
+                "dimension_results",
+                "withheld_attributes",
+            ],
+            plays,
+        )
