@@ -182,6 +182,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.partners.tasks.forget_used_embed_tokens_task",
         "schedule": crontab(minute=45),
     },
+    "rebuild-segment-members": {
+        "task": "apps.personalization.tasks.materialize_segments_task",
+        "schedule": crontab(hour=4, minute=40),
+        "kwargs": {"full": True},
+    },
+    "update-segment-members": {
+        "task": "apps.personalization.tasks.materialize_segments_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     "compute-churn-scores": {
         "task": "apps.personalization.tasks.compute_churn_scores_task",
         "schedule": crontab(hour=4, minute=10),

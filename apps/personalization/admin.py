@@ -12,6 +12,7 @@ from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
+from apps.personalization.services import segment_save
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
@@ -22,7 +23,7 @@ MAX_RULE_CHARACTERS = 20_000
 class SegmentForm(forms.ModelForm):
     class Meta:
         model = Segment
-        fields = ["key", "name", "description", "rule"]
+        fields = ["key", "name", "description", "rule", "materialize"]
         help_texts = {
             "rule": _(
                 'e.g. {"all": [{"attribute": "diet", "op": "eq", "value": "vegan"}, '
@@ -44,10 +45,22 @@ class SegmentForm(forms.ModelForm):
 class SegmentAdmin(admin.ModelAdmin):
     form = SegmentForm
     change_form_template = "admin/personalization/segment/change_form.html"
-    list_display = ["name", "key", "updated_at"]
+    list_display = ["name", "key", "materialize", "materialized_at", "materialize_ms", "updated_at"]
     search_fields = ["name", "key"]
-    readonly_fields = ["live_count"]
-    fields = ["key", "name", "description", "rule", "live_count"]
+    readonly_fields = ["live_count", "materialized_at", "materialize_ms"]
+    fields = [
+        "key",
+        "name",
+        "description",
+        "rule",
+        "live_count",
+        "materialize",
+        "materialized_at",
+        "materialize_ms",
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Segment, form, change: bool) -> None:
+        segment_save(segment=obj)
 
     @admin.display(description=_("who is in it now"))
     def live_count(self, segment: Segment) -> str:

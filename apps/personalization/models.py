@@ -23,6 +23,16 @@ class Segment(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     rule = models.JSONField(_("rule"), default=dict)
+    materialize = models.BooleanField(
+        _("keep a member list"),
+        default=False,
+        help_text=_(
+            "For large segments: members are stored nightly and kept current as "
+            "customers act, instead of being computed on every read."
+        ),
+    )
+    materialized_at = models.DateTimeField(_("members stored"), null=True, blank=True)
+    materialize_ms = models.PositiveIntegerField(_("last run took (ms)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("segment")
@@ -31,6 +41,31 @@ class Segment(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SegmentMember(models.Model):
+    """A stored member of a materialised segment."""
+
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="members"
+    )
+    profile = models.ForeignKey(
+        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
+    )
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("segment member")
+        verbose_name_plural = _("segment members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "profile"], name="personalization_member_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["profile"], name="personalization_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.segment_id}: {self.profile_id}"
 
 
 class OfferQuerySet(models.QuerySet["Offer"]):

@@ -10,8 +10,9 @@ from django.utils.translation import ngettext
 
 from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
-from apps.consent.selectors import consent_granted_purpose_ids
+from apps.consent.selectors import consent_granted_exists, consent_granted_purpose_ids
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
+from apps.personalization.materialize import segment_members_q
 from apps.personalization.models import (
     CareFlag,
     Offer,
@@ -32,10 +33,17 @@ SAMPLE_SIZE = 10
 
 
 def segment_profiles(*, segment: Segment) -> QuerySet[Profile]:
-    """Everyone in the segment now, in one query; a withdrawal counts on the next read."""
-    return Profile.objects.exclude(kind=Profile.Kind.MERGED).filter(
-        rule_compile(segment.rule, segment_key=segment.key)
-    )
+    """Everyone in the segment now, in one query; a withdrawal counts on the next read.
+
+    A materialised segment reads its stored members, still filtered by current consent, so a
+    withdrawal counts at once there too.
+    """
+    profiles = Profile.objects.exclude(kind=Profile.Kind.MERGED)
+    if segment.materialize and segment.materialized_at is not None:
+        return profiles.filter(segment_members_q(segment)).filter(
+            consent_granted_exists(purpose_key=PERSONALIZATION)
+        )
+    return profiles.filter(rule_compile(segment.rule, segment_key=segment.key))
 
 
 def rule_preview(*, rule: object) -> tuple[int, list[str]]:

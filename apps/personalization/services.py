@@ -19,6 +19,9 @@ def segment_save(*, segment: Segment) -> Segment:
     """Save a segment whose rule compiles; a RuleError says what to fix and nothing is saved."""
     rule_compile(segment.rule, segment_key=segment.key)
     segment.full_clean()
+    # Stored members of an old rule are not members of this one: reads compute live until
+    # the next run (every five minutes) stores the new list.
+    segment.materialized_at = None
     segment.save()
     return segment
 

@@ -14,3 +14,10 @@ def compute_churn_scores_task() -> int:
     count = churn_scores_compute()
     logger.info("Churn risk scored for %s customers in %.1f s", count, time.monotonic() - started)
     return count
+
+
+@shared_task(ignore_result=True)
+def materialize_segments_task(full: bool = False) -> int:
+    from apps.personalization.materialize import segments_materialize
+
+    return len(segments_materialize(full=full))
