@@ -176,6 +176,16 @@ class EarningRule(TimeStampedModel):
     valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    segment_key = models.SlugField(
+        _("only for the segment"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A bonus for one group, e.g. customers at high churn risk. Only segments built on "
+            "what people did (points, plays, challenges, churn risk) can be used: never on "
+            "consent or on what they told us."
+        ),
+    )
 
     class Meta:
         verbose_name = _("earning rule")
@@ -201,6 +211,12 @@ class EarningRule(TimeStampedModel):
             raise ValidationError(
                 {"event_name": _("Points cannot be earned for loyalty's own events.")}
             )
+        if self.segment_key:
+            from apps.loyalty.services.rules import segment_problem
+
+            problem = segment_problem(self.segment_key)
+            if problem:
+                raise ValidationError({"segment_key": problem})
 
 
 class Reward(TimeStampedModel):

@@ -311,6 +311,45 @@ def _contains_any(values: list[str]) -> Q:
     return condition
 
 
+# Conditions on what customers did, which need no consent to be used for a bonus.
+ACTIVITY_CONDITIONS = {
+    "tier",
+    "balance_gte",
+    "earned_within_days",
+    "completed_campaign",
+    "outcome",
+    "completed_challenge",
+    "churn_risk",
+    "segment",
+}
+
+
+def rule_uses_only_activity(rule: Any) -> bool:
+    """Whether a rule looks only at what people did: no consent, nothing they told us."""
+    if not isinstance(rule, dict):
+        return False
+    for key in ("all", "any"):
+        if key in rule:
+            return isinstance(rule[key], list) and all(map(rule_uses_only_activity, rule[key]))
+    if "not" in rule:
+        return rule_uses_only_activity(rule["not"])
+    if "segment" in rule:
+        from apps.personalization.models import Segment
+
+        other = Segment.objects.filter(key=rule["segment"]).first()
+        return other is not None and rule_uses_only_activity(other.rule)
+    return bool(rule) and set(rule) <= ACTIVITY_CONDITIONS | {"gte"}
+
+
+def rule_compile_activity(rule: Any, *, segment_key: str | None = None) -> Q:
+    """A rule about what customers did, without the personalization filter: bonus points
+    may go to a group, but never depend on consent."""
+    compiler = Compiler()
+    if segment_key:
+        compiler.segments_open.append(segment_key)
+    return compiler.compile(rule)
+
+
 def rule_compile(rule: Any, *, segment_key: str | None = None, now=None) -> Q:
     """The rule as one condition over profiles, limited to customers who granted
     `personalization`; raises RuleError naming what is wrong."""

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, EarningRule, LedgerEntry
@@ -18,6 +20,35 @@ RULE_EVENTS_CACHE_KEY = "loyalty:rewarded-events"
 # Consent must stay free: consent events, and preference events (which only happen while a
 # purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.
 UNREWARDABLE_PREFIXES = ("consent.", "preference.", "points.", "tier.", "reward.", "badge.")
+
+
+class SegmentCheck(Protocol):
+    """What loyalty needs to know of segments. Personalization provides it (see its
+    AppConfig.ready): loyalty may not import the apps above it."""
+
+    def contains(self, profile: Profile, segment_key: str) -> bool: ...
+
+    def problem(self, segment_key: str) -> str: ...
+
+
+_segments: SegmentCheck | None = None
+
+
+def segment_check_register(check: SegmentCheck) -> None:
+    global _segments
+    _segments = check
+
+
+def segment_problem(segment_key: str) -> str:
+    if _segments is None:
+        return str(_("Segments are not available."))
+    return _segments.problem(segment_key)
+
+
+def _in_segment(rule: EarningRule, profile: Profile) -> bool:
+    return not rule.segment_key or (
+        _segments is not None and _segments.contains(profile, rule.segment_key)
+    )
 
 
 def _matches(rule: EarningRule, payload: dict) -> bool:
@@ -97,6 +128,8 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
     occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
     credited = []
     for rule in rules:
+        if not _in_segment(rule, profile):
+            continue
         if rule.global_budget is not None:
             # Customers share this budget: queue on the rule so it is never overspent.
             EarningRule.objects.select_for_update().filter(pk=rule.pk).get()
