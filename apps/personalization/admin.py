@@ -9,10 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
 from apps.personalization.services import segment_save
+from apps.preferences.models import Attribute
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
@@ -74,10 +76,32 @@ class SegmentAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         preview = self.admin_site.admin_view(self.preview_view)
+        leads = self.admin_site.admin_view(self.leads_view)
         return [
             path("preview/", preview, name="personalization_segment_preview"),
+            path("leads/", leads, name="personalization_leads"),
             *super().get_urls(),
         ]
+
+    def leads_view(self, request: HttpRequest) -> HttpResponse:
+        """Leads per topic, most relevant first, as pseudonymous ids; each read is logged."""
+        topic = request.GET.get("topic", "")
+        topics = Attribute.Topic.choices
+        leads = leads_for_topic(topic=topic) if topic in dict(topics) else []
+        if leads:
+            access_log_record(
+                profiles=[Profile(pk=lead.profile_id) for lead in leads],
+                data_category="lead relevance",
+                staff_user=request.user,
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Leads by topic"),
+            "topics": topics,
+            "topic": topic,
+            "leads": leads,
+        }
+        return render(request, "admin/personalization/leads.html", context)
 
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         """The live count while a rule is edited (HTMX, debounced): a count and ten

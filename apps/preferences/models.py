@@ -50,6 +50,15 @@ class Attribute(TimeStampedModel):
         blank=True,
         help_text=_("After this, the customer is asked whether it is still true. Empty: never."),
     )
+    intent_horizon_days = models.PositiveIntegerField(
+        _("an intent for (days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For plans such as “buying a bike within 3 months”: the answer counts as a lead for "
+            "this many days, less each day. Empty: not an intent."
+        ),
+    )
     min_value = models.IntegerField(_("minimum"), null=True, blank=True)
     max_value = models.IntegerField(_("maximum"), null=True, blank=True)
     max_length = models.PositiveIntegerField(_("maximum length"), default=200)
