@@ -4,8 +4,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import caches
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
@@ -13,24 +12,12 @@ from apps.core.exceptions import ApplicationError
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
-# Per process: a round trip to a shared cache would cost more than the lookup it saves.
-local_cache = caches["local"]
-
-
-def _purpose_id(purpose_key: str) -> int | None:
-    """A purpose's id by its key, remembered per process: keys and ids never change, and
-    filtering states by id spares every consent check a join."""
-    cache_key = f"consent:purpose-id:{purpose_key}"
-    purpose_id = local_cache.get(cache_key)
-    if purpose_id is None:
-        purpose_id = Purpose.objects.filter(key=purpose_key).values_list("pk", flat=True).first()
-        if purpose_id is not None:
-            local_cache.set(cache_key, purpose_id, None)
-    return purpose_id
-
 
 def _states_for(purpose_key: str, *, for_new_collection: bool) -> QuerySet[ConsentState]:
-    states = ConsentState.objects.filter(purpose_id=_purpose_id(purpose_key))
+    # By id from a one-time subquery rather than a join: every consent check in a segment
+    # or a ranking runs once per row, and the join cost more than the check.
+    purpose_id = Subquery(Purpose.objects.filter(key=purpose_key).values("pk")[:1])
+    states = ConsentState.objects.filter(purpose_id=purpose_id)
     return states.covering_new_collection() if for_new_collection else states.granted()
 
 

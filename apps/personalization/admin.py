@@ -20,9 +20,24 @@ from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
 MAX_RULE_CHARACTERS = 20_000
+SMALL_GROUP = 5
+
+
+class RuleField(forms.JSONField):
+    """JSON as typed in the admin, refusing what would only fail later: too long or too deep."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and len(value) > MAX_RULE_CHARACTERS:
+            raise forms.ValidationError(_("The rule is too long."))
+        try:
+            return super().to_python(value)
+        except RecursionError as error:
+            raise forms.ValidationError(_("The rule nests too deeply.")) from error
 
 
 class SegmentForm(forms.ModelForm):
+    rule = RuleField(label=_("rule"))
+
     class Meta:
         model = Segment
         fields = ["key", "name", "description", "rule", "materialize"]
@@ -112,11 +127,14 @@ class SegmentAdmin(admin.ModelAdmin):
             if len(raw) > MAX_RULE_CHARACTERS:
                 raise RuleError(str(_("The rule is too long.")))
             count, sample = rule_preview(rule=json.loads(raw or "null"))
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             context["error"] = _("The rule is not valid JSON yet.")
         except RuleError as error:
             context["error"] = error.message
         else:
+            # Small groups are not shown: below five, neither the number nor anyone's id.
+            if count < SMALL_GROUP:
+                count, sample = None, []
             context.update(count=count, sample=sample)
             access_log_record(
                 profiles=Profile.objects.filter(public_id__in=sample),

@@ -1,6 +1,10 @@
 """Churn risk from a customer's own activity: a weighted sum of plain features, so staff can
 see why (each feature's points are stored with the score). Computed nightly in batches of
-profiles, with a constant number of queries per batch."""
+profiles, with a constant number of queries per batch.
+
+Only what people did counts, never what they told us: bonus points may go to customers at
+risk, and rewards must not depend on consent (which every declared answer does).
+"""
 
 from datetime import datetime, timedelta
 
@@ -10,19 +14,17 @@ from django.utils import timezone
 from apps.campaigns.models import Participation
 from apps.loyalty.models import LedgerEntry
 from apps.personalization.models import ChurnScore
-from apps.preferences.models import Declaration
 from apps.profiles.models import Profile
 
 BATCH_SIZE = 1000
-NPS_ATTRIBUTE = "recommend_score"
 # Points per feature; they add up to at most 100.
-WEIGHTS = {"recency": 40, "frequency": 20, "trend": 15, "expiring_points": 10, "detractor": 15}
+WEIGHTS = {"recency": 45, "frequency": 25, "trend": 20, "expiring_points": 10}
 RECENCY_HORIZON_DAYS = 90
 BANDS = [(60, ChurnScore.Band.HIGH), (30, ChurnScore.Band.MEDIUM), (0, ChurnScore.Band.LOW)]
 
 
 def _features(profile_ids: list[int], now: datetime) -> dict[int, dict[str, float]]:
-    """Five features for a batch of profiles, in four queries."""
+    """Four features for a batch of profiles, in three queries."""
     recent, earlier = now - timedelta(days=30), now - timedelta(days=RECENCY_HORIZON_DAYS)
     plays = {
         row["profile_id"]: row
@@ -48,11 +50,6 @@ def _features(profile_ids: list[int], now: datetime) -> dict[int, dict[str, floa
         .annotate(points=Sum("amount"))
         .values_list("account__profile_id", "points")
     )
-    scores = dict(
-        Declaration.objects.filter(
-            profile_id__in=profile_ids, attribute__key=NPS_ATTRIBUTE
-        ).values_list("profile_id", "value")
-    )
     created = dict(Profile.objects.filter(pk__in=profile_ids).values_list("pk", "created_at"))
     features = {}
     for pk in profile_ids:
@@ -65,7 +62,6 @@ def _features(profile_ids: list[int], now: datetime) -> dict[int, dict[str, floa
             "frequency": 1.0 if in_90 == 0 else 0.5 if in_90 == 1 else 0.0,
             "trend": 1.0 if in_60_before >= 2 and in_30 * 2 < in_60_before else 0.0,
             "expiring_points": 1.0 if expiring.get(pk) else 0.0,
-            "detractor": 1.0 if isinstance(scores.get(pk), int) and scores[pk] <= 6 else 0.0,
         }
     return features
 

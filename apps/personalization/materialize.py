@@ -14,19 +14,26 @@ from apps.consent.models import ConsentState
 from apps.loyalty.models import LedgerEntry
 from apps.personalization.models import ChurnScore, Segment, SegmentMember
 from apps.personalization.rules import rule_compile
-from apps.preferences.models import Declaration
+from apps.preferences.models import Declaration, DeclarationHistory
 from apps.profiles.models import Profile
 
 
 def _touched_since(moment: datetime) -> QuerySet[Profile]:
     """Customers whose answers, consents, points, plays, challenges or churn risk changed."""
     return Profile.objects.filter(
-        Exists(Declaration.objects.filter(profile_id=OuterRef("pk"), confirmed_at__gte=moment))
+        Exists(
+            DeclarationHistory.objects.filter(profile_id=OuterRef("pk"), recorded_at__gte=moment)
+        )
+        | Exists(Declaration.objects.filter(profile_id=OuterRef("pk"), confirmed_at__gte=moment))
         | Exists(ConsentState.objects.filter(profile_id=OuterRef("pk"), updated_at__gte=moment))
         | Exists(
             LedgerEntry.objects.filter(account__profile_id=OuterRef("pk"), created_at__gte=moment)
         )
-        | Exists(Participation.objects.filter(profile_id=OuterRef("pk"), started_at__gte=moment))
+        | Exists(
+            Participation.objects.filter(
+                Q(started_at__gte=moment) | Q(completed_at__gte=moment), profile_id=OuterRef("pk")
+            )
+        )
         | Exists(
             ChallengeProgress.objects.filter(profile_id=OuterRef("pk"), updated_at__gte=moment)
         )

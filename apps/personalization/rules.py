@@ -39,7 +39,8 @@ from django.utils.translation import gettext as _
 
 from apps.campaigns.models import Participation
 from apps.challenges.models import ChallengeProgress
-from apps.consent.selectors import consent_granted_exists
+from apps.consent.models import Purpose
+from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, LedgerEntry, Tier
 from apps.preferences.models import Attribute, Declaration
@@ -47,6 +48,10 @@ from apps.preferences.models import Attribute, Declaration
 MAX_DEPTH = 8
 MAX_CONDITIONS = 100
 MAX_VALUES = 500
+# Days, points and answers beyond this are typing errors, and dates would overflow.
+MAX_NUMBER = 36_500
+# The keys a condition may carry besides its own name.
+CONDITION_KEYS = {"attribute": ("op", "value"), "earned_within_days": ("gte",)}
 CHOICE_OPERATORS = {"eq", "in"}
 MULTI_OPERATORS = {"has", "has_any"}
 NUMBER_OPERATORS = {"eq", "gte", "lte", "between"}
@@ -97,6 +102,13 @@ class Compiler:
             return ~self.compile(rule["not"], f"{path}/not", depth + 1)
         for name, method in self.CONDITIONS.items():
             if name in rule:
+                extra = set(rule) - {name, *CONDITION_KEYS.get(name, ())}
+                if extra:
+                    raise _error(
+                        path or "/",
+                        _("One condition per object; unexpected: %(keys)s.")
+                        % {"keys": ", ".join(sorted(map(str, extra)))},
+                    )
                 return method(self, rule, path or "/")
         raise _error(
             path or "/", _("Unknown condition: %(keys)s.") % {"keys": ", ".join(map(str, rule))}
@@ -117,7 +129,15 @@ class Compiler:
     def attribute(self, rule: dict, path: str) -> Q:
         attribute = self._attribute(rule["attribute"], path)
         op, value = rule.get("op"), rule.get("value")
-        declarations = Declaration.objects.filter(profile_id=OuterRef("pk"), attribute=attribute)
+        # An answer counts only while its own purpose is granted (special categories too), so
+        # "not" reads as "not known to us for a purpose the customer allows".
+        declarations = Declaration.objects.filter(
+            consent_granted_for_purpose_of(
+                profile_ref="profile_id", purpose_ref="attribute__purpose_id"
+            ),
+            profile_id=OuterRef("pk"),
+            attribute=attribute,
+        )
         if op == "declared":
             return Q(Exists(declarations))
         if op == "declared_within_days":
@@ -157,8 +177,10 @@ class Compiler:
             raise _error(path, _("Give a list of values."))
         if len(values) > MAX_VALUES:
             raise _error(path, _("At most %(max)s values in one condition.") % {"max": MAX_VALUES})
+        if not all(isinstance(v, str) for v in values):
+            raise _error(path, _("Values are given as text."))
         allowed = set(attribute.values.values_list("key", flat=True))
-        unknown = [str(v) for v in values if v not in allowed]
+        unknown = [v for v in values if v not in allowed]
         if unknown:
             raise _error(
                 path,
@@ -169,7 +191,7 @@ class Compiler:
 
     @staticmethod
     def _number(value: Any, path: str, minimum: int | None = None) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > MAX_NUMBER:
             raise _error(path, _("Give a whole number."))
         if minimum is not None and value < minimum:
             raise _error(path, _("Give a number of at least %(min)s.") % {"min": minimum})
@@ -179,8 +201,8 @@ class Compiler:
 
     def consent(self, rule: dict, path: str) -> Q:
         key = rule["consent"]
-        if not isinstance(key, str) or not key:
-            raise _error(path, _("Name a purpose by its key."))
+        if not isinstance(key, str) or not Purpose.objects.filter(key=key).exists():
+            raise _error(path, _("There is no purpose “%(key)s”.") % {"key": key})
         return Q(consent_granted_exists(purpose_key=key))
 
     def tier(self, rule: dict, path: str) -> Q:
@@ -324,21 +346,32 @@ ACTIVITY_CONDITIONS = {
 }
 
 
-def rule_uses_only_activity(rule: Any) -> bool:
+def rule_uses_only_activity(rule: Any, _seen: frozenset = frozenset()) -> bool:
     """Whether a rule looks only at what people did: no consent, nothing they told us."""
     if not isinstance(rule, dict):
         return False
     for key in ("all", "any"):
-        if key in rule:
-            return isinstance(rule[key], list) and all(map(rule_uses_only_activity, rule[key]))
-    if "not" in rule:
-        return rule_uses_only_activity(rule["not"])
-    if "segment" in rule:
+        if set(rule) == {key}:
+            return isinstance(rule[key], list) and all(
+                rule_uses_only_activity(part, _seen) for part in rule[key]
+            )
+    if set(rule) == {"not"}:
+        return rule_uses_only_activity(rule["not"], _seen)
+    if set(rule) == {"segment"}:
         from apps.personalization.models import Segment
 
-        other = Segment.objects.filter(key=rule["segment"]).first()
-        return other is not None and rule_uses_only_activity(other.rule)
-    return bool(rule) and set(rule) <= ACTIVITY_CONDITIONS | {"gte"}
+        key = rule["segment"]
+        other = Segment.objects.filter(key=key).first() if isinstance(key, str) else None
+        return (
+            other is not None
+            and key not in _seen
+            and rule_uses_only_activity(other.rule, _seen | {key})
+        )
+    names = set(rule) & set(Compiler.CONDITIONS)
+    if len(names) != 1:
+        return False
+    (name,) = names
+    return name in ACTIVITY_CONDITIONS and set(rule) <= {name, *CONDITION_KEYS.get(name, ())}
 
 
 def rule_compile_activity(rule: Any, *, segment_key: str | None = None) -> Q:

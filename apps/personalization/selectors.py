@@ -1,3 +1,4 @@
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,9 +23,11 @@ from apps.personalization.models import (
     OfferSettings,
     Segment,
 )
-from apps.personalization.rules import PERSONALIZATION, rule_compile
+from apps.personalization.rules import PERSONALIZATION, RuleError, rule_compile
 from apps.preferences.models import Attribute, Declaration
 from apps.profiles.models import Profile
+
+logger = logging.getLogger(__name__)
 
 # How fast an answer without its own freshness loses weight: half every 180 days.
 DEFAULT_HALF_LIFE_DAYS = 180
@@ -56,7 +59,13 @@ def rule_preview(*, rule: object) -> tuple[int, list[str]]:
 
 
 def profile_in_segment(*, profile: Profile, segment: Segment) -> bool:
-    return segment_profiles(segment=segment).filter(pk=profile.pk).exists()
+    """Membership; a stored rule that no longer compiles (a segment or tier it names was
+    removed) makes nobody a member rather than failing the customer's page."""
+    try:
+        return segment_profiles(segment=segment).filter(pk=profile.pk).exists()
+    except RuleError:
+        logger.warning("Segment %s has a rule that no longer compiles.", segment.key)
+        return False
 
 
 @dataclass(frozen=True)
@@ -109,6 +118,7 @@ def recommendations(
     }
     now = timezone.now()
     ranked = []
+    membership: dict[int, bool] = {}
     for offer in offers:
         if offer.pk in dismissed:
             continue
@@ -126,8 +136,13 @@ def recommendations(
                 best = (weight, match, declaration)
         if best is None:
             continue
-        if offer.segment_id and not profile_in_segment(profile=profile, segment=offer.segment):
-            continue
+        if offer.segment_id:
+            if offer.segment_id not in membership:
+                membership[offer.segment_id] = profile_in_segment(
+                    profile=profile, segment=offer.segment
+                )
+            if not membership[offer.segment_id]:
+                continue
         ranked.append(Recommendation(offer, round(score, 4), _explanation(*best[1:])))
     ranked.sort(key=lambda r: (-r.score, -r.offer.priority, r.offer.key))
     return _within_frequency(profile, ranked)[:limit]

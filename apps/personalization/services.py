@@ -9,6 +9,7 @@ from apps.personalization.models import (
     OfferImpression,
     OfferSettings,
     Segment,
+    SegmentMember,
 )
 from apps.personalization.rules import rule_compile
 from apps.profiles.models import Profile
@@ -23,7 +24,17 @@ def segment_save(*, segment: Segment) -> Segment:
     # the next run (every five minutes) stores the new list.
     segment.materialized_at = None
     segment.save()
+    # Segments may include this one: their stored lists are rebuilt too.
+    Segment.objects.filter(materialize=True).exclude(pk=segment.pk).update(materialized_at=None)
     return segment
+
+
+@transaction.atomic
+def segment_members_forget(*, profile: Profile) -> int:
+    """After a withdrawal: out of every stored list at once; the next update puts the
+    customer back wherever the rule still holds without that consent."""
+    deleted, _kinds = SegmentMember.objects.filter(profile=profile).delete()
+    return deleted
 
 
 @transaction.atomic

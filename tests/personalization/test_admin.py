@@ -19,7 +19,7 @@ PREVIEW = "admin:personalization_segment_preview"
 def vegans(purpose):
     diet = AttributeFactory(key="diet", purpose=purpose, choices=["vegan", "omni"])
     people = []
-    for _n in range(3):
+    for _n in range(6):
         profile = ProfileFactory()
         grant = grant_consent(profile, purpose)
         Declaration.objects.create(
@@ -39,9 +39,22 @@ def test_the_live_preview_counts_and_logs_the_sample_it_shows(admin_client, admi
     response = admin_client.get(reverse(PREVIEW), {"rule": json.dumps(rule)})
 
     assert response.status_code == 200
-    assert b"3 Kundinnen und Kunden" in response.content
+    assert b"6 Kundinnen und Kunden" in response.content
     assert str(vegans[0].public_id).encode() in response.content
-    assert AccessLog.objects.filter(staff_user=admin_user).count() == 3
+    assert AccessLog.objects.filter(staff_user=admin_user).count() == 6
+
+
+def test_a_group_smaller_than_five_is_not_shown(admin_client, admin_user, vegans):
+    for profile in vegans[:2]:
+        profile.declarations.all().delete()
+    rule = {"all": [{"attribute": "diet", "op": "eq", "value": "vegan"}]}
+    vegans[2].declarations.all().delete()
+
+    response = admin_client.get(reverse(PREVIEW), {"rule": json.dumps(rule)})
+
+    assert b"Weniger als 5" in response.content
+    assert str(vegans[3].public_id).encode() not in response.content
+    assert not AccessLog.objects.exists()
 
 
 @pytest.mark.parametrize(

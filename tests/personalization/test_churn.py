@@ -67,9 +67,9 @@ def test_scores_are_deterministic_for_a_fixed_dataset(people):
 
 
 def test_each_batch_costs_the_same_number_of_queries(people, django_assert_num_queries):
-    # Per batch: the ids, plays, expiring points, NPS answers, sign-up dates and one upsert;
-    # then the empty batch that ends the run.
-    with django_assert_num_queries(6 * 3 + 1):
+    # Per batch: the ids, plays, expiring points, sign-up dates and one upsert; then the
+    # empty batch that ends the run.
+    with django_assert_num_queries(5 * 3 + 1):
         churn_scores_compute(now=NOW, batch_size=1)
 
 

@@ -44,6 +44,7 @@ def test_a_bonus_rule_pays_only_the_segment_and_needs_no_consent(at_risk):
         ({"consent": "email_marketing"}, "consent"),
         ({"attribute": "diet", "op": "declared"}, "consent"),
         ({"all": [{"churn_risk": "high"}, {"not": {"consent": "leaderboard"}}]}, "consent"),
+        ({"segment": "at-risk", "consent": "email_marketing"}, "consent"),
     ],
 )
 def test_a_bonus_cannot_depend_on_consent_or_on_what_people_told_us(
@@ -64,3 +65,19 @@ def test_an_unknown_segment_is_refused(english):
 
     with pytest.raises(ValidationError, match="no segment"):
         bonus.full_clean()
+
+
+def test_a_bonus_segment_whose_tier_was_removed_pays_no_bonus_and_breaks_nothing(english):
+    from tests.loyalty.factories import TierFactory
+
+    tier = TierFactory(key="gold", threshold=1000)
+    segment_save(segment=Segment(key="gold-members", name="Gold", rule={"tier": "gold"}))
+    EarningRuleFactory(points=50)
+    EarningRuleFactory(points=50, name="Gold bonus", segment_key="gold-members")
+    tier.delete()
+    profile = ProfileFactory()
+
+    with transaction.atomic():
+        publish("quiz.completed", {"profile": str(profile.public_id)})
+
+    assert Account.objects.get(profile=profile).balance == 50

@@ -76,3 +76,42 @@ def test_a_changed_rule_is_read_live_until_its_members_are_stored_again(segment,
     segment_save(segment=segment)
 
     assert list(segment_profiles(segment=segment)) == [profile]
+
+
+def test_a_deleted_answer_leaves_the_stored_list_on_the_next_update(segment, catalogue):
+    from apps.preferences.services import preference_delete
+
+    profile = ProfileFactory()
+    declaration = declare(profile, catalogue["diet"], "vegan")
+    segment_materialize(segment=segment, full=True)
+
+    preference_delete(profile=profile, declaration_id=declaration.pk)
+
+    assert segment_materialize(segment=segment) == (0, 1)
+
+
+def test_a_withdrawal_leaves_every_stored_list_at_once(catalogue, purpose):
+    from tests.consent.factories import grant_consent, published_purpose
+
+    newsletter = published_purpose(key="email_marketing")
+    readers = segment_save(
+        segment=Segment(
+            key="readers", name="R", rule={"consent": "email_marketing"}, materialize=True
+        )
+    )
+    profile = ProfileFactory()
+    grant_consent(profile, purpose)
+    grant_consent(profile, newsletter)
+    segment_materialize(segment=readers, full=True)
+    assert list(segment_profiles(segment=readers)) == [profile]
+
+    consent_withdraw(
+        profile=profile,
+        purpose=newsletter,
+        channel=Channel.WEB,
+        collection_point="test",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    assert list(segment_profiles(segment=readers)) == []

@@ -147,3 +147,38 @@ def test_an_offer_match_must_name_a_real_value(catalogue):
     with pytest.raises(ValidationError):
         match.full_clean()
     assert Attribute.objects.count() == 2
+
+
+def test_offers_for_segments_cost_no_query_per_offer(
+    client, catalogue, django_assert_max_num_queries
+):
+    segment = segment_save(
+        segment=Segment(
+            key="vegans", name="V", rule={"attribute": "diet", "op": "eq", "value": "vegan"}
+        )
+    )
+    for number in range(8):
+        offer = Offer.objects.create(
+            key=f"for-vegans-{number}", title_de="V", title_en="V", segment=segment
+        )
+        OfferMatch.objects.create(offer=offer, attribute=catalogue["diet"], value="vegan")
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    with django_assert_max_num_queries(14):
+        ranked = recommendations(profile=profile, limit=20)
+
+    assert len([r for r in ranked if r.offer.key.startswith("for-vegans")]) == 8
+
+
+def test_a_segment_that_no_longer_compiles_hides_its_offers_without_an_error(catalogue):
+    inner = segment_save(
+        segment=Segment(key="inner", name="I", rule={"attribute": "diet", "op": "declared"})
+    )
+    outer = segment_save(segment=Segment(key="outer", name="O", rule={"segment": "inner"}))
+    Offer.objects.filter(key="vegan-box").update(segment=outer)
+    inner.delete()
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]

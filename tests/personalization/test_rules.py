@@ -284,3 +284,48 @@ def test_conditions_on_loyalty_participation_and_challenges(purpose):
         assert members == {busy} or (
             rule == {"consent": "personalization"} and members == {busy, idle}
         ), rule
+
+
+def test_an_answer_counts_only_while_its_own_purpose_is_granted(purpose):
+    from apps.consent.models import ConsentState
+    from tests.consent.factories import published_purpose
+
+    health = published_purpose(key="health_personalization", allows_special_category=True)
+    intolerance = AttributeFactory(
+        key="intolerance", purpose=health, choices=["lactose"], is_special_category=True
+    )
+    profile = ProfileFactory()
+    grant_consent(profile, purpose)
+    grant = grant_consent(profile, health)
+    Declaration.objects.create(
+        profile=profile,
+        attribute=intolerance,
+        value="lactose",
+        source=Source.IMPORT,
+        consent_event=grant,
+    )
+    rule = {"attribute": "intolerance", "op": "eq", "value": "lactose"}
+    assert rule_preview(rule=rule)[0] == 1
+
+    consent_withdraw(
+        profile=profile,
+        purpose=health,
+        channel=Channel.WEB,
+        collection_point="test",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    assert ConsentState.objects.get(profile=profile, purpose=health).status == "withdrawn"
+    assert rule_preview(rule=rule)[0] == 0
+    assert rule_preview(rule={"not": rule})[0] == 1
+
+
+def test_a_condition_object_holds_one_condition(attributes, english):
+    with pytest.raises(RuleError, match="One condition per object"):
+        rule_preview(rule={"attribute": "diet", "op": "declared", "consent": "personalization"})
+
+
+def test_an_unknown_purpose_is_refused(attributes, english):
+    with pytest.raises(RuleError, match="no purpose"):
+        rule_preview(rule={"not": {"consent": "emial_marketing"}})
