@@ -130,14 +130,15 @@ class Compiler:
         attribute = self._attribute(rule["attribute"], path)
         op, value = rule.get("op"), rule.get("value")
         # An answer counts only while its own purpose is granted (special categories too), so
-        # "not" reads as "not known to us for a purpose the customer allows".
-        declarations = Declaration.objects.filter(
-            consent_granted_for_purpose_of(
-                profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-            ),
-            profile_id=OuterRef("pk"),
-            attribute=attribute,
-        )
+        # "not" reads as "not known to us for a purpose the customer allows". Every segment
+        # already requires `personalization`, so its own answers need no second check.
+        declarations = Declaration.objects.filter(profile_id=OuterRef("pk"), attribute=attribute)
+        if attribute.purpose.key != PERSONALIZATION:
+            declarations = declarations.filter(
+                consent_granted_for_purpose_of(
+                    profile_ref="profile_id", purpose_ref="attribute__purpose_id"
+                )
+            )
         if op == "declared":
             return Q(Exists(declarations))
         if op == "declared_within_days":
