@@ -1,12 +1,11 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import Purpose
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, within_schedule
 from apps.core.translation import localised
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
@@ -27,11 +26,7 @@ MOOD_FACES = [
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def live(self) -> "CampaignQuerySet":
         now = timezone.now()
-        return (
-            self.filter(status=Campaign.Status.LIVE)
-            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        )
+        return self.filter(within_schedule(now), status=Campaign.Status.LIVE)
 
 
 class Campaign(TimeStampedModel):

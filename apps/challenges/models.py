@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, within_schedule
 from apps.core.translation import localised
 from apps.loyalty.models import Badge, Tier
 from apps.profiles.models import Profile
@@ -27,11 +27,7 @@ KNOWN_PROPERTIES = ["campaign", "kind", "outcome", "score", "attribute", "reward
 class ChallengeQuerySet(models.QuerySet["Challenge"]):
     def running(self, at=None) -> "ChallengeQuerySet":
         at = at or timezone.now()
-        return (
-            self.filter(is_active=True)
-            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        )
+        return self.filter(within_schedule(at), is_active=True)
 
 
 class Challenge(TimeStampedModel):

@@ -13,6 +13,13 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+def within_schedule(at) -> Q:
+    """Rows whose optional `starts_at`/`ends_at` window holds the moment `at`."""
+    return (Q(starts_at__isnull=True) | Q(starts_at__lte=at)) & (
+        Q(ends_at__isnull=True) | Q(ends_at__gt=at)
+    )
+
+
 class ImmutableRecordError(ValueError):
     """A write to a record that must never change once written or published."""
 

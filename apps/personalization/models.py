@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import TimeStampedModel, within_schedule
 from apps.core.translation import localised
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
@@ -71,11 +70,7 @@ class SegmentMember(models.Model):
 class OfferQuerySet(models.QuerySet["Offer"]):
     def running(self, at=None) -> "OfferQuerySet":
         at = at or timezone.now()
-        return (
-            self.filter(is_active=True)
-            .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        )
+        return self.filter(within_schedule(at), is_active=True)
 
 
 class Offer(TimeStampedModel):
