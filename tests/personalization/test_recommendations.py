@@ -182,3 +182,22 @@ def test_a_segment_that_no_longer_compiles_hides_its_offers_without_an_error(cat
     _declare(profile, catalogue["diet"], "vegan")
 
     assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_the_result_screen_shows_picks_with_their_reasons(client, catalogue):
+    from tests.profiles.helpers import one_question_campaign, play
+
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    campaign, question, option = one_question_campaign("quiz")
+    play(campaign, question, option, profile)
+    session = client.session
+    session_remember_profile(session=session, profile=profile)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+
+    response = client.get(reverse("campaigns:result", args=[campaign.slug]))
+
+    assert response.status_code == 200
+    assert "Für dich ausgesucht".encode() in response.content
+    assert b"Weil du uns" in response.content

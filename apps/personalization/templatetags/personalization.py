@@ -1,6 +1,6 @@
 from django import template
 
-from apps.personalization.selectors import next_best_action
+from apps.personalization.selectors import next_best_action, recommendations
 from apps.personalization.services import offers_shown
 
 register = template.Library()
@@ -16,3 +16,14 @@ def next_best_action_for_visitor(context) -> dict:
     if action and action.offer:
         offers_shown(profile=profile, offers=[action.offer])
     return {"action": action}
+
+
+@register.inclusion_tag("personalization/picks.html", takes_context=True)
+def recommendations_for_visitor(context, limit: int = 2) -> dict:
+    """A few offers with their reasons, where a customer has just told us something."""
+    request = context.get("request")
+    profile = (getattr(request, "profile", None) if request else None) or None
+    picks = recommendations(profile=profile, limit=limit) if profile else []
+    if picks:
+        offers_shown(profile=profile, offers=[pick.offer for pick in picks])
+    return {"picks": picks}
