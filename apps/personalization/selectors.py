@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
-from apps.consent.selectors import consent_granted_exists, consent_granted_purpose_ids
+from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
 from apps.personalization.materialize import segment_members_q
 from apps.personalization.models import (
@@ -24,7 +24,7 @@ from apps.personalization.models import (
     Segment,
 )
 from apps.personalization.rules import PERSONALIZATION, RuleError, rule_compile
-from apps.preferences.models import Attribute, Declaration
+from apps.preferences.models import Attribute, AttributeValue, Declaration
 from apps.profiles.models import Profile
 
 logger = logging.getLogger(__name__)
@@ -90,37 +90,46 @@ def recommendations(
     value counts with its weight, halving with every half-life since it was last confirmed.
     Only declarations whose purpose is granted now count (special categories included, which
     only their own explicit purpose allows), and nothing at all without `personalization`.
-    Each recommendation says why, in the customer's words. A handful of queries."""
-    if profile is None or not offers_allowed(profile=profile, push=push):
+    Each recommendation says why, in the customer's words. Five queries."""
+    if profile is None:
         return []
-    granted = consent_granted_purpose_ids(profile=profile)
-    if not any(key == PERSONALIZATION for key in granted.values()):
+    checks = _guardrails(profile)
+    if checks["held_back"] or not checks["personalization"] or (push and _quiet_now(profile)):
         return []
     declarations = {
         d.attribute_id: d
-        for d in Declaration.objects.filter(profile=profile, attribute__purpose_id__in=granted)
+        for d in Declaration.objects.filter(
+            consent_granted_for_purpose_of(
+                profile_ref="profile_id", purpose_ref="attribute__purpose_id"
+            ),
+            profile=profile,
+        )
     }
     if not declarations:
         return []
     offers = list(
         Offer.objects.running()
         .select_related("segment")
-        .prefetch_related("matches__attribute__values")
-    )
-    dismissed = set(
-        OfferDismissal.objects.filter(profile=profile).values_list("offer_id", flat=True)
+        .prefetch_related(
+            Prefetch("matches", queryset=OfferMatch.objects.select_related("attribute"))
+        )
+        .annotate(
+            dismissed=Exists(
+                OfferDismissal.objects.filter(profile=profile, offer_id=OuterRef("pk"))
+            )
+        )
     )
     declined = {
         (match.attribute_id, match.value)
         for offer in offers
-        if offer.pk in dismissed
+        if offer.dismissed
         for match in offer.matches.all()
     }
     now = timezone.now()
-    ranked = []
+    ranked, reasons = [], {}
     membership: dict[int, bool] = {}
     for offer in offers:
-        if offer.pk in dismissed:
+        if offer.dismissed:
             continue
         score, best = 0.0, None
         for match in offer.matches.all():
@@ -143,36 +152,44 @@ def recommendations(
                 )
             if not membership[offer.segment_id]:
                 continue
-        ranked.append(Recommendation(offer, round(score, 4), _explanation(*best[1:])))
-    ranked.sort(key=lambda r: (-r.score, -r.offer.priority, r.offer.key))
-    return _within_frequency(profile, ranked)[:limit]
+        ranked.append((round(score, 4), offer))
+        reasons[offer.pk] = best[1:]
+    ranked.sort(key=lambda item: (-item[0], -item[1].priority, item[1].key))
+    chosen = _within_frequency(profile, checks["weekly"], ranked)[:limit]
+    labels = _value_labels({reasons[offer.pk][0].attribute_id for _score, offer in chosen})
+    return [
+        Recommendation(offer, score, _explanation(*reasons[offer.pk], labels))
+        for score, offer in chosen
+    ]
 
 
-def offers_allowed(*, profile: Profile, push: bool) -> bool:
-    """The guardrails no ranking may pass: a customer who needs care or paused offers gets
-    none, and nothing is pushed during their quiet hours. One query."""
-    held_back = (
-        CareFlag.objects.filter(profile=profile)
-        .values("pk")
-        .union(OfferSettings.objects.filter(profile=profile, paused=True).values("pk"))
+def _guardrails(profile: Profile) -> dict:
+    """What holds offers back, in one query: a care flag, a pause, no `personalization`;
+    and the weekly number the customer chose."""
+    chosen = OfferSettings.objects.filter(profile_id=OuterRef("pk"))
+    return (
+        Profile.objects.filter(pk=profile.pk)
+        .annotate(
+            held_back=Exists(CareFlag.objects.filter(profile_id=OuterRef("pk")))
+            | Exists(chosen.filter(paused=True)),
+            personalization=consent_granted_exists(purpose_key=PERSONALIZATION),
+            weekly=Subquery(chosen.values("max_per_week")[:1]),
+        )
+        .values("held_back", "personalization", "weekly")
+        .get()
     )
-    if held_back.exists():
-        return False
-    if push:
-        start, end = settings.OFFER_QUIET_HOURS
-        hour = timezone.localtime(timezone.now(), profile.zone).hour
-        quiet = start <= hour or hour < end if start > end else start <= hour < end
-        if quiet:
-            return False
-    return True
 
 
-def _within_frequency(profile: Profile, ranked: list[Recommendation]) -> list[Recommendation]:
+def _quiet_now(profile: Profile) -> bool:
+    """Nothing is pushed during the customer's quiet hours, counted in their own time zone."""
+    start, end = settings.OFFER_QUIET_HOURS
+    hour = timezone.localtime(timezone.now(), profile.zone).hour
+    return start <= hour or hour < end if start > end else start <= hour < end
+
+
+def _within_frequency(profile: Profile, weekly: int | None, ranked: list) -> list:
     """At most the customer's number of new offers a week; those already shown may return."""
-    limit = (
-        OfferSettings.objects.filter(profile=profile).values_list("max_per_week", flat=True).first()
-    )
-    if limit is None:
+    if weekly is None:
         return ranked
     shown = set(
         OfferImpression.objects.filter(
@@ -180,20 +197,28 @@ def _within_frequency(profile: Profile, ranked: list[Recommendation]) -> list[Re
         ).values_list("offer_id", flat=True)
     )
     allowed, new = [], len(shown)
-    for recommendation in ranked:
-        if recommendation.offer.pk in shown:
-            allowed.append(recommendation)
-        elif new < limit:
-            allowed.append(recommendation)
+    for score, offer in ranked:
+        if offer.pk in shown:
+            allowed.append((score, offer))
+        elif new < weekly:
+            allowed.append((score, offer))
             new += 1
     return allowed
 
 
-def _explanation(match: OfferMatch, declaration: Declaration) -> str:
-    labels = {value.key: value.label for value in match.attribute.values.all()}
+def _value_labels(attribute_ids: set[int]) -> dict[tuple[int, str], str]:
+    return {
+        (value.attribute_id, value.key): value.label
+        for value in AttributeValue.objects.filter(attribute_id__in=attribute_ids)
+    }
+
+
+def _explanation(
+    match: OfferMatch, declaration: Declaration, labels: dict[tuple[int, str], str]
+) -> str:
     declaration.attribute = match.attribute
     return _("Because you told us “%(value)s” for “%(attribute)s” %(where)s.") % {
-        "value": labels.get(match.value, match.value),
+        "value": labels.get((match.attribute_id, match.value), match.value),
         "attribute": match.attribute.label,
         "where": declaration.source_sentence,
     }
