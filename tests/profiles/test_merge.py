@@ -270,3 +270,18 @@ def test_points_earned_before_signing_in_count_towards_the_members_tier(member, 
     profile_merge(source=anonymous, target=member)
 
     assert Account.objects.get(profile=member).tier == silver
+
+
+def test_points_earned_for_a_profile_that_merged_meanwhile_go_to_the_member(member, anonymous):
+    from django.db import transaction
+
+    from apps.core.events import publish
+
+    EarningRuleFactory(points=50)
+    profile_merge(source=anonymous, target=member)
+
+    with transaction.atomic():
+        publish("quiz.completed", {"profile": str(anonymous.public_id)})
+
+    assert _balance(member) == 50
+    assert _balance(anonymous) == 0

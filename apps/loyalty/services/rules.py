@@ -125,6 +125,12 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
         return []
     # Caps are checked and credited under the account lock, so parallel events cannot both fit.
     account = account_lock(profile=profile)
+    # A merge that committed while this waited for the lock made the profile a tombstone:
+    # the points belong to the member now, or they would be stranded on an emptied account.
+    merged_into = Profile.objects.filter(pk=profile.pk).values_list("merged_into", flat=True).get()
+    if merged_into is not None:
+        profile = Profile.objects.get(pk=merged_into)
+        account = account_lock(profile=profile)
     occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
     credited = []
     for rule in rules:
