@@ -122,12 +122,6 @@ def media_in_tmp(settings, tmp_path) -> None:
 @pytest.fixture
 def visitor(client, profile):
     """A browser whose session belongs to `profile`."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from tests.profiles.helpers import browse_as
 
-    from apps.profiles.selectors import SESSION_KEY
-
-    session = SessionStore()
-    session[SESSION_KEY] = profile.pk
-    session.create()
-    client.cookies["sessionid"] = session.session_key
-    return client
+    return browse_as(client, profile)

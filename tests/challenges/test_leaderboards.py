@@ -9,10 +9,10 @@ from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
 from apps.core.exceptions import ApplicationError
-from apps.profiles.sessions import session_remember_profile
 from tests.challenges.factories import StepFactory
 from tests.consent.factories import grant_consent, published_purpose
 from tests.profiles.factories import ProfileFactory
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -138,10 +138,7 @@ def test_the_leaderboard_page_renders_in_a_constant_number_of_queries(
 
     url = reverse("challenges:leaderboard", args=[board.slug])
     me = _player(board, leaderboard_purpose, "Ich", 6)
-    session = client.session
-    session_remember_profile(session=session, profile=me)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, me)
     client.get(url)  # the first visit also notes when the customer was last seen
     counts = []
     for size in (10, 60):
@@ -161,10 +158,7 @@ def test_the_leaderboard_page_renders_in_a_constant_number_of_queries(
 def test_the_join_form_answers_bad_input_with_400_and_a_message(client, leaderboard_purpose):
     profile = ProfileFactory()
     grant_consent(profile, leaderboard_purpose)
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
 
     response = client.post(reverse("challenges:join"), {"display_name": "a"})
 
@@ -187,10 +181,7 @@ def test_the_challenges_page_renders_in_a_constant_number_of_queries(
     for number in range(6):
         StepFactory(challenge__slug=f"c{number}")
         Badge.objects.create(key=f"b{number}", name_de="B", name_en="B", challenges_completed=2)
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
 
     with django_assert_max_num_queries(14):
         response = client.get(reverse("challenges:page"))

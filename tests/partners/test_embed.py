@@ -13,6 +13,7 @@ from apps.loyalty.services import ledger_credit
 from apps.partners.models import EmbedTokenUse, PartnerClient
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.selectors import SESSION_KEY
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -97,15 +98,11 @@ def test_a_token_never_pulls_the_browsers_anonymous_plays_into_the_partners_cust
     client, shop, shop_key
 ):
     """A token can be passed on: whoever passes it must not receive what this browser played."""
-    from apps.profiles.sessions import session_remember_profile
     from tests.profiles.factories import ProfileFactory
 
     anonymous = ProfileFactory()
     ledger_credit(profile=anonymous, points=40, idempotency_key="played", reason="quiz")
-    session = client.session
-    session_remember_profile(session=session, profile=anonymous)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, anonymous)
 
     _enter(client, _token(shop_key))
 

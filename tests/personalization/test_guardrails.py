@@ -8,9 +8,9 @@ from django.urls import reverse
 from apps.personalization.models import CareFlag, OfferSettings
 from apps.personalization.selectors import next_best_action, recommendations
 from apps.personalization.services import offer_settings_save, offers_shown
-from apps.profiles.sessions import session_remember_profile
 from tests.personalization.conftest import declare
 from tests.profiles.factories import ProfileFactory
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -56,10 +56,7 @@ def test_nothing_is_pushed_in_the_customers_quiet_hours(vegan):
 
 
 def test_the_settings_form_saves_and_refuses_nonsense(client, vegan):
-    session = client.session
-    session_remember_profile(session=session, profile=vegan)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, vegan)
     url = reverse("personalization:settings")
 
     assert client.post(url, {"max_per_week": "1000"}).status_code == 400

@@ -7,12 +7,12 @@ from django.utils import timezone
 from apps.loyalty.services import ledger_credit
 from apps.personalization.selectors import next_best_action
 from apps.preferences.models import Declaration, Source
-from apps.profiles.sessions import session_remember_profile
 from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
 from tests.consent.factories import grant_consent
 from tests.loyalty.factories import RewardFactory
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +74,7 @@ def test_a_reward_they_can_afford_beats_nothing_else_to_do():
 
 def test_the_home_page_shows_the_next_step_to_a_returning_customer(client, quiz):
     profile = ProfileFactory()
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
 
     response = client.get(reverse("home"))
 

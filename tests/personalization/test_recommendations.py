@@ -8,11 +8,11 @@ from apps.personalization.models import Offer, OfferDismissal, OfferMatch, Segme
 from apps.personalization.selectors import recommendations
 from apps.personalization.services import offer_dismiss, segment_save
 from apps.preferences.models import Attribute
-from apps.profiles.sessions import session_remember_profile
 from tests.consent.factories import grant_consent, published_purpose
 from tests.personalization.conftest import declare as _declare
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +110,7 @@ def test_the_page_shows_offers_with_reasons_in_few_queries(
 ):
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
     client.get(reverse("personalization:for-you"))
 
     # Session, profile, guardrails, consent, declarations, offers with their matches,
@@ -128,10 +125,7 @@ def test_the_page_shows_offers_with_reasons_in_few_queries(
 
 def test_not_interested_is_a_post_and_an_unknown_offer_is_404(client, catalogue):
     profile = ProfileFactory()
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
 
     assert client.get(reverse("personalization:dismiss", args=["vegan-box"])).status_code == 405
     assert client.post(reverse("personalization:dismiss", args=["nope"])).status_code == 404
@@ -191,10 +185,7 @@ def test_the_result_screen_shows_picks_with_their_reasons(client, catalogue):
     _declare(profile, catalogue["diet"], "vegan")
     campaign, question, option = one_question_campaign("quiz")
     play(campaign, question, option, profile)
-    session = client.session
-    session_remember_profile(session=session, profile=profile)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, profile)
 
     response = client.get(reverse("campaigns:result", args=[campaign.slug]))
 

@@ -1,7 +1,8 @@
-"""A finished play of a one-question campaign, for identity tests."""
+"""Shared steps for tests: a browser that belongs to a profile, a finished one-question play."""
 
 from apps.campaigns.models import Participation
 from apps.campaigns.services import answer_submit, participation_complete, participation_start
+from apps.profiles.sessions import session_remember_profile
 from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
 
 
@@ -18,3 +19,12 @@ def play(campaign, question, option, profile, *, finish: bool = True) -> Partici
     if finish:
         participation = participation_complete(participation=participation)
     return participation
+
+
+def browse_as(client, profile):
+    """Make `client` a browser whose session belongs to `profile`."""
+    session = client.session
+    session_remember_profile(session=session, profile=profile)
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    return client

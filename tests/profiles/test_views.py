@@ -8,6 +8,7 @@ from apps.profiles.models import Identifier, Profile, SignInLink
 from apps.profiles.selectors import SESSION_KEY
 from apps.profiles.services import profile_sign_in_as, sign_in_link_request, sign_in_token
 from tests.celery_broker import celery_broker
+from tests.profiles.helpers import browse_as
 
 pytestmark = pytest.mark.django_db
 
@@ -183,16 +184,12 @@ def test_a_staff_login_does_not_make_anyone_a_customer(client):
 
 def _browser_with_anonymous_points(points: int) -> tuple[Client, Profile]:
     from apps.loyalty.services import ledger_credit
-    from apps.profiles.sessions import session_remember_profile
     from tests.profiles.factories import ProfileFactory
 
     client = Client()
     anonymous = ProfileFactory()
     ledger_credit(profile=anonymous, points=points, idempotency_key="played", reason="quiz")
-    session = client.session
-    session_remember_profile(session=session, profile=anonymous)
-    session.save()
-    client.cookies["sessionid"] = session.session_key
+    browse_as(client, anonymous)
     return client, anonymous
 
 
