@@ -1,14 +1,8 @@
 """Days, weeks and months as the customer lives them: in their own time zone."""
 
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from apps.challenges.models import Challenge, ChallengeStep
-from apps.profiles.models import Profile
-
-
-def profile_zone(profile: Profile) -> ZoneInfo:
-    return profile.zone
 
 
 def period_of(challenge: Challenge, local_day: date) -> str:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from apps.challenges.models import Challenge, ChallengeProgress, ChallengeStep, LeaderboardName
-from apps.challenges.periods import period_of, profile_zone, streak_index
+from apps.challenges.periods import period_of, streak_index
 from apps.challenges.services import BOARD_GENERATION_KEY, LEADERBOARD_PURPOSE
 from apps.consent.selectors import consent_granted_exists
 from apps.loyalty.models import Badge, BadgeAward
@@ -21,7 +21,7 @@ BOARD_CACHE_SECONDS = 60
 
 
 def local_today(profile: Profile | None) -> date:
-    zone = profile_zone(profile) if profile else timezone.get_current_timezone()
+    zone = profile.zone if profile else timezone.get_current_timezone()
     return timezone.localtime(timezone.now(), zone).date()
 
 

@@ -18,7 +18,7 @@ from apps.challenges.models import (
     LeaderboardName,
     StepProgress,
 )
-from apps.challenges.periods import period_of, profile_zone, streak_index
+from apps.challenges.periods import period_of, streak_index
 from apps.consent.selectors import consent_is_granted
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -122,7 +122,7 @@ def _advance_all(event: OutboxEvent) -> list[ChallengeProgress]:
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
     if profile is None or profile.is_merged:
         return []
-    local_day = timezone.localtime(at, profile_zone(profile)).date()
+    local_day = timezone.localtime(at, profile.zone).date()
     # The account first, as every points path takes it, then progress rows in id order:
     # completing pays points, and a redemption (account first) may count as a step.
     account_lock(profile=profile)
