@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "template_partials",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "oauth2_provider",
     "csp",
     "adminsortable2",
     "apps.core",
@@ -345,16 +347,70 @@ GPC_LAST_UPDATE = "2026-11-27"
 # REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.partners.api.auth.PartnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.partners.api.auth.HasPartnerScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.partners.api.ratelimit.PartnerRateLimit"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["apps.partners.api.parsers.StrictJSONParser"],
+    "EXCEPTION_HANDLER": "apps.partners.api.problems.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "UNICODE_JSON": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Resonanz Partner API",
-    "DESCRIPTION": "Declared preferences, consent-bound reads and loyalty events for partners.",
+    "DESCRIPTION": (
+        "Declared preferences, consent-bound reads, loyalty events and signed webhooks for "
+        "partner systems. Sign in with OAuth2 client credentials at `/api/oauth/token/`; "
+        "every read returns only what the customer allowed the partner to see."
+    ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "partnerToken": {
+                "type": "oauth2",
+                "flows": {
+                    "clientCredentials": {
+                        "tokenUrl": "/api/oauth/token/",
+                        "scopes": {
+                            "profiles:read": "Look customers up",
+                            "profiles:write": "Link the partner's own customers",
+                            "preferences:read": "Read declared preferences",
+                            "consents:read": "Read consent states",
+                            "events:write": "Report events that earn points",
+                            "loyalty:read": "Read balances, tiers and ledgers",
+                            "loyalty:write": "Redeem rewards and cancel redemptions",
+                            "campaigns:read": "List live campaigns",
+                            "segments:read": "Read segments, members and recommendations",
+                            "webhooks:manage": "Manage webhook endpoints and deliveries",
+                        },
+                    }
+                },
+            }
+        }
+    },
 }
+
+# OAuth2 client credentials for partners: short-lived tokens, stored only as a checksum.
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 15 * 60,
+    "SCOPES_BACKEND_CLASS": "apps.partners.api.auth.PartnerScopes",
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+# Webhook URLs on private or loopback addresses are refused unless this is the demo.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = 15
 
 # LOGGING ------------------------------------------------------------------------------------
 LOGGING = {

@@ -1,6 +1,11 @@
+import uuid
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +13,21 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.models import TimeStampedModel
 
 HS256_MIN_SECRET_LENGTH = 32
+
+
+class Scope(models.TextChoices):
+    """What a partner's token may do. A client is given some; a token asks for some of those."""
+
+    PROFILES_READ = "profiles:read", _("Look customers up")
+    PROFILES_WRITE = "profiles:write", _("Link the partner's own customers")
+    PREFERENCES_READ = "preferences:read", _("Read declared preferences")
+    CONSENTS_READ = "consents:read", _("Read consent states")
+    EVENTS_WRITE = "events:write", _("Report events that earn points")
+    LOYALTY_READ = "loyalty:read", _("Read balances, tiers and ledgers")
+    LOYALTY_WRITE = "loyalty:write", _("Redeem rewards and cancel redemptions")
+    CAMPAIGNS_READ = "campaigns:read", _("List live campaigns")
+    SEGMENTS_READ = "segments:read", _("Read segments, members and recommendations")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Manage webhook endpoints and deliveries")
 
 
 class PartnerClient(TimeStampedModel):
@@ -26,6 +46,33 @@ class PartnerClient(TimeStampedModel):
     )
     contact_email = models.EmailField(_("technical contact"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The OAuth2 client the partner signs in with (client credentials); its secret is hashed.
+    application = models.OneToOneField(
+        settings.OAUTH2_PROVIDER_APPLICATION_MODEL,
+        verbose_name=_("OAuth2 client"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner",
+    )
+    scopes = models.JSONField(
+        _("scopes"), default=list, blank=True, help_text=_("What the partner's tokens may do.")
+    )
+    allowed_purposes = models.ManyToManyField(
+        "consent.Purpose",
+        verbose_name=_("allowed purposes"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Data under these purposes may reach the partner, and only for customers who "
+            "granted both the purpose and sharing with partners."
+        ),
+    )
+    requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=6000,
+        validators=[MinValueValidator(1)],
+    )
     # One algorithm per partner, pinned: a token may not choose how it is checked.
     embed_algorithm = models.CharField(
         _("embed token algorithm"),
@@ -51,6 +98,9 @@ class PartnerClient(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
+        unknown = set(self.scopes or []) - set(Scope.values)
+        if not isinstance(self.scopes, list) or unknown:
+            raise ValidationError({"scopes": _("Choose scopes from the list.")})
         if not self.embed_key:
             return
         if self.embed_algorithm == self.EmbedAlgorithm.HS256:
@@ -87,3 +137,151 @@ class EmbedTokenUse(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class PartnerEventType(TimeStampedModel):
+    """An event name partners may report (purchase, store visit, or one the brand adds).
+
+    Earning rules listen to the same name, so a new type earns points once a rule exists."""
+
+    key = models.SlugField(
+        _("name"),
+        max_length=60,
+        unique=True,
+        help_text=_("As partners send it and earning rules use it, e.g. purchase."),
+    )
+    label = models.CharField(_("label"), max_length=200)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("partner event type")
+        verbose_name_plural = _("partner event types")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class IdempotencyRecord(models.Model):
+    """A partner's write under its Idempotency-Key: the replay answer, kept at least a day."""
+
+    partner = models.ForeignKey(
+        PartnerClient, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    request_hash = models.CharField(_("request fingerprint"), max_length=64)
+    # Null while the first request is still being answered: a parallel duplicate gets 409.
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
+    response_body = models.JSONField(_("response"), null=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "key"], name="partners_idempotency_once"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="partners_idem_created_idx")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PartnerChange(models.Model):
+    """One entry of a partner's change feed: something changed for one of its customers.
+
+    It names the change, not the data: the partner reads the resource, where consent applies."""
+
+    class Kind(models.TextChoices):
+        PREFERENCE_DECLARED = "preference.declared", _("Preference declared")
+        PREFERENCE_DELETED = "preference.deleted", _("Preference deleted")
+        CONSENT_GRANTED = "consent.granted", _("Consent granted")
+        CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
+        TIER_CHANGED = "tier.changed", _("Tier changed")
+        POINTS_CHANGED = "points.changed", _("Points changed")
+        PROFILE_ERASED = "profile.erased", _("Profile erased")
+
+    partner = models.ForeignKey(
+        PartnerClient, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("change"), max_length=40, choices=Kind)
+    profile_public_id = models.UUIDField(_("customer"))
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partner change")
+        verbose_name_plural = _("partner changes")
+        indexes = [models.Index(fields=["partner", "id"], name="partners_change_feed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.profile_public_id}"
+
+
+class WebhookEndpoint(TimeStampedModel):
+    """A partner's URL that receives signed events (Standard Webhooks)."""
+
+    partner = models.ForeignKey(
+        PartnerClient,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+    )
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    url = models.URLField(_("URL"), max_length=500)
+    event_types = models.JSONField(_("event types"), default=list)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    secret = models.CharField(_("signing secret"), max_length=100)
+    # After a rotation both secrets sign for a day, so the partner can switch without gaps.
+    previous_secret = models.CharField(_("previous secret"), max_length=100, blank=True)
+    previous_secret_until = models.DateTimeField(_("previous secret valid until"), null=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["partner", "created_at"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    """One event on its way to one endpoint, with every attempt's outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Given up")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        verbose_name=_("endpoint"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    # webhook-id: the same for every attempt and replay of one message, so receivers dedupe.
+    message_id = models.CharField(_("message id"), max_length=60)
+    event_type = models.CharField(_("event type"), max_length=100)
+    payload = models.JSONField(_("payload"), encoder=DjangoJSONEncoder)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("last response code"), null=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="partners_delivery_due_idx"),
+            models.Index(fields=["endpoint", "-id"], name="partners_delivery_log_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint_id}"

@@ -102,3 +102,79 @@ def embed_token_uses_forget_expired() -> int:
     """A used token id is needed only until the token would have expired anyway."""
     deleted, _kinds = EmbedTokenUse.objects.filter(expires_at__lt=timezone.now()).delete()
     return deleted
+
+
+@transaction.atomic
+def partner_link_customer(*, partner: PartnerClient, external_id: str) -> tuple[Profile, bool]:
+    """The partner's customer as a profile: found by the partner's id, or made for it.
+    Returns the profile and whether it was new."""
+    existing = Profile.objects.filter(
+        identifiers__kind=Identifier.Kind.EXTERNAL,
+        identifiers__namespace=partner.key,
+        identifiers__value=external_id,
+    ).first()
+    if existing is not None:
+        return existing, False
+    profile = profile_sign_in_as(
+        kind=Identifier.Kind.EXTERNAL,
+        namespace=partner.key,
+        value=external_id,
+        current=None,
+        locale=settings.LANGUAGE_CODE,
+    )
+    return profile, True
+
+
+@transaction.atomic
+def partner_client_create(
+    *,
+    name: str,
+    key: str,
+    scopes: list[str],
+    purpose_keys: list[str],
+    contact_email: str = "",
+) -> tuple[PartnerClient, str]:
+    """A partner with its OAuth2 client. Returns the client secret, which is stored only
+    hashed and so can be shown this once."""
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import Application
+
+    from apps.consent.models import Purpose
+
+    secret = generate_client_secret()
+    application = Application.objects.create(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+        hash_client_secret=True,
+    )
+    partner = PartnerClient(
+        name=name, key=key, scopes=scopes, contact_email=contact_email, application=application
+    )
+    partner.full_clean(exclude=["application"])
+    partner.save()
+    purposes = list(Purpose.objects.filter(key__in=purpose_keys))
+    if len(purposes) != len(set(purpose_keys)):
+        raise ApplicationError(_("Unknown purpose among %(keys)s.") % {"keys": purpose_keys})
+    partner.allowed_purposes.set(purposes)
+    return partner, secret
+
+
+@transaction.atomic
+def partner_token_issue(*, partner: PartnerClient, scopes: list[str] | None = None) -> str:
+    """A bearer token without the token endpoint's round trip, for the partner's own tools
+    and for tests. Same lifetime and storage as tokens from /api/oauth/token/."""
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import AccessToken, set_token_value
+    from oauth2_provider.settings import oauth2_settings
+
+    raw = generate_client_secret()
+    token = AccessToken(
+        application=partner.application,
+        expires=timezone.now() + timedelta(seconds=oauth2_settings.ACCESS_TOKEN_EXPIRE_SECONDS),
+        scope=" ".join(scopes if scopes is not None else partner.scopes),
+    )
+    set_token_value(token, raw)
+    token.save()
+    return raw

@@ -1,0 +1,60 @@
+"""What every partner endpoint shares: scopes per method, rate-limit headers, access logging."""
+
+from collections.abc import Iterable
+
+from django.utils.translation import gettext as _
+from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
+
+from apps.partners.api.problems import ApiProblem
+from apps.partners.api.ratelimit import rate_limit_headers
+from apps.partners.models import PartnerClient
+from apps.partners.selectors import partner_profile_get
+from apps.privacy.services import access_log_record
+from apps.profiles.models import Profile
+
+
+class PartnerAPIView(GenericAPIView):
+    # {"GET": "profiles:read", ...}; a method not named here is refused with 403.
+    required_scopes: dict[str, str] = {}
+
+    @property
+    def partner(self) -> PartnerClient:
+        return self.request.auth.partner
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        for name, value in rate_limit_headers(request).items():
+            response[name] = value
+        return response
+
+    def visible_profile(self, public_id) -> Profile:
+        """The partner's customer, or 404: another partner's ids and customers who do not
+        share with partners answer exactly like ids that do not exist."""
+        profile = partner_profile_get(partner=self.partner, public_id=public_id)
+        if profile is None:
+            raise ApiProblem(
+                status_code=404,
+                problem_type="not-found",
+                title=_("Not found."),
+                detail=_("No customer with this id is visible to you."),
+            )
+        return profile
+
+    def log_read(self, profiles: Iterable[Profile], *, data: str, purpose: str = "") -> None:
+        """Every read of a person's data by a partner leaves a row the customer can see."""
+        access_log_record(
+            profiles=profiles,
+            data_category=data,
+            partner_name=self.partner.name,
+            purpose_key=purpose,
+        )
+
+
+class IdCursorPagination(CursorPagination):
+    """Stable pages over a growing list: newest first by id, opaque cursor, 1-100 per page."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 100

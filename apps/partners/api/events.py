@@ -1,0 +1,3 @@
+"""Placeholder module: its endpoints are added with their area."""
+
+urlpatterns: list = []

@@ -1,0 +1,55 @@
+"""What a partner may see: its own customers, and of them only what they allowed."""
+
+import uuid
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from apps.consent.models import ConsentState
+from apps.consent.selectors import consent_granted_purpose_ids
+from apps.partners.models import PartnerClient
+from apps.profiles.models import Identifier, Profile
+
+SHARING_PURPOSE = "partner_sharing"
+
+
+def partner_linked_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
+    """Customers the partner knows by its own customer id."""
+    return Profile.objects.filter(
+        Exists(
+            Identifier.objects.filter(
+                profile=OuterRef("pk"), kind=Identifier.Kind.EXTERNAL, namespace=partner.key
+            )
+        ),
+        merged_into__isnull=True,
+    )
+
+
+def partner_visible_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
+    """Linked customers who currently allow sharing with partners: the partner's whole view.
+    A withdrawal takes a customer out of it on the next request."""
+    sharing = ConsentState.objects.granted().filter(
+        profile=OuterRef("pk"), purpose__key=SHARING_PURPOSE
+    )
+    return partner_linked_profiles(partner=partner).filter(Exists(sharing))
+
+
+def partner_profile_get(*, partner: PartnerClient, public_id: uuid.UUID | str) -> Profile | None:
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        return None
+    return partner_visible_profiles(partner=partner).filter(public_id=public_id).first()
+
+
+def partner_allowed_purpose_ids(*, partner: PartnerClient) -> set[int]:
+    return set(partner.allowed_purposes.values_list("pk", flat=True))
+
+
+def partner_readable_purposes(*, partner: PartnerClient, profile: Profile) -> dict[int, str]:
+    """Purposes whose data this partner may read for this customer now: allowed for the
+    partner and granted by the customer, with sharing with partners granted too."""
+    granted = consent_granted_purpose_ids(profile=profile)
+    if SHARING_PURPOSE not in granted.values():
+        return {}
+    allowed = partner_allowed_purpose_ids(partner=partner)
+    return {pk: key for pk, key in granted.items() if pk in allowed}
