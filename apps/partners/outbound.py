@@ -1,0 +1,70 @@
+"""Which partners hear of an event about a customer, and what they may be told.
+
+One place decides for the change feed and for webhooks alike: a partner hears only of its own
+customers (linked by its customer id), and a payload carries data only under purposes the
+partner is allowed and the customer granted, with sharing with partners granted too.
+Withdrawals and erasures always reach the partners concerned, and carry no personal data.
+"""
+
+from dataclasses import dataclass
+
+from apps.core.models import OutboxEvent
+from apps.partners.models import PartnerChange, PartnerClient
+from apps.partners.selectors import SHARING_PURPOSE, partner_readable_purposes
+from apps.profiles.models import Identifier, Profile
+
+NOTIFIED_EVENTS = frozenset(PartnerChange.Kind.values)
+# Told to every linked partner, whatever the customer shares: they must act on them.
+ALWAYS_TOLD = frozenset({"consent.withdrawn", "profile.erased"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    partner: PartnerClient
+    kind: str
+    profile_public_id: str
+    payload: dict
+
+
+def _payload(event: OutboxEvent, readable: dict[int, str]) -> dict | None:
+    """What this partner may be told of the event; None when it may not hear of it at all."""
+    data = event.payload
+    base = {"profile": data["profile"]}
+    if event.name in ("preference.declared", "preference.deleted"):
+        if data.get("purpose") not in readable.values():
+            return None
+        return {**base, "attribute": data["attribute"], "purpose": data["purpose"]}
+    if event.name == "consent.granted":
+        purpose = data.get("purpose")
+        if purpose not in readable.values() and purpose != SHARING_PURPOSE:
+            return None
+        return {**base, "purpose": purpose}
+    if event.name == "consent.withdrawn":
+        return {**base, "purpose": data.get("purpose")}
+    if event.name == "tier.changed":
+        return {**base, "tier": data.get("tier"), "previous": data.get("previous")}
+    if event.name == "points.changed":
+        return {**base, "amount": data.get("amount"), "balance": data.get("balance")}
+    return base
+
+
+def partner_notices(*, event: OutboxEvent) -> list[Notice]:
+    if event.name not in NOTIFIED_EVENTS or "profile" not in event.payload:
+        return []
+    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
+    if profile is None:
+        return []
+    partner_keys = Identifier.objects.filter(
+        profile=profile, kind=Identifier.Kind.EXTERNAL
+    ).values_list("namespace", flat=True)
+    partners = PartnerClient.objects.filter(key__in=list(partner_keys), is_active=True)
+    notices = []
+    for partner in partners:
+        readable = partner_readable_purposes(partner=partner, profile=profile)
+        if not readable and event.name not in ALWAYS_TOLD:
+            # The customer does not share with partners (or nothing this partner may read).
+            continue
+        payload = _payload(event, readable)
+        if payload is not None:
+            notices.append(Notice(partner, event.name, str(profile.public_id), payload))
+    return notices
