@@ -114,7 +114,7 @@ def test_readyz_reports_a_database_failure(client, monkeypatch, settings):
 
 
 def test_api_schema_is_served(client):
-    response = client.get("/api/v1/schema/")
+    response = client.get("/api/schema/")
 
     assert response.status_code == 200
     assert b"Resonanz Partner API" in response.content

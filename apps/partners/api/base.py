@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 
@@ -49,6 +50,22 @@ class PartnerAPIView(GenericAPIView):
             partner_name=self.partner.name,
             purpose_key=purpose,
         )
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know: a typo in a partner's body must not pass silently."""
+
+    def validate(self, attrs):
+        unknown = (
+            set(self.initial_data) - set(self.fields)
+            if isinstance(self.initial_data, dict)
+            else set()
+        )
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("This field is not known.")] for name in sorted(unknown)}
+            )
+        return super().validate(attrs)
 
 
 class IdCursorPagination(CursorPagination):

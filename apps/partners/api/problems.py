@@ -2,13 +2,14 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from apps.core.exceptions import ApplicationError
+from apps.partners.api.parsers import BodyTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,9 @@ def _field_errors(detail, prefix: str = "") -> list[dict[str, str]]:
 def problem_exception_handler(exc, context) -> Response | None:
     request = context.get("request")
     instance = request.path if request is not None else ""
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

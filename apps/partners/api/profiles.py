@@ -14,7 +14,7 @@ from apps.consent.models import ConsentState
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import LedgerEntry
 from apps.loyalty.selectors import account_for_profile, upcoming_expiry
-from apps.partners.api.base import IdCursorPagination, PartnerAPIView
+from apps.partners.api.base import IdCursorPagination, PartnerAPIView, StrictSerializer
 from apps.partners.api.problems import ApiProblem
 from apps.partners.models import Scope
 from apps.partners.selectors import (
@@ -34,7 +34,7 @@ class ProfileSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ProfileLinkSerializer(serializers.Serializer):
+class ProfileLinkSerializer(StrictSerializer):
     external_id = serializers.CharField(max_length=200, help_text="Your id for this customer.")
 
 
@@ -192,23 +192,29 @@ class ProfileCollection(PartnerAPIView):
         )
 
     def _external_id(self, profile: Profile) -> str | None:
-        return (
-            Identifier.objects.filter(
-                profile=profile, kind=Identifier.Kind.EXTERNAL, namespace=self.partner.key
-            )
-            .values_list("value", flat=True)
-            .first()
+        return _external_id(self.partner, profile)
+
+
+def _external_id(partner, profile: Profile) -> str | None:
+    return (
+        Identifier.objects.filter(
+            profile=profile, kind=Identifier.Kind.EXTERNAL, namespace=partner.key
         )
+        .values_list("value", flat=True)
+        .first()
+    )
 
 
-class ProfileDetail(ProfileCollection):
+class ProfileDetail(PartnerAPIView):
     required_scopes = {"GET": Scope.PROFILES_READ}
 
     @extend_schema(operation_id="profiles_get", responses={200: ProfileSerializer})
     def get(self, request, profile_id):
         profile = self.visible_profile(profile_id)
         self.log_read([profile], data="profile")
-        return conditional_response(request, _profile_data(profile, self._external_id(profile)))
+        return conditional_response(
+            request, _profile_data(profile, _external_id(self.partner, profile))
+        )
 
 
 class ProfilePreferences(PartnerAPIView):
