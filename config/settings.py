@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "apps.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +184,16 @@ CELERY_BEAT_SCHEDULE = {
     "forget-used-embed-tokens": {
         "task": "apps.partners.tasks.forget_used_embed_tokens_task",
         "schedule": crontab(minute=45),
+    },
+    "deliver-due-webhooks": {
+        "task": "apps.partners.tasks.deliver_due_webhooks_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "forget-idempotency-records": {
+        "task": "apps.partners.tasks.forget_idempotency_records_task",
+        "schedule": crontab(minute=50),
+        "options": {"expires": 30 * 60},
     },
     "rebuild-segment-members": {
         "task": "apps.personalization.tasks.materialize_segments_task",
@@ -346,7 +357,7 @@ GPC_LAST_UPDATE = "2026-11-27"
 
 # REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.partners.api.schema.PartnerAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.partners.api.auth.PartnerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apps.partners.api.auth.HasPartnerScope"],
     "DEFAULT_THROTTLE_CLASSES": ["apps.partners.api.ratelimit.PartnerRateLimit"],
@@ -355,6 +366,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "apps.partners.api.problems.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "UNICODE_JSON": True,
+    # OPTIONS would describe the API a second way; the OpenAPI schema is the description.
+    "DEFAULT_METADATA_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Resonanz Partner API",
@@ -402,6 +415,11 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 15 * 60,
     "SCOPES_BACKEND_CLASS": "apps.partners.api.auth.PartnerScopes",
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
 }
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
@@ -417,9 +435,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.core.middleware.RequestIdLogFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -36,7 +36,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/problems/<slug:problem_type>", api_not_found, name="api-problem"),
-    re_path(r"^api/.*$", api_not_found),
+    re_path(r"^api/", api_not_found),
 ]
 
 # The demo serves uploads itself; in production the reverse proxy serves MEDIA_ROOT.

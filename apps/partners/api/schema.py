@@ -49,6 +49,12 @@ class PartnerAutoSchema(AutoSchema):
         problems["404"] = "No such resource is visible to you."
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             problems["422"] = "Understood but refused (a business rule said no)."
+        for code, response in responses.items():
+            # Whatever a view declares for an error, it is answered as problem details.
+            if code >= "400" and "content" in response:
+                response["content"] = {
+                    PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }
         for code, description in problems.items():
             responses.setdefault(
                 code,
