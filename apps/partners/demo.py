@@ -1,20 +1,57 @@
-"""A demo shop that can send customers in signed in. Idempotent; demo mode only."""
+"""A demo shop that sends customers in signed in and uses the partner API. Idempotent; demo
+mode only."""
 
-from apps.partners.models import PartnerClient
+from oauth2_provider.models import Application
+
+from apps.consent.evidence import Evidence
+from apps.consent.models import Channel, Purpose
+from apps.consent.selectors import consent_is_granted
+from apps.consent.services import consent_grant
+from apps.partners.models import PartnerClient, Scope
+from apps.partners.services import partner_link_customer
 
 DEMO_SHOP_KEY = "demo-shop"
 # Demo data only: seed_demo refuses to run with DEBUG off.
 DEMO_SHOP_SECRET = "demo-shop-shared-secret-for-embedded-sign-in"
+DEMO_CLIENT_ID = "demo-shop"
+DEMO_CLIENT_SECRET = "demo-shop-client-secret"
+DEMO_CUSTOMER_ID = "4711"
+DEMO_PURPOSES = ["partner_sharing", "personalization"]
 
 
 def demo_partner_ensure() -> int:
-    _partner, created = PartnerClient.objects.get_or_create(
+    partner, created = PartnerClient.objects.get_or_create(
         key=DEMO_SHOP_KEY,
         defaults={
             "name": "Demo-Shop",
             "contact_email": "technik@shop.example",
             "embed_algorithm": PartnerClient.EmbedAlgorithm.HS256,
             "embed_key": DEMO_SHOP_SECRET,
+            "scopes": list(Scope.values),
         },
     )
+    if partner.application_id is None:
+        partner.application = Application.objects.create(
+            name=partner.name,
+            client_id=DEMO_CLIENT_ID,
+            client_secret=DEMO_CLIENT_SECRET,
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+            hash_client_secret=True,
+        )
+        partner.save(update_fields=["application"])
+        partner.allowed_purposes.set(Purpose.objects.filter(key__in=DEMO_PURPOSES))
+    customer, _new = partner_link_customer(partner=partner, external_id=DEMO_CUSTOMER_ID)
+    for purpose in Purpose.objects.filter(key__in=DEMO_PURPOSES).select_related("current_version"):
+        if purpose.current_version and not consent_is_granted(
+            profile=customer, purpose_key=purpose.key
+        ):
+            consent_grant(
+                profile=customer,
+                purpose_version=purpose.current_version,
+                channel=Channel.WEB,
+                collection_point="demo",
+                evidence=Evidence(),
+                language="de",
+            )
     return int(created)

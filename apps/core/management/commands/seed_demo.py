@@ -6,7 +6,12 @@ from apps.challenges.demo import demo_challenges_ensure
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
 from apps.loyalty.demo import demo_loyalty_ensure
-from apps.partners.demo import DEMO_SHOP_KEY, demo_partner_ensure
+from apps.partners.demo import (
+    DEMO_CLIENT_ID,
+    DEMO_CLIENT_SECRET,
+    DEMO_SHOP_KEY,
+    demo_partner_ensure,
+)
 from apps.personalization.demo import demo_offers_ensure, demo_segments_ensure
 from apps.preferences.demo import demo_attributes_ensure
 
@@ -37,7 +42,7 @@ class Command(BaseCommand):
         segments = demo_segments_ensure() + demo_offers_ensure()
         self.stdout.write(f"Segments and offers: {segments} created.")
         partners = demo_partner_ensure()
-        self.stdout.write(f"Partner shop for embedded sign-in: {partners} created.")
+        self.stdout.write(f"Partner shop (embedded sign-in, API): {partners} created.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))
@@ -47,4 +52,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "  A shop customer arriving signed in: python manage.py embed_link "
             f"--partner {DEMO_SHOP_KEY} --customer 4711 --next /c/snack-typ/"
+        )
+        self.stdout.write(
+            "  Partner API: http://127.0.0.1:8000/api/docs/  (client id "
+            f"{DEMO_CLIENT_ID}, secret {DEMO_CLIENT_SECRET})"
         )

@@ -1,0 +1,187 @@
+"""The partner API under concurrent load on PostgreSQL, against a bare DRF view.
+
+Gunicorn serves Resonanz under production settings. wrk sends, with a valid bearer token,
+`GET /api/v1/profiles/{id}/preferences/` for a customer who shares six preferences, and
+`POST /api/v1/events/` (a purchase that an earning rule rewards, a fresh Idempotency-Key per
+request). The bare DRF view (no middleware, no authentication, no database) is loaded the same
+way, GET and POST. Prints requests/s and p50/p99 and the ratios.
+
+    make bench-api
+"""
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.bench.http_throughput import (
+    PROJECT_ROOT,
+    SECONDS,
+    WORKERS,
+    free_port,
+    manage,
+    production_env,
+    start_gunicorn,
+)
+from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
+
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
+
+# A partner with a token, and a customer who shares with partners and told the demo's
+# personalization attributes; an earning rule rewards purchases.
+SETUP = """
+from apps.consent.evidence import Evidence
+from apps.consent.models import Channel, Purpose
+from apps.consent.services import consent_grant
+from apps.loyalty.models import EarningRule
+from apps.partners.models import PartnerClient, Scope
+from apps.partners.services import (
+    partner_client_create, partner_link_customer, partner_token_issue)
+from apps.preferences.models import Attribute, Source
+from apps.preferences.services import preference_declare
+partner = PartnerClient.objects.filter(key="bench-shop").first()
+if partner is None:
+    partner, _ = partner_client_create(name="Bench shop", key="bench-shop",
+        scopes=list(Scope.values), purpose_keys=["partner_sharing", "personalization"])
+partner.requests_per_minute = 10_000_000
+partner.save()
+EarningRule.objects.get_or_create(name="Bench purchase", event_name="purchase",
+    defaults={"points": 1, "multiply_by_tier": False})
+profile, created = partner_link_customer(partner=partner, external_id="bench-1")
+if created:
+    for purpose in Purpose.objects.filter(key__in=["partner_sharing", "personalization"]):
+        consent_grant(profile=profile, purpose_version=purpose.current_version,
+            channel=Channel.WEB, collection_point="bench", evidence=Evidence(), language="de")
+    for attribute in Attribute.objects.filter(purpose__key="personalization", is_active=True)[:6]:
+        choice = attribute.values.first()
+        if choice is not None:
+            preference_declare(profile=profile, attribute=attribute, value=choice.key,
+                source=Source.PREFERENCE_CENTER)
+print(partner_token_issue(partner=partner), profile.public_id)
+"""
+
+
+def _setup(env: dict[str, str]) -> tuple[str, str]:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", SETUP],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token, profile = result.stdout.strip().splitlines()[-1].split()
+    return token, profile
+
+
+GET_LUA = """
+wrk.headers["Authorization"] = "Bearer %(token)s"
+"""
+
+# Each wrk thread numbers its own requests, so every Idempotency-Key is new.
+POST_LUA = """
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  counter = 0
+end
+function request()
+  counter = counter + 1
+  local headers = {}
+  headers["Authorization"] = "Bearer %(token)s"
+  headers["Content-Type"] = "application/json"
+  headers["Idempotency-Key"] = "bench-%(run)s-" .. id .. "-" .. counter
+  return wrk.format("POST", nil, headers,
+    '{"type": "purchase", "profile": "%(profile)s", "properties": {"amount": 25}}')
+end
+"""
+
+FLOOR_POST_LUA = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"type": "purchase", "profile": "%(profile)s", "properties": {"amount": 25}}'
+"""
+
+
+def _wrk(url: str, script: str) -> tuple[float, float, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        lua.write(script)
+    try:
+        output = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{SECONDS}s",
+                "--latency",
+                "-s",
+                lua.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        Path(lua.name).unlink(missing_ok=True)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    latency = {
+        p: float(v) * units[u]
+        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"{errors.group(1)} failed requests against {url}")
+    return rps, latency["50"], latency["99"]
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("This benchmark needs wrk: apt-get install wrk")
+    _ensure_database()
+    env = {**production_env(DATABASE_URL), "CELERY_TASK_ALWAYS_EAGER": "false"}
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    # The demo's purposes and attributes (seed_demo runs in demo mode only).
+    manage({**env, "DEBUG": "true"}, "seed_demo")
+    token, profile = _setup(env)
+    values = {"token": token, "profile": profile, "run": secrets.token_hex(6)}
+    servers = []
+    try:
+        app_port, floor_port = free_port(), free_port()
+        servers.append(start_gunicorn("config.wsgi:application", app_port, env))
+        servers.append(start_gunicorn("tests.bench.floor_drf_wsgi:application", floor_port, env))
+        base = f"http://127.0.0.1:{app_port}/api/v1"
+        floor_get = _wrk(f"http://127.0.0.1:{floor_port}/", "")
+        reads = _wrk(f"{base}/profiles/{profile}/preferences/", GET_LUA % values)
+        floor_post = _wrk(f"http://127.0.0.1:{floor_port}/", FLOOR_POST_LUA % values)
+        writes = _wrk(f"{base}/events/", POST_LUA % values)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+    print(f"\n{WORKERS} gunicorn workers, {CONNECTIONS} connections, {SECONDS}s, PostgreSQL\n")
+    print(f"{'target':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    rows = (
+        ("bare DRF GET (floor)", floor_get),
+        ("GET profiles/{id}/preferences/", reads),
+        ("bare DRF POST (floor)", floor_post),
+        ("POST events/", writes),
+    )
+    for name, (rps, p50, p99) in rows:
+        print(f"{name:<34}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
+    print(f"\npreferences read = {reads[0] / floor_get[0]:.0%} of the floor (target >= 50%)")
+    print(f"event write      = {writes[0] / floor_post[0]:.0%} of the floor (target >= 50%)")
+
+
+if __name__ == "__main__":
+    main()
