@@ -42,13 +42,16 @@ class PartnerAPIView(GenericAPIView):
             )
         return profile
 
-    def log_read(self, profiles: Iterable[Profile], *, data: str, purpose: str = "") -> None:
+    def log_read(
+        self, profiles: Iterable[Profile], *, data: str, purpose: str = "", purposes=()
+    ) -> None:
         """Every read of a person's data by a partner leaves a row the customer can see."""
         access_log_record(
             profiles=profiles,
             data_category=data,
             partner_name=self.partner.name,
             purpose_key=purpose,
+            purpose_keys=purposes,
         )
 
 

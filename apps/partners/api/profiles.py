@@ -3,7 +3,6 @@
 import hashlib
 import json
 
-from django.db import transaction
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -251,13 +250,10 @@ class ProfilePreferences(PartnerAPIView):
             .filter(attribute__purpose_id__in=list(purposes))
             .order_by("attribute__key")
         )
-        self._log(profile, declarations)
+        if declarations:
+            read_under = sorted({d.attribute.purpose.key for d in declarations})
+            self.log_read([profile], data="preferences", purposes=read_under)
         return conditional_response(request, PreferenceSerializer(declarations, many=True).data)
-
-    @transaction.atomic
-    def _log(self, profile, declarations) -> None:
-        for purpose in sorted({d.attribute.purpose.key for d in declarations}):
-            self.log_read([profile], data="preferences", purpose=purpose)
 
 
 class ProfileConsents(PartnerAPIView):
