@@ -1,4 +1,6 @@
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -7,8 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
-from apps.partners.models import EmbedTokenUse, PartnerClient
+from apps.core.models import OutboxEvent
+from apps.loyalty.models import LedgerEntry
+from apps.loyalty.selectors import account_for_profile
+from apps.partners.models import EmbedTokenUse, IdempotencyRecord, PartnerClient, PartnerEventType
 from apps.profiles.identifiers import external_id_normalise
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_sign_in_as
@@ -178,3 +184,152 @@ def partner_token_issue(*, partner: PartnerClient, scopes: list[str] | None = No
     set_token_value(token, raw)
     token.save()
     return raw
+
+
+@transaction.atomic
+def partner_secret_reset(*, partner: PartnerClient) -> str:
+    """A new client secret (and OAuth2 client, for partners made before the API): the old
+    secret and every token issued with it stop working at once."""
+    from oauth2_provider.generators import generate_client_secret
+    from oauth2_provider.models import AccessToken, Application
+
+    secret = generate_client_secret()
+    if partner.application is None:
+        partner.application = Application.objects.create(
+            name=partner.name,
+            client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+            client_secret=secret,
+            hash_client_secret=True,
+        )
+        partner.save(update_fields=["application"])
+        return secret
+    application = partner.application
+    application.client_secret = secret
+    application.save(update_fields=["client_secret"])
+    AccessToken.objects.filter(application=application).delete()
+    return secret
+
+
+# Partner keys end up inside ledger keys ("rule:<id>:<key>", "redeem:<key>"), which hold 200
+# characters; longer keys are replaced by their digest so the ledger never refuses them.
+SCOPED_KEY_MAX_LENGTH = 160
+# Payload names the event's own fields take; a partner's properties may not replace them.
+RESERVED_EVENT_FIELDS = frozenset({"profile", "partner", "idempotency_key", "occurred_at"})
+# An answer that never came (the process died mid-request) is given up after this long, so a
+# retry may run; the ledger's own keys still stop it from crediting twice.
+IDEMPOTENCY_IN_PROGRESS_TIMEOUT = timedelta(minutes=5)
+# Partners are promised 24 hours; twice that covers retries across a day boundary.
+IDEMPOTENCY_RETENTION = timedelta(hours=48)
+IDEMPOTENCY_DELETE_BATCH_SIZE = 1000
+
+
+def partner_scoped_key(*, partner: PartnerClient, key: str) -> str:
+    """The partner's Idempotency-Key as the ledger sees it: never equal to another partner's."""
+    scoped = f"partner:{partner.key}:{key}"
+    if len(scoped) <= SCOPED_KEY_MAX_LENGTH:
+        return scoped
+    return f"partner:{partner.key}:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    event: OutboxEvent
+    points_credited: int
+    balance: int
+
+
+@transaction.atomic
+def partner_event_record(
+    *,
+    partner: PartnerClient,
+    profile: Profile,
+    event_type: str,
+    properties: dict,
+    occurred_at: datetime | None,
+    idempotency_key: str,
+) -> RecordedEvent:
+    """Publish a partner's event for one of its customers; earning rules credit in this
+    transaction, once per rule and key, so a repeated report never earns twice."""
+    if not PartnerEventType.objects.filter(key=event_type, is_active=True).exists():
+        raise ApplicationError(_("Unknown event type: %(type)s.") % {"type": event_type})
+    occurrence = partner_scoped_key(partner=partner, key=idempotency_key)
+    event = publish(
+        event_type,
+        {
+            **properties,
+            # Ours come last: a property can never replace them.
+            "profile": str(profile.public_id),
+            "partner": partner.key,
+            "idempotency_key": occurrence,
+            "occurred_at": (occurred_at or timezone.now()).isoformat(),
+        },
+    )
+    credits = LedgerEntry.objects.filter(
+        account__profile=profile,
+        kind=LedgerEntry.Kind.EARN,
+        idempotency_key__regex=rf"^rule:[0-9]+:{re.escape(occurrence)}$",
+    ).values_list("amount", flat=True)
+    account = account_for_profile(profile=profile)
+    return RecordedEvent(
+        event=event, points_credited=sum(credits), balance=account.balance if account else 0
+    )
+
+
+def idempotency_record_claim(
+    *, partner: PartnerClient, key: str, request_hash: str
+) -> tuple[IdempotencyRecord, bool]:
+    """The partner's record for this key, and whether this request may run under it: a new
+    key is inserted and committed at once, so a parallel duplicate finds it in progress."""
+    try:
+        with transaction.atomic(durable=True):
+            record = IdempotencyRecord.objects.create(
+                partner=partner, key=key, request_hash=request_hash
+            )
+        return record, True
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.filter(partner=partner, key=key).first()
+    if record is None:
+        # The first request failed and let go of the key between our insert and this read.
+        return IdempotencyRecord(partner=partner, key=key, request_hash=request_hash), False
+    abandoned = (
+        record.response_status is None
+        and record.request_hash == request_hash
+        and record.created_at < timezone.now() - IDEMPOTENCY_IN_PROGRESS_TIMEOUT
+    )
+    if abandoned:
+        # Conditional on the old time, so of several retries only one takes the key over.
+        taken = IdempotencyRecord.objects.filter(
+            pk=record.pk, response_status__isnull=True, created_at=record.created_at
+        ).update(created_at=timezone.now())
+        return record, taken == 1
+    return record, False
+
+
+def idempotency_record_finish(*, record: IdempotencyRecord, status: int, body) -> None:
+    """Keep the answer to replay. Called inside the write's own transaction for successes,
+    so the answer and what it reports commit together."""
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        response_status=status, response_body=body
+    )
+
+
+def idempotency_record_release(*, record: IdempotencyRecord) -> None:
+    """Let go of a key whose request failed on our side, so the partner's retry can run."""
+    IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
+
+
+def idempotency_records_forget_old() -> int:
+    """Delete records past their retention, in batches so no long lock is held."""
+    cutoff = timezone.now() - IDEMPOTENCY_RETENTION
+    deleted = 0
+    while True:
+        batch = list(
+            IdempotencyRecord.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[
+                :IDEMPOTENCY_DELETE_BATCH_SIZE
+            ]
+        )
+        if not batch:
+            return deleted
+        deleted += IdempotencyRecord.objects.filter(pk__in=batch).delete()[0]

@@ -8,6 +8,7 @@ from apps.core.ratelimits import ip_limit_reached
 from apps.partners.api.problems import PROBLEM_BASE, PROBLEM_CONTENT_TYPE
 
 
+@csrf_exempt
 def api_not_found(request, problem_type: str = "") -> JsonResponse:
     """Unknown API addresses answer in problem details too, not with an HTML page."""
     return JsonResponse(
