@@ -1,19 +1,223 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.partners.models import PartnerClient
+from apps.core.exceptions import ApplicationError
+from apps.partners.models import (
+    PartnerChange,
+    PartnerClient,
+    Scope,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from apps.partners.services import partner_secret_reset
+from apps.partners.webhooks import (
+    webhook_delivery_replay,
+    webhook_endpoint_create,
+    webhook_endpoint_update,
+    webhook_secret_rotate,
+    webhook_url_validate,
+)
+
+
+class PartnerClientForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(
+        label=_("scopes"),
+        choices=Scope.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = PartnerClient
+        fields = [
+            "name",
+            "key",
+            "contact_email",
+            "is_active",
+            "scopes",
+            "allowed_purposes",
+            "requests_per_minute",
+            "embed_algorithm",
+            "embed_key",
+        ]
 
 
 @admin.register(PartnerClient)
 class PartnerClientAdmin(admin.ModelAdmin):
+    form = PartnerClientForm
     list_display = ["name", "key", "embed_algorithm", "is_active", "created_at"]
     list_filter = ["is_active", "embed_algorithm"]
     search_fields = ["name", "key"]
+    filter_horizontal = ["allowed_purposes"]
+    actions = ["issue_new_secret"]
     fieldsets = [
         (None, {"fields": ["name", "key", "contact_email", "is_active"]}),
+        (
+            _("API access"),
+            {"fields": ["client_id", "scopes", "allowed_purposes", "requests_per_minute"]},
+        ),
         (_("Embedded sign-in"), {"fields": ["embed_algorithm", "embed_key"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
         # The key names the partner's customer ids; changing it would orphan them.
-        return ["key"] if obj else []
+        return ["key", "client_id"] if obj else ["client_id"]
+
+    @admin.display(description=_("OAuth2 client id"))
+    def client_id(self, partner: PartnerClient) -> str:
+        return partner.application.client_id if partner.application_id else ""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.application_id is None:
+            self._show_secret(request, obj, partner_secret_reset(partner=obj))
+
+    @admin.action(description=_("Issue a new client secret (the old one stops working)"))
+    def issue_new_secret(self, request, queryset) -> None:
+        for partner in queryset:
+            self._show_secret(request, partner, partner_secret_reset(partner=partner))
+
+    def _show_secret(self, request, partner: PartnerClient, secret: str) -> None:
+        messages.warning(
+            request,
+            _(
+                "%(partner)s: client id %(client_id)s, client secret %(secret)s. Copy the "
+                "secret now: it is stored only hashed and cannot be shown again."
+            )
+            % {
+                "partner": partner.name,
+                "client_id": partner.application.client_id,
+                "secret": secret,
+            },
+        )
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+    event_types = forms.MultipleChoiceField(
+        label=_("event types"),
+        choices=PartnerChange.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["partner", "url", "event_types", "description", "is_active"]
+
+    def clean_url(self) -> str:
+        # The same checks as the API: https and public addresses only (unless the demo).
+        try:
+            return webhook_url_validate(self.cleaned_data["url"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.message_dict["url"]) from None
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "partner", "is_active", "failing_since", "disabled_reason", "created_at"]
+    list_filter = ["is_active", "partner"]
+    search_fields = ["url", "description", "partner__name", "partner__key"]
+    list_select_related = ["partner"]
+    autocomplete_fields = ["partner"]
+    readonly_fields = [
+        "public_id",
+        "disabled_reason",
+        "failing_since",
+        "previous_secret_until",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["rotate_secret"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An endpoint stays with its partner: its deliveries carry that partner's data.
+        return [*self.readonly_fields, "partner"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change) -> None:
+        data = form.cleaned_data
+        if change:
+            webhook_endpoint_update(
+                endpoint=obj,
+                url=data["url"],
+                event_types=data["event_types"],
+                description=data["description"],
+                is_active=data["is_active"],
+            )
+            return
+        endpoint = webhook_endpoint_create(
+            partner=data["partner"],
+            url=data["url"],
+            event_types=data["event_types"],
+            description=data["description"],
+        )
+        # The admin goes on with `obj` (its pk names the redirect).
+        obj.pk, obj.public_id, obj.secret = endpoint.pk, endpoint.public_id, endpoint.secret
+        obj._state.adding = False
+        self._show_webhook_secret(request, endpoint)
+
+    @admin.action(description=_("Rotate the signing secret (the old one signs 24 more hours)"))
+    def rotate_secret(self, request, queryset) -> None:
+        for endpoint in queryset:
+            self._show_webhook_secret(request, webhook_secret_rotate(endpoint=endpoint))
+
+    def _show_webhook_secret(self, request, endpoint: WebhookEndpoint) -> None:
+        messages.warning(
+            request,
+            _("%(url)s: signing secret %(secret)s. Pass it to the partner now.")
+            % {"url": endpoint.url, "secret": endpoint.secret},
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """A read-only log; replay sends the same message (same webhook-id) once more."""
+
+    list_display = [
+        "event_type",
+        "endpoint",
+        "partner",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "last_attempt_at",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "event_type", "endpoint__partner"]
+    search_fields = ["message_id", "endpoint__url"]
+    list_select_related = ["endpoint__partner"]
+    date_hierarchy = "created_at"
+    actions = ["replay"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_replay_permission(self, request) -> bool:
+        return request.user.has_perm("partners.change_webhookendpoint")
+
+    @admin.display(description=_("partner"), ordering="endpoint__partner__name")
+    def partner(self, delivery: WebhookDelivery) -> str:
+        return delivery.endpoint.partner.name
+
+    @admin.action(description=_("Replay (send the same message again)"), permissions=["replay"])
+    def replay(self, request, queryset) -> None:
+        replayed = 0
+        for delivery in queryset.select_related("endpoint__partner"):
+            try:
+                webhook_delivery_replay(delivery=delivery)
+            except ApplicationError as error:
+                messages.error(request, f"{delivery.message_id}: {error.message}")
+            else:
+                replayed += 1
+        if replayed:
+            messages.success(request, _("%(count)d messages queued again.") % {"count": replayed})

@@ -61,9 +61,7 @@ def test_preferences_only_under_purposes_allowed_and_granted(shop, purposes, mak
     diet = AttributeFactory(key="diet", purpose=purposes["personalization"])
     newsletter = AttributeFactory(key="topics", purpose=purposes["email_marketing"])
     for attribute in (diet, newsletter):
-        preference_declare(
-            profile=profile, attribute=attribute, value="savory", source=Source.QUIZ
-        )
+        preference_declare(profile=profile, attribute=attribute, value="savory", source=Source.QUIZ)
 
     response = shop.get(f"/api/v1/profiles/{profile.public_id}/preferences/")
 
