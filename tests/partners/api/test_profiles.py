@@ -71,3 +71,113 @@ def test_preferences_only_under_purposes_allowed_and_granted(shop, purposes, mak
         f"/api/v1/profiles/{profile.public_id}/preferences/", HTTP_IF_NONE_MATCH=response["ETag"]
     )
     assert again.status_code == 304
+
+
+def _withdraw(profile, purpose):
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_withdraw
+
+    consent_withdraw(
+        profile=profile,
+        purpose=purpose,
+        channel=Channel.WEB,
+        collection_point="preference-center",
+        evidence=Evidence(),
+        language="de",
+    )
+
+
+def _declared(profile, purposes):
+    from tests.preferences.factories import AttributeFactory
+
+    diet = AttributeFactory(key="diet", purpose=purposes["personalization"])
+    preference_declare(profile=profile, attribute=diet, value="savory", source=Source.QUIZ)
+
+
+def test_a_withdrawn_purpose_hides_its_preferences_on_the_next_read(shop, purposes):
+    profile = _customer(shop.partner, purposes)
+    _declared(profile, purposes)
+    url = f"/api/v1/profiles/{profile.public_id}/preferences/"
+    assert [row["attribute"] for row in shop.get(url).json()] == ["diet"]
+
+    _withdraw(profile, purposes["personalization"])
+
+    assert shop.get(url).json() == []
+
+
+def test_a_customer_who_stops_sharing_with_partners_disappears_at_once(shop, purposes):
+    profile = _customer(shop.partner, purposes)
+    _declared(profile, purposes)
+
+    _withdraw(profile, purposes["partner_sharing"])
+
+    for part in ("", "preferences/", "consents/", "loyalty/", "ledger/"):
+        response = shop.get(f"/api/v1/profiles/{profile.public_id}/{part}")
+        assert response.status_code == 404, part
+    assert shop.get("/api/v1/profiles/", {"external_id": "4711"}).status_code == 404
+
+
+def test_another_partners_customer_answers_exactly_like_an_unknown_id(shop, make_partner, purposes):
+    other = make_partner(key="crm")
+    profile = _customer(other.partner, purposes)
+    unknown = shop.get("/api/v1/profiles/00000000-0000-0000-0000-000000000000/")
+
+    response = shop.get(f"/api/v1/profiles/{profile.public_id}/")
+
+    assert response.status_code == unknown.status_code == 404
+    assert response.json()["detail"] == unknown.json()["detail"]
+    assert other.get(f"/api/v1/profiles/{profile.public_id}/").status_code == 200
+
+
+def test_a_partner_not_allowed_a_purpose_never_sees_its_data(make_partner, purposes):
+    narrow = make_partner(key="narrow", purpose_keys=("partner_sharing",))
+    profile = _customer(narrow.partner, purposes)
+    _declared(profile, purposes)
+
+    response = narrow.get(f"/api/v1/profiles/{profile.public_id}/preferences/")
+    consents = narrow.get(f"/api/v1/profiles/{profile.public_id}/consents/")
+
+    assert response.json() == []
+    assert [row["purpose"] for row in consents.json()] == ["partner_sharing"]
+
+
+def test_the_customer_sees_the_partners_read_on_their_page(shop, purposes, client):
+    from tests.profiles.helpers import browse_as
+
+    profile = _customer(shop.partner, purposes)
+    _declared(profile, purposes)
+    shop.get(f"/api/v1/profiles/{profile.public_id}/preferences/")
+
+    browse_as(client, profile)
+    page = client.get("/me/")
+
+    assert "Shop" in page.content.decode()
+
+
+def test_loyalty_and_ledger_read_with_cursor_pages(shop, purposes):
+    from apps.loyalty.services.ledger import ledger_credit
+
+    profile = _customer(shop.partner, purposes)
+    for n in range(3):
+        ledger_credit(profile=profile, points=10, idempotency_key=f"t{n}", reason="Test")
+
+    loyalty = shop.get(f"/api/v1/profiles/{profile.public_id}/loyalty/")
+    first = shop.get(f"/api/v1/profiles/{profile.public_id}/ledger/", {"limit": 2})
+    second = shop.get(first.json()["next"])
+
+    assert loyalty.json()["balance"] == 30
+    assert len(first.json()["results"]) == 2
+    assert len(second.json()["results"]) == 1
+    assert second.json()["next"] is None
+
+
+def test_a_profile_read_is_a_constant_number_of_queries(shop, purposes, django_assert_num_queries):
+    profile = _customer(shop.partner, purposes)
+    _declared(profile, purposes)
+    url = f"/api/v1/profiles/{profile.public_id}/preferences/"
+    shop.get(url)
+
+    # token, customer, granted purposes, allowed purposes, declarations, access log
+    with django_assert_num_queries(6):
+        shop.get(url)
