@@ -12,8 +12,8 @@ from apps.partners.models import (
     WebhookEndpoint,
 )
 from apps.partners.services import partner_secret_reset
-from apps.partners.webhooks import (
-    webhook_delivery_replay,
+from apps.partners.webhooks.delivery import webhook_delivery_replay
+from apps.partners.webhooks.endpoints import (
     webhook_endpoint_create,
     webhook_endpoint_update,
     webhook_secret_rotate,

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.consent.models import ConsentState
 from apps.consent.selectors import consent_granted_purpose_ids
-from apps.partners.models import PartnerClient
+from apps.partners.models import PartnerClient, WebhookDelivery, WebhookEndpoint
 from apps.profiles.models import Identifier, Profile
 
 SHARING_PURPOSE = "partner_sharing"
@@ -53,3 +53,27 @@ def partner_readable_purposes(*, partner: PartnerClient, profile: Profile) -> di
         return {}
     allowed = partner_allowed_purpose_ids(partner=partner)
     return {pk: key for pk, key in granted.items() if pk in allowed}
+
+
+def webhook_endpoint_list(*, partner: PartnerClient) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(partner=partner).order_by("created_at", "pk")
+
+
+def webhook_endpoint_get(
+    *, partner: PartnerClient, public_id: uuid.UUID | str
+) -> WebhookEndpoint | None:
+    return webhook_endpoint_list(partner=partner).filter(public_id=public_id).first()
+
+
+def webhook_delivery_list(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDelivery]:
+    return WebhookDelivery.objects.filter(endpoint=endpoint)
+
+
+def webhook_delivery_get(
+    *, partner: PartnerClient, public_id: uuid.UUID | str
+) -> WebhookDelivery | None:
+    return (
+        WebhookDelivery.objects.select_related("endpoint__partner")
+        .filter(endpoint__partner=partner, public_id=public_id)
+        .first()
+    )

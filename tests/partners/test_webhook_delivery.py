@@ -18,16 +18,12 @@ from apps.consent.services import consent_withdraw
 from apps.core.events import handlers_for
 from apps.core.models import OutboxEvent
 from apps.core.services import outbox_relay_pending
-from apps.partners import webhooks
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_client_create, partner_link_customer
 from apps.partners.tasks import deliver_due_webhooks_task, deliver_webhook_task
-from apps.partners.webhooks import (
-    webhook_delivery_replay,
-    webhook_endpoint_create,
-    webhook_secret_rotate,
-    webhooks_notify,
-)
+from apps.partners.webhooks import endpoints
+from apps.partners.webhooks.delivery import webhook_delivery_replay, webhooks_notify
+from apps.partners.webhooks.endpoints import webhook_endpoint_create, webhook_secret_rotate
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
 from tests.concurrency import run_in_parallel
@@ -409,7 +405,7 @@ def test_the_connection_goes_to_the_checked_address_with_the_original_host(
 
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     # Pretend loopback is public, to watch the pinned connection reach the receiver.
-    monkeypatch.setattr(webhooks, "_address_refused", lambda address: False)
+    monkeypatch.setattr(endpoints, "_address_refused", lambda address: False)
 
     deliver_webhook_task(delivery.pk, 0)
 

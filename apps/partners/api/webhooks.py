@@ -17,14 +17,16 @@ from rest_framework.response import Response
 from apps.partners.api.base import IdCursorPagination, PartnerAPIView
 from apps.partners.api.problems import ApiProblem
 from apps.partners.models import PartnerChange, Scope, WebhookDelivery, WebhookEndpoint
-from apps.partners.webhooks import (
+from apps.partners.selectors import (
     webhook_delivery_get,
     webhook_delivery_list,
-    webhook_delivery_replay,
-    webhook_endpoint_create,
-    webhook_endpoint_delete,
     webhook_endpoint_get,
     webhook_endpoint_list,
+)
+from apps.partners.webhooks.delivery import webhook_delivery_replay
+from apps.partners.webhooks.endpoints import (
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
     webhook_endpoint_update,
     webhook_secret_rotate,
 )

@@ -11,12 +11,12 @@ from standardwebhooks import Webhook
 
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_link_customer
-from apps.partners.webhooks import (
+from apps.partners.webhooks.delivery import webhook_signatures
+from apps.partners.webhooks.endpoints import (
     MAX_ENDPOINTS_PER_PARTNER,
     webhook_endpoint_create,
     webhook_secret_generate,
     webhook_secret_rotate,
-    webhook_signatures,
     webhook_url_validate,
 )
 from tests.consent.factories import grant_consent

@@ -1,0 +1,1 @@
+"""Webhooks after the Standard Webhooks spec: endpoints in `endpoints`, sending in `delivery`."""
