@@ -252,7 +252,7 @@ def test_a_410_disables_the_endpoint_at_once_and_tells_the_partner(
 
 
 def test_an_endpoint_failing_for_five_days_is_disabled(
-    receiver, delivery, mailoutbox, django_capture_on_commit_callbacks
+    receiver, delivery, mailoutbox, django_capture_on_commit_callbacks, english
 ):
     WebhookEndpoint.objects.filter(pk=delivery.endpoint_id).update(
         failing_since=timezone.now() - timedelta(days=5, minutes=1)
@@ -311,7 +311,9 @@ def test_a_preference_under_a_purpose_the_partner_may_not_see_sends_nothing(
     assert receiver.received == []
 
 
-def test_a_retry_after_the_customer_stopped_sharing_is_not_sent(receiver, delivery, customer):
+def test_a_retry_after_the_customer_stopped_sharing_is_not_sent(
+    receiver, delivery, customer, english
+):
     receiver.answer(503)
     deliver_webhook_task(delivery.pk, 0)
     sharing = published_purpose(key="partner_sharing")

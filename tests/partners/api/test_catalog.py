@@ -307,8 +307,9 @@ def vegan_box(diet):
 
 
 def test_recommendations_give_offers_with_reasons_and_the_next_step(
-    shop, purposes, diet, vegan_box
+    shop, purposes, diet, vegan_box, settings
 ):
+    settings.OFFER_QUIET_HOURS = (0, 0)  # whatever time the test runs at
     profile = _vegan(shop.partner, purposes, diet, "1")
 
     response = shop.get(f"/api/v1/recommendations/{profile.public_id}/")

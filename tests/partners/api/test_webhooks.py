@@ -124,7 +124,7 @@ def test_webhook_endpoint_create_refuses_private_and_reserved_addresses(shop, dn
         ("https://10.0.0.5/hook", "public internet addresses"),
     ],
 )
-def test_webhook_url_validate_refuses(dns, url, message):
+def test_webhook_url_validate_refuses(dns, url, message, english):
     with pytest.raises(ValidationError) as refused:
         webhook_url_validate(url)
 
