@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
+from apps.personalization.rule_vocabulary import rule_vocabulary
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
 from apps.personalization.services import segment_save
@@ -35,8 +36,27 @@ class RuleField(forms.JSONField):
             raise forms.ValidationError(_("The rule nests too deeply.")) from error
 
 
+class RuleBuilderWidget(forms.Textarea):
+    """The rule's JSON textarea plus what the rule builder script may offer; the script turns
+    it into groups and condition rows. Without the script the textarea works as it is."""
+
+    class Media:
+        css = {"all": ["css/segment-rule-builder.css"]}
+        js = ["js/segment-rule-builder.js"]
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        textarea = super().render(name, value, attrs, renderer)
+        vocabulary_id = f"{(attrs or {}).get('id') or name}-vocabulary"
+        return format_html(
+            '<div class="rule-builder" data-rule-builder="{}">{}{}</div>',
+            vocabulary_id,
+            json_script(rule_vocabulary(), vocabulary_id),
+            textarea,
+        )
+
+
 class SegmentForm(forms.ModelForm):
-    rule = RuleField(label=_("rule"))
+    rule = RuleField(label=_("rule"), widget=RuleBuilderWidget)
 
     class Meta:
         model = Segment
@@ -84,7 +104,9 @@ class SegmentAdmin(admin.ModelAdmin):
         url = reverse("admin:personalization_segment_preview")
         return format_html(
             '<div id="segment-preview" hx-get="{}" hx-include="#id_rule" '
-            'hx-trigger="load, keyup changed delay:600ms from:#id_rule" aria-live="polite">{}</div>',
+            # The rule builder announces its edits with `rule-builder-change`.
+            'hx-trigger="load, keyup changed delay:600ms from:#id_rule, '
+            'rule-builder-change delay:600ms from:#id_rule" aria-live="polite">{}</div>',
             url,
             _("Counting…"),
         )
@@ -152,13 +174,26 @@ class OfferMatchInline(admin.TabularInline):
 
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    list_display = ["key", "title_de", "segment", "priority", "is_active", "starts_at", "ends_at"]
+    list_display = [
+        "key",
+        "title_de",
+        "campaign",
+        "segment",
+        "priority",
+        "is_active",
+        "starts_at",
+        "ends_at",
+    ]
     list_filter = ["is_active", "segment"]
     search_fields = ["key", "title_de", "title_en"]
+    list_select_related = ["campaign", "segment"]
     inlines = [OfferMatchInline]
     fieldsets = [
         (None, {"fields": ["key", "is_active", "priority", "segment"]}),
-        (_("Texts"), {"fields": [("title_de", "title_en"), ("text_de", "text_en"), "link"]}),
+        (
+            _("Texts"),
+            {"fields": [("title_de", "title_en"), ("text_de", "text_en"), "link", "campaign"]},
+        ),
         (_("Schedule"), {"fields": [("starts_at", "ends_at")]}),
     ]
 

@@ -71,9 +71,24 @@ OFFERS = [
     ),
 ]
 
+# Offers that invite to a demo campaign: recommended until the customer has played it.
+CAMPAIGN_INVITES = [
+    # key, German, English, text German, text English, campaign slug, matches
+    (
+        "einladung-snack-wissen",
+        "Wie gut kennst du Snacks?",
+        "How well do you know snacks?",
+        "Fünf Fragen für Naschkatzen, mit Punkten für jede Runde.",
+        "Five questions for the sweet-toothed, with points for every round.",
+        "snack-wissen",
+        [("favourite_category", "sweet", 2)],
+    ),
+]
+
 
 @transaction.atomic
 def demo_offers_ensure() -> int:
+    from apps.campaigns.models import Campaign
     from apps.personalization.models import Offer, OfferMatch
     from apps.preferences.models import Attribute
 
@@ -88,6 +103,26 @@ def demo_offers_ensure() -> int:
             text_de=text_de,
             text_en=text_en,
             link=link,
+        )
+        for attribute_key, value, weight in matches:
+            OfferMatch.objects.create(
+                offer=offer,
+                attribute=Attribute.objects.get(key=attribute_key),
+                value=value,
+                weight=weight,
+            )
+        created += 1
+    for key, title_de, title_en, text_de, text_en, slug, matches in CAMPAIGN_INVITES:
+        campaign = Campaign.objects.filter(slug=slug).first()
+        if campaign is None or Offer.objects.filter(key=key).exists():
+            continue
+        offer = Offer.objects.create(
+            key=key,
+            title_de=title_de,
+            title_en=title_en,
+            text_de=text_de,
+            text_en=text_en,
+            campaign=campaign,
         )
         for attribute_key, value, weight in matches:
             OfferMatch.objects.create(

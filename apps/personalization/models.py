@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,18 @@ class Offer(TimeStampedModel):
         blank=True,
         help_text=_("A path on this site or an https address."),
     )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("invites to the campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "Recommend a quiz, poll or survey: shown only while it runs and until the "
+            "customer has played it; the link goes to the campaign."
+        ),
+    )
     segment = models.ForeignKey(
         Segment,
         verbose_name=_("only for segment"),
@@ -120,10 +133,19 @@ class Offer(TimeStampedModel):
             raise ValidationError({"link": _("Use a path on this site or an https address.")})
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must come after the start.")})
+        if self.campaign_id and self.link:
+            raise ValidationError({"link": _("An offer for a campaign links to the campaign.")})
 
     @property
     def title(self) -> str:
         return localised(self, "title")
+
+    @property
+    def target_url(self) -> str:
+        """Where "Have a look" goes: the campaign it invites to, or its own link."""
+        if self.campaign_id:
+            return reverse("campaigns:intro", args=[self.campaign.slug])
+        return self.link
 
     @property
     def text(self) -> str:

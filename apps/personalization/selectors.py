@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.campaigns.models import Participation
+from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import campaign_attributes_live
 from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
@@ -90,7 +90,8 @@ def recommendations(
     value counts with its weight, halving with every half-life since it was last confirmed.
     Only declarations whose purpose is granted now count (special categories included, which
     only their own explicit purpose allows), and nothing at all without `personalization`.
-    Each recommendation says why, in the customer's words. Five queries."""
+    Each recommendation says why, in the customer's words. Five queries, and one more when an
+    offer invites to a campaign (has the customer played it?)."""
     if profile is None:
         return []
     checks = _guardrails(profile)
@@ -109,7 +110,8 @@ def recommendations(
         return []
     offers = list(
         Offer.objects.running()
-        .select_related("segment")
+        .filter(Q(campaign__isnull=True) | Q(campaign__in=Campaign.objects.live()))
+        .select_related("segment", "campaign")
         .prefetch_related(
             Prefetch("matches", queryset=OfferMatch.objects.select_related("attribute"))
         )
@@ -119,6 +121,8 @@ def recommendations(
             )
         )
     )
+    played = _campaigns_played(profile, [o.campaign for o in offers if o.campaign_id])
+    offers = [o for o in offers if not o.campaign_id or o.campaign_id not in played]
     declined = {
         (match.attribute_id, match.value)
         for offer in offers
@@ -161,6 +165,23 @@ def recommendations(
         Recommendation(offer, score, _explanation(*reasons[offer.pk], labels))
         for score, offer in chosen
     ]
+
+
+def _campaigns_played(profile: Profile, campaigns: list) -> set[int]:
+    """Campaigns an invitation would be wasted on: played and not open again yet for this
+    customer, or for members only while the customer is not one."""
+    if not campaigns:
+        return set()
+    closed = {c.pk for c in campaigns if c.requires_sign_in and not profile.is_member}
+    now = timezone.now()
+    by_id = {c.pk: c for c in campaigns}
+    for campaign_id, completed_at in Participation.objects.filter(
+        profile=profile, campaign_id__in=list(by_id), completed_at__isnull=False
+    ).values_list("campaign_id", "completed_at"):
+        again = by_id[campaign_id].repeat_after_days
+        if again is None or completed_at > now - timedelta(days=again):
+            closed.add(campaign_id)
+    return closed
 
 
 def _guardrails(profile: Profile) -> dict:
@@ -341,7 +362,7 @@ def _best_offer(profile: Profile) -> NextAction | None:
         "offer",
         best.offer.title,
         best.explanation,
-        best.offer.link or reverse("personalization:for-you"),
+        best.offer.target_url or reverse("personalization:for-you"),
         best.score * VALUE_PER_OFFER_SCORE,
         best.offer,
     )

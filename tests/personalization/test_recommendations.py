@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
@@ -192,3 +193,83 @@ def test_the_result_screen_shows_picks_with_their_reasons(client, catalogue):
     assert response.status_code == 200
     assert "Für dich ausgesucht".encode() in response.content
     assert b"Weil du uns" in response.content
+
+
+def _campaign_offer(catalogue, **campaign_fields):
+    from tests.campaigns.factories import CampaignFactory
+
+    campaign = CampaignFactory(slug="vegan-quiz", status="live", **campaign_fields)
+    offer = Offer.objects.create(
+        key="vegan-quiz-invite", title_de="Vegan-Quiz", title_en="Vegan quiz", campaign=campaign
+    )
+    OfferMatch.objects.create(offer=offer, attribute=catalogue["diet"], value="vegan", weight=3)
+    return campaign, offer
+
+
+def test_a_live_campaign_is_recommended_with_its_link_until_it_is_played(catalogue):
+    from apps.campaigns.models import Participation
+
+    campaign, _offer = _campaign_offer(catalogue)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    first = recommendations(profile=profile)[0]
+    assert first.offer.key == "vegan-quiz-invite"
+    assert first.offer.target_url == reverse("campaigns:intro", args=["vegan-quiz"])
+
+    Participation.objects.create(campaign=campaign, profile=profile, completed_at=timezone.now())
+    assert "vegan-quiz-invite" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_an_ended_campaign_is_not_recommended(catalogue):
+    campaign, _offer = _campaign_offer(catalogue)
+    campaign.status = "ended"
+    campaign.save()
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    assert "vegan-quiz-invite" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_a_repeatable_campaign_returns_once_it_opens_again(catalogue):
+    from datetime import timedelta
+
+    from apps.campaigns.models import Participation
+
+    campaign, _offer = _campaign_offer(catalogue, repeat_after_days=30)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    Participation.objects.create(
+        campaign=campaign, profile=profile, completed_at=timezone.now() - timedelta(days=31)
+    )
+
+    assert recommendations(profile=profile)[0].offer.key == "vegan-quiz-invite"
+
+
+def test_members_only_campaigns_are_not_recommended_to_anonymous_players(catalogue):
+    _campaign_offer(catalogue, requires_sign_in=True)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+
+    assert "vegan-quiz-invite" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_the_for_you_page_links_a_recommended_campaign(catalogue, client):
+    _campaign_offer(catalogue)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    browse_as(client, profile)
+
+    page = client.get(reverse("personalization:for-you")).content.decode()
+
+    assert f'href="{reverse("campaigns:intro", args=["vegan-quiz"])}"' in page
+
+
+def test_an_offer_for_a_campaign_has_no_link_of_its_own(catalogue):
+    from django.core.exceptions import ValidationError
+
+    _campaign, offer = _campaign_offer(catalogue)
+    offer.link = "/somewhere/"
+
+    with pytest.raises(ValidationError):
+        offer.full_clean()

@@ -76,7 +76,7 @@ class RecommendedOfferSerializer(serializers.Serializer):
     score = serializers.FloatField()
 
     def get_link(self, recommendation) -> str:
-        link = recommendation.offer.link or reverse("personalization:for-you")
+        link = recommendation.offer.target_url or reverse("personalization:for-you")
         return self.context["request"].build_absolute_uri(link)
 
 
