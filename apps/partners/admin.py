@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.exceptions import ApplicationError
@@ -15,10 +16,13 @@ from apps.partners.services import partner_secret_reset
 from apps.partners.webhooks.delivery import webhook_delivery_replay
 from apps.partners.webhooks.endpoints import (
     webhook_endpoint_create,
+    webhook_endpoint_limit_check,
     webhook_endpoint_update,
     webhook_secret_rotate,
     webhook_url_validate,
 )
+from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+from apps.profiles.models import Profile
 
 
 class PartnerClientForm(forms.ModelForm):
@@ -113,6 +117,17 @@ class WebhookEndpointForm(forms.ModelForm):
         except ValidationError as error:
             raise forms.ValidationError(error.message_dict["url"]) from None
 
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        partner = cleaned_data.get("partner")
+        # Refused here, the admin shows the form again; raised in save_model it would be a 500.
+        if self.instance._state.adding and partner is not None:
+            try:
+                webhook_endpoint_limit_check(partner=partner)
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned_data
+
 
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
@@ -172,8 +187,12 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
     """A read-only log; replay sends the same message (same webhook-id) once more."""
+
+    access_log_data_category = "webhook_payload"
+    # A delivery names its customer only inside the payload (data.profile, a public id).
+    access_log_profile_attribute = ""
 
     list_display = [
         "event_type",
@@ -192,6 +211,21 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["endpoint__partner"]
     date_hierarchy = "created_at"
     actions = ["replay"]
+
+    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        # The list shows no payload, so it reads no one's data: skip the mixin's list logging.
+        return super(AccessLoggedAdminMixin, self).changelist_view(request, extra_context)
+
+    def _log(self, request: HttpRequest, objects: list[WebhookDelivery]) -> None:
+        public_ids = {
+            str(profile_id)
+            for delivery in objects
+            if isinstance(delivery.payload, dict)
+            and isinstance(delivery.payload.get("data"), dict)
+            and (profile_id := delivery.payload["data"].get("profile"))
+        }
+        # The access log points at profile rows: a profile deleted since gets none.
+        super()._log(request, list(Profile.objects.filter(public_id__in=public_ids)))
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -48,6 +48,13 @@ def _payload(event: OutboxEvent, readable: dict[int, str]) -> dict | None:
     return base
 
 
+def _concerns(partner: PartnerClient, payload: dict) -> bool:
+    """A withdrawal matters to a partner when it ends sharing, or a purpose the partner is
+    allowed; of the others it must not even learn."""
+    purpose = payload.get("purpose")
+    return purpose == SHARING_PURPOSE or partner.allowed_purposes.filter(key=purpose).exists()
+
+
 def partner_notices(*, event: OutboxEvent) -> list[Notice]:
     if event.name not in NOTIFIED_EVENTS or "profile" not in event.payload:
         return []
@@ -60,6 +67,8 @@ def partner_notices(*, event: OutboxEvent) -> list[Notice]:
     partners = PartnerClient.objects.filter(key__in=list(partner_keys), is_active=True)
     notices = []
     for partner in partners:
+        if event.name == "consent.withdrawn" and not _concerns(partner, event.payload):
+            continue
         readable = partner_readable_purposes(partner=partner, profile=profile)
         if not readable and event.name not in ALWAYS_TOLD:
             # The customer does not share with partners (or nothing this partner may read).

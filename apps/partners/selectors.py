@@ -77,3 +77,31 @@ def webhook_delivery_get(
         .filter(endpoint__partner=partner, public_id=public_id)
         .first()
     )
+
+
+def partner_redemption_exists(*, partner: PartnerClient, redemption_id: int) -> bool:
+    """A redemption this partner made, for a customer it still sees. Redemptions made on the
+    site or by another partner are not its to cancel."""
+    from apps.loyalty.models import Redemption
+
+    return Redemption.objects.filter(
+        pk=redemption_id,
+        debit__idempotency_key__startswith=f"redeem:partner:{partner.key}:",
+        account__profile__in=partner_visible_profiles(partner=partner),
+    ).exists()
+
+
+def partner_consent_states(*, partner: PartnerClient, profile: Profile) -> list[ConsentState]:
+    """The customer's decisions on the purposes this partner is allowed, nothing else."""
+    return list(
+        ConsentState.objects.filter(profile=profile, purpose__in=partner.allowed_purposes.all())
+        .select_related("purpose", "version")
+        .order_by("purpose__key")
+    )
+
+
+def partner_ledger_entries(*, profile: Profile) -> QuerySet:
+    """The customer's points in and out, for cursor pages."""
+    from apps.loyalty.models import LedgerEntry
+
+    return LedgerEntry.objects.filter(account__profile=profile)

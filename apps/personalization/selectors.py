@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -33,6 +34,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_HALF_LIFE_DAYS = 180
 
 SAMPLE_SIZE = 10
+
+
+def segment_list() -> QuerySet[Segment]:
+    return Segment.objects.all()
+
+
+def segment_get(*, key: str) -> Segment | None:
+    return Segment.objects.filter(key=key).first()
 
 
 def segment_profiles(*, segment: Segment) -> QuerySet[Profile]:
@@ -84,28 +93,33 @@ def _matches(told: object, value: str) -> bool:
 
 
 def recommendations(
-    *, profile: Profile | None, limit: int = 5, push: bool = False
+    *,
+    profile: Profile | None,
+    limit: int = 5,
+    push: bool = False,
+    purpose_keys: Collection[str] | None = None,
 ) -> list[Recommendation]:
     """Offers ranked for one customer from what they declared, and only that: each matching
     value counts with its weight, halving with every half-life since it was last confirmed.
     Only declarations whose purpose is granted now count (special categories included, which
     only their own explicit purpose allows), and nothing at all without `personalization`.
     Each recommendation says why, in the customer's words. Five queries, and one more when an
-    offer invites to a campaign (has the customer played it?)."""
+    offer invites to a campaign (has the customer played it?). `purpose_keys` narrows the
+    answers that count further, for a reader allowed only some purposes (a partner)."""
     if profile is None:
         return []
     checks = _guardrails(profile)
     if checks["held_back"] or not checks["personalization"] or (push and _quiet_now(profile)):
         return []
-    declarations = {
-        d.attribute_id: d
-        for d in Declaration.objects.filter(
-            consent_granted_for_purpose_of(
-                profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-            ),
-            profile=profile,
-        )
-    }
+    told = Declaration.objects.filter(
+        consent_granted_for_purpose_of(
+            profile_ref="profile_id", purpose_ref="attribute__purpose_id"
+        ),
+        profile=profile,
+    )
+    if purpose_keys is not None:
+        told = told.filter(attribute__purpose__key__in=list(purpose_keys))
+    declarations = {d.attribute_id: d for d in told}
     if not declarations:
         return []
     offers = list(
@@ -262,26 +276,34 @@ VALUE_OF_AN_AFFORDABLE_REWARD = 6
 VALUE_PER_OFFER_SCORE = 5
 
 
-def next_best_action(*, profile: Profile | None) -> NextAction | None:
+def next_best_action(
+    *, profile: Profile | None, purpose_keys: Collection[str] | None = None
+) -> NextAction | None:
     """The single most valuable next step for a returning customer, with the reason: a quiz
     that fills the biggest gap in what we know, a stale answer to reconfirm, a reward they can
-    afford, or the best offer. None for a first-time visitor."""
+    afford, or the best offer. None for a first-time visitor. With `purpose_keys`, only answers
+    under those purposes are looked at (for a partner allowed only some)."""
     if profile is None:
         return None
     candidates = [
-        _quiz_filling_a_gap(profile),
-        _stale_answer(profile),
+        _quiz_filling_a_gap(profile, purpose_keys),
+        _stale_answer(profile, purpose_keys),
         _affordable_reward(profile),
-        _best_offer(profile),
+        _best_offer(profile, purpose_keys),
     ]
     candidates = [candidate for candidate in candidates if candidate is not None]
     return max(candidates, key=lambda action: action.value, default=None)
 
 
-def _quiz_filling_a_gap(profile: Profile) -> NextAction | None:
-    declared = set(
-        Declaration.objects.filter(profile=profile).values_list("attribute_id", flat=True)
-    )
+def _answers(profile: Profile, purpose_keys: Collection[str] | None) -> QuerySet[Declaration]:
+    answers = Declaration.objects.filter(profile=profile)
+    if purpose_keys is not None:
+        answers = answers.filter(attribute__purpose__key__in=list(purpose_keys))
+    return answers
+
+
+def _quiz_filling_a_gap(profile: Profile, purpose_keys=None) -> NextAction | None:
+    declared = set(_answers(profile, purpose_keys).values_list("attribute_id", flat=True))
     played = set(
         Participation.objects.filter(profile=profile, completed_at__isnull=False).values_list(
             "campaign_id", flat=True
@@ -309,12 +331,12 @@ def _quiz_filling_a_gap(profile: Profile) -> NextAction | None:
     )
 
 
-def _stale_answer(profile: Profile) -> NextAction | None:
+def _stale_answer(profile: Profile, purpose_keys=None) -> NextAction | None:
     stale = [
         declaration
-        for declaration in Declaration.objects.filter(
-            profile=profile, attribute__freshness_days__isnull=False
-        ).select_related("attribute")
+        for declaration in _answers(profile, purpose_keys)
+        .filter(attribute__freshness_days__isnull=False)
+        .select_related("attribute")
         if declaration.is_stale
     ]
     if not stale:
@@ -353,8 +375,8 @@ def _affordable_reward(profile: Profile) -> NextAction | None:
     )
 
 
-def _best_offer(profile: Profile) -> NextAction | None:
-    ranked = recommendations(profile=profile, limit=1, push=True)
+def _best_offer(profile: Profile, purpose_keys=None) -> NextAction | None:
+    ranked = recommendations(profile=profile, limit=1, push=True, purpose_keys=purpose_keys)
     if not ranked:
         return None
     best = ranked[0]

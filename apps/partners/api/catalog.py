@@ -19,7 +19,13 @@ from apps.partners.models import PartnerChange, PartnerClient, Scope
 from apps.partners.selectors import partner_readable_purposes, partner_visible_profiles
 from apps.personalization.models import Segment
 from apps.personalization.rules import PERSONALIZATION, RuleError
-from apps.personalization.selectors import next_best_action, recommendations, segment_profiles
+from apps.personalization.selectors import (
+    next_best_action,
+    recommendations,
+    segment_get,
+    segment_list,
+    segment_profiles,
+)
 from apps.profiles.models import Profile
 
 # Below this many members a count could point at a single customer.
@@ -216,7 +222,7 @@ class SegmentList(PersonalizationMixin, PartnerAPIView):
         ],
     )
     def get(self, request):
-        page = self.paginate_queryset(Segment.objects.all())
+        page = self.paginate_queryset(segment_list())
         counts = {}
         if self.personalization_allowed():
             counts = _segment_member_counts(partner=self.partner, segments=page)
@@ -253,7 +259,7 @@ class SegmentMembers(PersonalizationMixin, PartnerAPIView):
         examples=[OpenApiExample("A member", response_only=True, value={"id": EXAMPLE_PROFILE})],
     )
     def get(self, request, key):
-        segment = Segment.objects.filter(key=key).first()
+        segment = segment_get(key=key)
         if segment is None:
             raise ApiProblem(
                 status_code=404,
@@ -326,9 +332,11 @@ class ProfileRecommendations(PersonalizationMixin, PartnerAPIView):
         # customer who granted personalization is profiled for a partner at all.
         readable = partner_readable_purposes(partner=self.partner, profile=profile)
         if PERSONALIZATION in readable.values():
-            offers = recommendations(profile=profile)
-            action = next_best_action(profile=profile)
-            self.log_read([profile], data="recommendations", purpose=PERSONALIZATION)
+            # Only answers under purposes this partner may read may shape what it is shown.
+            allowed = set(readable.values())
+            offers = recommendations(profile=profile, purpose_keys=allowed)
+            action = next_best_action(profile=profile, purpose_keys=allowed)
+            self.log_read([profile], data="recommendations", purposes=sorted(allowed))
         data = {"profile": profile.public_id, "recommendations": offers, "next_best_action": action}
         return Response(self.get_serializer(data).data)
 

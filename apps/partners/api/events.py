@@ -26,7 +26,11 @@ from apps.partners.api.idempotency import (
 )
 from apps.partners.api.problems import ApiProblem
 from apps.partners.models import PartnerEventType, Scope
-from apps.partners.selectors import partner_linked_profiles, partner_visible_profiles
+from apps.partners.selectors import (
+    partner_linked_profiles,
+    partner_redemption_exists,
+    partner_visible_profiles,
+)
 from apps.partners.services import (
     RESERVED_EVENT_FIELDS,
     partner_event_record,
@@ -298,10 +302,9 @@ class RedemptionCancel(PartnerAPIView):
     @idempotent
     def post(self, request, key: str, redemption_id: int) -> Response:
         data = RedemptionCancelInputSerializer(data=request.data).validated()
-        visible = Redemption.objects.filter(
-            pk=redemption_id, account__profile__in=partner_visible_profiles(partner=self.partner)
-        )
-        if redemption_id > MAX_ID or not visible.exists():
+        if redemption_id > MAX_ID or not partner_redemption_exists(
+            partner=self.partner, redemption_id=redemption_id
+        ):
             raise _not_found(_("No redemption with this id is visible to you."))
         redemption = redemption_cancel(
             redemption_id=redemption_id,

@@ -9,14 +9,14 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from apps.consent.models import ConsentState
 from apps.core.exceptions import ApplicationError
-from apps.loyalty.models import LedgerEntry
 from apps.loyalty.selectors import account_for_profile, upcoming_expiry
 from apps.partners.api.base import IdCursorPagination, PartnerAPIView, StrictSerializer
 from apps.partners.api.problems import ApiProblem
 from apps.partners.models import Scope
 from apps.partners.selectors import (
+    partner_consent_states,
+    partner_ledger_entries,
     partner_readable_purposes,
     partner_visible_profiles,
 )
@@ -35,6 +35,14 @@ class ProfileSerializer(serializers.Serializer):
 
 class ProfileLinkSerializer(StrictSerializer):
     external_id = serializers.CharField(max_length=200, help_text="Your id for this customer.")
+
+
+class ProfileLinkedSerializer(serializers.Serializer):
+    """Only what the partner already knows and our id for it: whether the customer shares
+    anything is for the reads to say."""
+
+    id = serializers.UUIDField(source="public_id")
+    external_id = serializers.CharField()
 
 
 class PreferenceSerializer(serializers.Serializer):
@@ -172,7 +180,7 @@ class ProfileCollection(PartnerAPIView):
         operation_id="profiles_link",
         summary="Link one of your customers (made if new)",
         request=ProfileLinkSerializer,
-        responses={200: ProfileSerializer, 201: ProfileSerializer},
+        responses={200: ProfileLinkedSerializer, 201: ProfileLinkedSerializer},
         examples=[OpenApiExample("Link", request_only=True, value={"external_id": "4711"})],
     )
     def post(self, request):
@@ -186,7 +194,9 @@ class ProfileCollection(PartnerAPIView):
             ) from None
         profile, created = partner_link_customer(partner=self.partner, external_id=external_id)
         return Response(
-            _profile_data(profile, external_id),
+            ProfileLinkedSerializer(
+                {"public_id": profile.public_id, "external_id": external_id}
+            ).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -266,13 +276,7 @@ class ProfileConsents(PartnerAPIView):
     )
     def get(self, request, profile_id):
         profile = self.visible_profile(profile_id)
-        states = list(
-            ConsentState.objects.filter(
-                profile=profile, purpose__in=self.partner.allowed_purposes.all()
-            )
-            .select_related("purpose", "version")
-            .order_by("purpose__key")
-        )
+        states = partner_consent_states(partner=self.partner, profile=profile)
         self.log_read([profile], data="consents")
         return conditional_response(request, ConsentSerializer(states, many=True).data)
 
@@ -325,10 +329,7 @@ class ProfileLedger(PartnerAPIView):
     )
     def get(self, request, profile_id):
         profile = self.visible_profile(profile_id)
-        account = account_for_profile(profile=profile)
-        entries = (
-            LedgerEntry.objects.filter(account=account) if account else LedgerEntry.objects.none()
-        )
+        entries = partner_ledger_entries(profile=profile)
         page = self.paginate_queryset(entries)
         self.log_read([profile], data="ledger")
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)

@@ -42,6 +42,9 @@ def _address_refused(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None:
+            # 6to4 (2002::/16) wraps an IPv4 address: 2002:7f00:1:: reaches 127.0.0.1.
+            ip = ip.sixtofour
         elif ip in NAT64_PREFIX:
             ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return (
@@ -100,9 +103,14 @@ def webhook_url_validate(url: str) -> str:
     parts = urlsplit(url)
     if parts.username or parts.password:
         raise ValidationError({"url": [_("The URL must not contain a user name or password.")]})
+    try:
+        port = parts.port
+    except ValueError:
+        # URLValidator lets any five digits through; urlsplit() refuses above 65535.
+        raise ValidationError({"url": [_("This URL has no valid port.")]}) from None
     if not allow_private:
         try:
-            _public_addresses(parts.hostname, parts.port or 443)
+            _public_addresses(parts.hostname, port or 443)
         except WebhookAddressRefused as error:
             raise ValidationError({"url": [str(error)]}) from None
     return url
@@ -126,6 +134,17 @@ def webhook_secret_generate() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def webhook_endpoint_limit_check(*, partner: PartnerClient) -> None:
+    """ApplicationError when the partner has no room for another endpoint. Race-free only
+    with the partner row locked, as webhook_endpoint_create() does; forms call it to refuse
+    early."""
+    if WebhookEndpoint.objects.filter(partner=partner).count() >= MAX_ENDPOINTS_PER_PARTNER:
+        raise ApplicationError(
+            _("A partner may have at most %(count)d webhook endpoints.")
+            % {"count": MAX_ENDPOINTS_PER_PARTNER}
+        )
+
+
 def webhook_endpoint_create(
     *, partner: PartnerClient, url: str, event_types: list[str], description: str = ""
 ) -> WebhookEndpoint:
@@ -135,11 +154,7 @@ def webhook_endpoint_create(
     event_types = _event_types_clean(event_types)
     with transaction.atomic():
         PartnerClient.objects.select_for_update().filter(pk=partner.pk).first()
-        if WebhookEndpoint.objects.filter(partner=partner).count() >= MAX_ENDPOINTS_PER_PARTNER:
-            raise ApplicationError(
-                _("A partner may have at most %(count)d webhook endpoints.")
-                % {"count": MAX_ENDPOINTS_PER_PARTNER}
-            )
+        webhook_endpoint_limit_check(partner=partner)
         endpoint = WebhookEndpoint(
             partner=partner,
             url=url,

@@ -323,12 +323,12 @@ def test_recommendations_give_offers_with_reasons_and_the_next_step(
     assert offer["reason"]
     assert body["next_best_action"]["kind"] == "offer"
     assert body["next_best_action"]["url"].startswith("http://testserver/")
-    log = AccessLog.objects.get()
-    assert (log.profile, log.data_category, log.purpose_key) == (
-        profile,
-        "recommendations",
-        "personalization",
-    )
+    # One row per purpose whose answers may have shaped the picks.
+    logged = set(AccessLog.objects.values_list("profile", "data_category", "purpose_key"))
+    assert logged == {
+        (profile.pk, "recommendations", "partner_sharing"),
+        (profile.pk, "recommendations", "personalization"),
+    }
 
 
 def test_recommendations_are_empty_for_a_customer_without_personalization(
@@ -383,3 +383,27 @@ def test_recommendations_need_the_segments_scope(make_partner, purposes, diet):
 
     assert response.status_code == 403
     assert response.json()["type"] == "/api/problems/insufficient-scope"
+
+
+def test_recommendations_for_a_partner_use_only_purposes_it_may_read(
+    make_partner, purposes, diet, settings
+):
+    """An answer under a purpose the partner is not allowed never shapes what it is shown."""
+    from tests.personalization.conftest import declare
+    from tests.preferences.factories import AttributeFactory
+
+    settings.OFFER_QUIET_HOURS = (0, 0)
+    narrow = make_partner(key="narrow")
+    profile = _vegan(narrow.partner, purposes, diet, "n1")
+    health = AttributeFactory(
+        key="condition", purpose=purposes["email_marketing"], choices=["diabetes"]
+    )
+    grant_consent(profile, purposes["email_marketing"])
+    declare(profile, health, "diabetes")
+    offer = Offer.objects.create(key="sugar-free", title_de="Zuckerfrei", title_en="Sugar-free")
+    OfferMatch.objects.create(offer=offer, attribute=health, value="diabetes", weight=9)
+
+    body = narrow.get(f"/api/v1/recommendations/{profile.public_id}/").json()
+
+    assert "sugar-free" not in [item["offer"] for item in body["recommendations"]]
+    assert "diabetes" not in str(body)

@@ -195,3 +195,35 @@ def test_the_feed_query_count_does_not_grow_with_the_page(
 
     with django_assert_max_num_queries(len(queries)):
         assert len(shop.get("/api/v1/changes/").json()["results"]) == 11
+
+
+def test_a_withdrawal_of_a_purpose_the_partner_is_not_allowed_is_not_told(make_partner, purposes):
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_withdraw
+    from apps.core.models import OutboxEvent
+    from apps.partners.outbound import partner_notices
+    from apps.partners.services import partner_link_customer
+    from tests.consent.factories import grant_consent
+
+    shop = make_partner()  # allowed partner_sharing and personalization
+    profile, _new = partner_link_customer(partner=shop.partner, external_id="w1")
+    grant_consent(profile, purposes["email_marketing"])
+    grant_consent(profile, purposes["personalization"])
+    for key in ("email_marketing", "personalization"):
+        consent_withdraw(
+            profile=profile,
+            purpose=purposes[key],
+            channel=Channel.WEB,
+            collection_point="test",
+            evidence=Evidence(),
+            language="de",
+        )
+
+    told = {
+        event.payload["purpose"]: partner_notices(event=event)
+        for event in OutboxEvent.objects.filter(name="consent.withdrawn")
+    }
+
+    assert told["email_marketing"] == []
+    assert [n.partner for n in told["personalization"]] == [shop.partner]

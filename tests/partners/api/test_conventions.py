@@ -231,3 +231,22 @@ def test_the_api_docs_are_served_without_inline_scripts(client):
     html = response.content.decode()
     assert "<script>" not in html
     assert "drf_spectacular_sidecar" in html
+
+
+@pytest.mark.parametrize("position", ["abc", "1.5", ""])
+def test_a_forged_cursor_is_404_not_500(shop, position):
+    import base64
+    from urllib.parse import urlencode
+
+    cursor = base64.b64encode(urlencode({"o": 0, "p": position}).encode()).decode()
+
+    for path in ("/api/v1/changes/", "/api/v1/campaigns/", "/api/v1/segments/"):
+        response = shop.get(path, {"cursor": cursor})
+        assert response.status_code in (200, 404), path
+        assert response.status_code != 500
+
+
+def test_linking_answers_only_what_the_partner_already_knows(shop):
+    body = shop.post("/api/v1/profiles/", {"external_id": "4711"}, format="json").json()
+
+    assert set(body) == {"id", "external_id"}

@@ -300,3 +300,26 @@ def test_200_concurrent_retries_of_one_redemption_redeem_once(shop, purposes):
     assert Redemption.objects.count() == 1
     assert _balance(profile) == 90
     assert Reward.objects.get(pk=reward.pk).stock == 99
+
+
+@pytest.mark.django_db
+def test_a_partner_cannot_cancel_a_redemption_made_elsewhere_for_a_shared_customer(
+    make_partner, purposes
+):
+    from apps.loyalty.services import redemption_create
+
+    shop, cafe = make_partner("shop"), make_partner("cafe")
+    customer = _customer(shop.partner, purposes)
+    partner_link_customer(partner=cafe.partner, external_id="cafe-1")
+    from apps.profiles.models import Identifier
+
+    Identifier.objects.filter(namespace="cafe").update(profile=customer)
+    on_the_site = redemption_create(
+        profile=customer, reward_id=RewardFactory(cost=30).pk, idempotency_key="web-1"
+    )
+    by_the_shop = _redeem(shop, customer, RewardFactory(cost=30)).json()["id"]
+
+    assert _cancel(cafe, on_the_site.pk).status_code == 404
+    assert _cancel(cafe, by_the_shop, key="c2").status_code == 404
+    assert _cancel(shop, on_the_site.pk, key="c3").status_code == 404
+    assert _cancel(shop, by_the_shop, key="c4").status_code == 200

@@ -100,6 +100,8 @@ def test_webhook_endpoint_create_answers_the_secret_once(shop, dns):
         "fd00::1",
         "::ffff:127.0.0.1",
         "64:ff9b::a00:1",
+        "2002:7f00:1::",
+        "2002:a9fe:a9fe::",
     ],
 )
 def test_webhook_endpoint_create_refuses_private_and_reserved_addresses(shop, dns, address):
@@ -129,6 +131,26 @@ def test_webhook_url_validate_refuses(dns, url, message, english):
         webhook_url_validate(url)
 
     assert message in refused.value.message_dict["url"][0]
+
+
+def test_webhook_endpoint_create_refuses_an_out_of_range_port(shop, dns):
+    response = shop.post(
+        "/api/v1/webhook-endpoints/",
+        {**BODY, "url": "https://hooks.shop.example:99999/"},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    error = response.json()["errors"][0]
+    assert (error["field"], error["message"]) == ("url", "This URL has no valid port.")
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_webhook_url_validate_allows_6to4_of_a_public_address(dns):
+    dns["hooks.shop.example"] = ["2002:5db8:d70e::"]
+
+    assert webhook_url_validate(URL) == URL
 
 
 def test_webhook_url_validate_allows_http_and_loopback_in_the_demo(settings, monkeypatch):
