@@ -89,47 +89,34 @@ CAMPAIGN_INVITES = [
 @transaction.atomic
 def demo_offers_ensure() -> int:
     from apps.campaigns.models import Campaign
-    from apps.personalization.models import Offer, OfferMatch
-    from apps.preferences.models import Attribute
 
     created = 0
     for key, title_de, title_en, text_de, text_en, link, matches in OFFERS:
-        if Offer.objects.filter(key=key).exists():
-            continue
-        offer = Offer.objects.create(
-            key=key,
-            title_de=title_de,
-            title_en=title_en,
-            text_de=text_de,
-            text_en=text_en,
-            link=link,
-        )
-        for attribute_key, value, weight in matches:
-            OfferMatch.objects.create(
-                offer=offer,
-                attribute=Attribute.objects.get(key=attribute_key),
-                value=value,
-                weight=weight,
-            )
-        created += 1
+        texts = (title_de, title_en, text_de, text_en)
+        created += _demo_offer(key, texts, matches, link=link)
     for key, title_de, title_en, text_de, text_en, slug, matches in CAMPAIGN_INVITES:
         campaign = Campaign.objects.filter(slug=slug).first()
-        if campaign is None or Offer.objects.filter(key=key).exists():
-            continue
-        offer = Offer.objects.create(
-            key=key,
-            title_de=title_de,
-            title_en=title_en,
-            text_de=text_de,
-            text_en=text_en,
-            campaign=campaign,
-        )
-        for attribute_key, value, weight in matches:
-            OfferMatch.objects.create(
-                offer=offer,
-                attribute=Attribute.objects.get(key=attribute_key),
-                value=value,
-                weight=weight,
-            )
-        created += 1
+        if campaign is not None:
+            texts = (title_de, title_en, text_de, text_en)
+            created += _demo_offer(key, texts, matches, campaign=campaign)
     return created
+
+
+def _demo_offer(key: str, texts: tuple[str, str, str, str], matches, **target) -> int:
+    from apps.personalization.models import Offer, OfferMatch
+    from apps.preferences.models import Attribute
+
+    if Offer.objects.filter(key=key).exists():
+        return 0
+    title_de, title_en, text_de, text_en = texts
+    offer = Offer.objects.create(
+        key=key, title_de=title_de, title_en=title_en, text_de=text_de, text_en=text_en, **target
+    )
+    for attribute_key, value, weight in matches:
+        OfferMatch.objects.create(
+            offer=offer,
+            attribute=Attribute.objects.get(key=attribute_key),
+            value=value,
+            weight=weight,
+        )
+    return 1

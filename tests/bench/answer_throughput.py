@@ -25,6 +25,7 @@ from tests.bench.http_throughput import (
     free_port,
     manage,
     start_gunicorn,
+    wrk_measure,
 )
 from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
 
@@ -181,20 +182,7 @@ def _customer(port: int) -> tuple[str, str]:
 
 
 def _wrk(url: str, script: str | None = None) -> tuple[float, float, float]:
-    args = ["wrk", f"-t{CUSTOMERS}", f"-c{CUSTOMERS}", f"-d{SECONDS}s", "--latency"]
-    if script:
-        args += ["-s", script]
-    output = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    latency = {
-        p: float(v) * units[u]
-        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.M)
-    }
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} failed requests against {url}")
-    return rps, latency["50"], latency["99"]
+    return wrk_measure(url, threads=CUSTOMERS, connections=CUSTOMERS, script=script)
 
 
 def main() -> None:

@@ -10,7 +10,6 @@ way, GET and POST. Prints requests/s and p50/p99 and the ratios.
 """
 
 import os
-import re
 import secrets
 import shutil
 import subprocess
@@ -26,6 +25,7 @@ from tests.bench.http_throughput import (
     manage,
     production_env,
     start_gunicorn,
+    wrk_measure,
 )
 from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
 
@@ -114,33 +114,9 @@ def _wrk(url: str, script: str) -> tuple[float, float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         lua.write(script)
     try:
-        output = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                f"-c{CONNECTIONS}",
-                f"-d{SECONDS}s",
-                "--latency",
-                "-s",
-                lua.name,
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        return wrk_measure(url, threads=2, connections=CONNECTIONS, script=lua.name)
     finally:
         Path(lua.name).unlink(missing_ok=True)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    units = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    latency = {
-        p: float(v) * units[u]
-        for p, v, u in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)", output, re.M)
-    }
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise RuntimeError(f"{errors.group(1)} failed requests against {url}")
-    return rps, latency["50"], latency["99"]
 
 
 def main() -> None:
