@@ -375,6 +375,38 @@ def rule_uses_only_activity(rule: Any, _seen: frozenset = frozenset()) -> bool:
     return name in ACTIVITY_CONDITIONS and set(rule) <= {name, *CONDITION_KEYS.get(name, ())}
 
 
+def rule_purposes(
+    rule: Any, *, purpose_of: dict[str, str] | None = None, _seen: frozenset = frozenset()
+) -> set[str]:
+    """The purposes whose data a rule reads: `personalization` always, the purpose of each
+    attribute it asks about, each purpose it checks consent for, through nested segments.
+    `purpose_of` (attribute key to purpose key) saves the lookups when many rules are read."""
+    if purpose_of is None:
+        purpose_of = dict(Attribute.objects.values_list("key", "purpose__key"))
+    purposes = {PERSONALIZATION}
+    if not isinstance(rule, dict):
+        return purposes
+    parts = [
+        part for key in ("all", "any") if isinstance(rule.get(key), list) for part in rule[key]
+    ]
+    if "not" in rule:
+        parts.append(rule["not"])
+    for part in parts:
+        purposes |= rule_purposes(part, purpose_of=purpose_of, _seen=_seen)
+    if isinstance(rule.get("attribute"), str) and rule["attribute"] in purpose_of:
+        purposes.add(purpose_of[rule["attribute"]])
+    if isinstance(rule.get("consent"), str):
+        purposes.add(rule["consent"])
+    if isinstance(rule.get("segment"), str) and rule["segment"] not in _seen:
+        from apps.personalization.models import Segment
+
+        other = Segment.objects.filter(key=rule["segment"]).first()
+        if other is not None:
+            seen = _seen | {rule["segment"]}
+            purposes |= rule_purposes(other.rule, purpose_of=purpose_of, _seen=seen)
+    return purposes
+
+
 def rule_compile_activity(rule: Any, *, segment_key: str | None = None) -> Q:
     """A rule about what customers did, without the personalization filter: bonus points
     may go to a group, but never depend on consent."""

@@ -3,6 +3,7 @@ members, recommendations, and the feed of changes to its customers."""
 
 from django.db.models import Count, Q, QuerySet
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,7 +19,7 @@ from apps.partners.api.problems import ApiProblem
 from apps.partners.models import PartnerChange, PartnerClient, Scope
 from apps.partners.selectors import partner_readable_purposes, partner_visible_profiles
 from apps.personalization.models import Segment
-from apps.personalization.rules import PERSONALIZATION, RuleError
+from apps.personalization.rules import PERSONALIZATION, RuleError, rule_purposes
 from apps.personalization.selectors import (
     next_best_action,
     recommendations,
@@ -26,6 +27,7 @@ from apps.personalization.selectors import (
     segment_list,
     segment_profiles,
 )
+from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
 # Below this many members a count could point at a single customer.
@@ -154,6 +156,22 @@ class PersonalizationMixin:
     def personalization_allowed(self) -> bool:
         return self.partner.allowed_purposes.filter(key=PERSONALIZATION).exists()
 
+    @cached_property
+    def _allowed_keys(self) -> set[str]:
+        return set(self.partner.allowed_purposes.values_list("key", flat=True))
+
+    @cached_property
+    def _purpose_of(self) -> dict[str, str]:
+        return dict(Attribute.objects.values_list("key", "purpose__key"))
+
+    def segment_purposes(self, segment: Segment) -> set[str]:
+        return rule_purposes(segment.rule, purpose_of=self._purpose_of)
+
+    def segment_purposes_refused(self, segment: Segment) -> set[str]:
+        """Purposes a segment's rule reads that this partner is not allowed: its members
+        would tell the partner what customers said under them."""
+        return self.segment_purposes(segment) - self._allowed_keys
+
     def require_personalization(self) -> None:
         if not self.personalization_allowed():
             raise ApiProblem(
@@ -225,7 +243,9 @@ class SegmentList(PersonalizationMixin, PartnerAPIView):
         page = self.paginate_queryset(segment_list())
         counts = {}
         if self.personalization_allowed():
-            counts = _segment_member_counts(partner=self.partner, segments=page)
+            # A count is a membership figure too: none for segments built on refused purposes.
+            countable = [seg for seg in page if not self.segment_purposes_refused(seg)]
+            counts = _segment_member_counts(partner=self.partner, segments=countable)
         rows = [
             {
                 "key": segment.key,
@@ -268,8 +288,22 @@ class SegmentMembers(PersonalizationMixin, PartnerAPIView):
                 detail=_("There is no segment with this key."),
             )
         self.require_personalization()
+        refused = self.segment_purposes_refused(segment)
+        if refused:
+            raise ApiProblem(
+                status_code=403,
+                problem_type="purpose-not-allowed",
+                title=_("This purpose is not allowed for you."),
+                detail=_(
+                    "This segment is built from data under purposes the brand has not "
+                    "allowed for you: %(purposes)s."
+                )
+                % {"purposes": ", ".join(sorted(refused))},
+            )
         page = self.paginate_queryset(self._members(segment))
-        self.log_read(page, data="segment membership", purpose=PERSONALIZATION)
+        self.log_read(
+            page, data="segment membership", purposes=sorted(self.segment_purposes(segment))
+        )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def _members(self, segment: Segment) -> QuerySet[Profile]:

@@ -407,3 +407,46 @@ def test_recommendations_for_a_partner_use_only_purposes_it_may_read(
 
     assert "sugar-free" not in [item["offer"] for item in body["recommendations"]]
     assert "diabetes" not in str(body)
+
+
+def test_a_segment_built_on_a_purpose_the_partner_is_not_allowed_gives_no_members(shop, purposes):
+    """Membership would say what customers told us under that purpose."""
+    from tests.preferences.factories import AttributeFactory
+
+    topics = AttributeFactory(
+        key="newsletter_topic", purpose=purposes["email_marketing"], choices=["recipes"]
+    )
+    segment = segment_save(
+        segment=Segment(
+            key="recipe-fans",
+            name="Recipe fans",
+            rule={"attribute": topics.key, "op": "in", "value": ["recipes"]},
+        )
+    )
+
+    members = shop.get(f"/api/v1/segments/{segment.key}/members/")
+    listed = shop.get("/api/v1/segments/").json()["results"]
+
+    assert members.status_code == 403
+    assert "email_marketing" in members.json()["detail"]
+    assert [row["member_count"] for row in listed if row["key"] == "recipe-fans"] == [None]
+    assert not AccessLog.objects.exists()
+
+
+def test_rule_purposes_follow_attributes_consents_and_nested_segments(purposes):
+    from apps.personalization.rules import rule_purposes
+    from tests.preferences.factories import AttributeFactory
+
+    AttributeFactory(key="diet_x", purpose=purposes["personalization"], choices=["vegan"])
+    AttributeFactory(key="topic_x", purpose=purposes["email_marketing"], choices=["news"])
+    segment_save(segment=Segment(key="inner", name="Inner", rule={"consent": "partner_sharing"}))
+
+    rule = {
+        "all": [
+            {"attribute": "diet_x", "op": "in", "value": ["vegan"]},
+            {"not": {"any": [{"attribute": "topic_x", "op": "in", "value": ["news"]}]}},
+            {"segment": "inner"},
+        ]
+    }
+
+    assert rule_purposes(rule) == {"personalization", "email_marketing", "partner_sharing"}
