@@ -1,14 +1,12 @@
 """A demo shop that sends customers in signed in and uses the partner API. Idempotent; demo
 mode only."""
 
-from oauth2_provider.models import Application
-
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel, Purpose
 from apps.consent.selectors import consent_is_granted
 from apps.consent.services import consent_grant
 from apps.partners.models import PartnerClient, Scope
-from apps.partners.services import partner_link_customer
+from apps.partners.services import oauth_client_create, partner_link_customer
 
 DEMO_SHOP_KEY = "demo-shop"
 # Demo data only: seed_demo refuses to run with DEBUG off.
@@ -31,13 +29,8 @@ def demo_partner_ensure() -> int:
         },
     )
     if partner.application_id is None:
-        partner.application = Application.objects.create(
-            name=partner.name,
-            client_id=DEMO_CLIENT_ID,
-            client_secret=DEMO_CLIENT_SECRET,
-            client_type=Application.CLIENT_CONFIDENTIAL,
-            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-            hash_client_secret=True,
+        partner.application = oauth_client_create(
+            name=partner.name, client_secret=DEMO_CLIENT_SECRET, client_id=DEMO_CLIENT_ID
         )
         partner.save(update_fields=["application"])
         partner.allowed_purposes.set(Purpose.objects.filter(key__in=DEMO_PURPOSES))

@@ -17,6 +17,7 @@ from apps.loyalty.selectors import account_for_profile
 from apps.partners.models import EmbedTokenUse, IdempotencyRecord, PartnerClient, PartnerEventType
 from apps.profiles.identifiers import external_id_normalise
 from apps.profiles.models import Identifier, Profile
+from apps.profiles.selectors import profile_by_identifier
 from apps.profiles.services import profile_sign_in_as
 
 PARTNER_KEY = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -114,11 +115,9 @@ def embed_token_uses_forget_expired() -> int:
 def partner_link_customer(*, partner: PartnerClient, external_id: str) -> tuple[Profile, bool]:
     """The partner's customer as a profile: found by the partner's id, or made for it.
     Returns the profile and whether it was new."""
-    existing = Profile.objects.filter(
-        identifiers__kind=Identifier.Kind.EXTERNAL,
-        identifiers__namespace=partner.key,
-        identifiers__value=external_id,
-    ).first()
+    existing = profile_by_identifier(
+        kind=Identifier.Kind.EXTERNAL, namespace=partner.key, value=external_id
+    )
     if existing is not None:
         return existing, False
     profile = profile_sign_in_as(
@@ -129,6 +128,20 @@ def partner_link_customer(*, partner: PartnerClient, external_id: str) -> tuple[
         locale=settings.LANGUAGE_CODE,
     )
     return profile, True
+
+
+def oauth_client_create(*, name: str, client_secret: str, **fields):
+    """A confidential client-credentials client; the secret is stored hashed."""
+    from oauth2_provider.models import Application
+
+    return Application.objects.create(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=client_secret,
+        hash_client_secret=True,
+        **fields,
+    )
 
 
 @transaction.atomic
@@ -143,18 +156,11 @@ def partner_client_create(
     """A partner with its OAuth2 client. Returns the client secret, which is stored only
     hashed and so can be shown this once."""
     from oauth2_provider.generators import generate_client_secret
-    from oauth2_provider.models import Application
 
     from apps.consent.models import Purpose
 
     secret = generate_client_secret()
-    application = Application.objects.create(
-        name=name,
-        client_type=Application.CLIENT_CONFIDENTIAL,
-        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-        client_secret=secret,
-        hash_client_secret=True,
-    )
+    application = oauth_client_create(name=name, client_secret=secret)
     partner = PartnerClient(
         name=name, key=key, scopes=scopes, contact_email=contact_email, application=application
     )
@@ -191,17 +197,11 @@ def partner_secret_reset(*, partner: PartnerClient) -> str:
     """A new client secret (and OAuth2 client, for partners made before the API): the old
     secret and every token issued with it stop working at once."""
     from oauth2_provider.generators import generate_client_secret
-    from oauth2_provider.models import AccessToken, Application
+    from oauth2_provider.models import AccessToken
 
     secret = generate_client_secret()
     if partner.application is None:
-        partner.application = Application.objects.create(
-            name=partner.name,
-            client_type=Application.CLIENT_CONFIDENTIAL,
-            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
-            client_secret=secret,
-            hash_client_secret=True,
-        )
+        partner.application = oauth_client_create(name=partner.name, client_secret=secret)
         partner.save(update_fields=["application"])
         return secret
     application = partner.application
