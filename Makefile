@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-api api-schema
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api api-schema
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -85,6 +85,11 @@ bench-leaderboard: messages
 # Needs PostgreSQL: 1,000,000 customers are made once (a few minutes) in their own database.
 bench-personalization: messages
 	$(BIN)/python -m tests.bench.personalization
+
+# Needs PostgreSQL: the program dashboard against the bare-Django floor; customers with their
+# answers are made once in their own database (BENCH_PROFILES, default 1,000,000).
+bench-insights: messages
+	$(BIN)/python -m tests.bench.insights
 
 # Needs PostgreSQL and wrk.
 bench-api: messages

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.personalization",
     "apps.partners",
     "apps.privacy",
+    "apps.insights",
 ]
 
 MIDDLEWARE = [
@@ -209,10 +210,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.personalization.tasks.compute_churn_scores_task",
         "schedule": crontab(hour=4, minute=10),
     },
+    # Incremental: the days touched since the last run, plus today.
+    "refresh-insights": {
+        "task": "apps.insights.tasks.refresh_rollups_task",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     "sweep-outbox": {
         "task": "apps.core.tasks.sweep_outbox_task",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "run-waiting-data-requests": {
+        "task": "apps.privacy.tasks.run_waiting_data_requests_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "check-partner-acknowledgements": {
+        "task": "apps.privacy.tasks.check_partner_acknowledgements_task",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
+    "forget-old-exports": {
+        "task": "apps.privacy.tasks.forget_old_exports_task",
+        "schedule": crontab(hour=5, minute=10),
+    },
+    "retention-sweep": {
+        "task": "apps.privacy.tasks.retention_sweep_task",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 2 * 60 * 60},
     },
 }
 LOYALTY_POINTS_VALIDITY_DAYS = env_int("LOYALTY_POINTS_VALIDITY_DAYS", 365)
@@ -354,6 +380,17 @@ CONSENT_CONTROLLER = {
 }
 PRIVACY_POLICY_URL = env_str("PRIVACY_POLICY_URL", "https://resonanz.example/datenschutz")
 GPC_LAST_UPDATE = "2026-11-27"
+
+# DATA-SUBJECT REQUESTS ----------------------------------------------------------------------
+# Exports are kept outside MEDIA_ROOT (which is served to anyone); only a signed link reaches one.
+# Web and worker processes share it, as they share MEDIA_ROOT.
+PRIVACY_EXPORT_ROOT = Path(env_str("PRIVACY_EXPORT_ROOT") or BASE_DIR / "private" / "exports")
+# How long a ready export can be downloaded; the file is deleted after that.
+PRIVACY_EXPORT_MAX_AGE = env_int("PRIVACY_EXPORT_MAX_AGE", 7 * 24 * 60 * 60)
+# A new export is made at most this often; asking again sooner offers the one just made.
+PRIVACY_EXPORT_MIN_INTERVAL = env_int("PRIVACY_EXPORT_MIN_INTERVAL", 15 * 60)
+# Art. 12(3) GDPR: a request is answered within a month.
+PRIVACY_REQUEST_DUE_DAYS = 30
 
 # REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("apps.campaigns.urls")),
     path("", include("apps.challenges.urls")),
     path("", include("apps.personalization.urls")),
+    path("", include("apps.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/oauth/token/", api_views.token, name="api-token"),

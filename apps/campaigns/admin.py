@@ -20,6 +20,7 @@ from apps.campaigns.services import (
 from apps.core.admin_mixins import image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
+from apps.preferences.models import Attribute
 
 
 class QuestionInline(SortableInlineAdminMixin, admin.TabularInline):
@@ -226,6 +227,9 @@ class OptionInline(SortableInlineAdminMixin, admin.TabularInline):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Outcomes and branch targets come from the edited question's own campaign only.
         question = self._edited_question(request)
+        if db_field.name == "attribute":
+            # What customers tell us elsewhere (such as "not interested") is not a quiz answer.
+            kwargs["queryset"] = Attribute.objects.filter(is_asked=True)
         if question and db_field.name == "outcome":
             kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
         if question and db_field.name == "skip_to":

@@ -337,6 +337,12 @@ class Participation(models.Model):
                 fields=["campaign", "profile", "round"], name="campaigns_one_play_per_round"
             ),
         ]
+        # Insights count plays by the day they started or ended, per campaign and overall.
+        indexes = [
+            models.Index(fields=["campaign", "started_at"], name="campaigns_play_started_idx"),
+            models.Index(fields=["started_at"], name="campaigns_play_start_day_idx"),
+            models.Index(fields=["completed_at"], name="campaigns_play_completed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign_id}/{self.profile_id}"
@@ -370,6 +376,7 @@ class Answer(models.Model):
                 fields=["participation", "question"], name="campaigns_one_answer_per_question"
             ),
         ]
+        indexes = [models.Index(fields=["answered_at"], name="campaigns_answer_time_idx")]
 
     def __str__(self) -> str:
         return f"{self.participation_id}: {self.question_id}"

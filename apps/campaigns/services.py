@@ -93,8 +93,12 @@ def _locked(participation: Participation) -> Participation:
     locked = (
         Participation.objects.select_for_update(of=("self",))
         .select_related("profile")
-        .get(pk=participation.pk)
+        .filter(pk=participation.pk)
+        .first()
     )
+    if locked is None:
+        # The customer's data was erased while this answer waited for the play.
+        raise ApplicationError(_("This play no longer exists."))
     locked.campaign = participation.campaign  # with the questions it has read already
     return locked
 

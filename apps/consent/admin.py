@@ -18,6 +18,8 @@ from apps.consent.services import (
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+from apps.privacy.audit import ConfigAuditedAdminMixin, config_change_record, config_snapshot
+from apps.privacy.models import ConfigChange
 
 
 def _event_count(action: str) -> Subquery:
@@ -49,7 +51,7 @@ class PurposeVersionInline(admin.TabularInline):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(admin.ModelAdmin):
+class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "key",
         "lawful_basis",
@@ -124,7 +126,7 @@ class PurposeVersionForm(forms.ModelForm):
 
 
 @admin.register(PurposeVersion)
-class PurposeVersionAdmin(admin.ModelAdmin):
+class PurposeVersionAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = PurposeVersionForm
     list_display = ["__str__", "title_de", "is_material", "status", "published_at"]
     list_filter = ["purpose", ("published_at", admin.EmptyFieldListFilter), "is_material"]
@@ -172,11 +174,20 @@ class PurposeVersionAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:consent_purposeversion_changelist"))
         change_url = reverse("admin:consent_purposeversion_change", args=[pk])
         if request.method == "POST":
+            before = config_snapshot(version)
             try:
                 purpose_version_publish(version=version)
             except ApplicationError as problem:
                 self.message_user(request, problem.message, level=messages.ERROR)
             else:
+                version.refresh_from_db()
+                config_change_record(
+                    staff_user=request.user,
+                    obj=version,
+                    action=ConfigChange.Action.CHANGED,
+                    before=before,
+                    after=config_snapshot(version),
+                )
                 self.message_user(request, _("%(version)s is published.") % {"version": version})
             return HttpResponseRedirect(change_url)
         context = {

@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Collection
 from datetime import timedelta
 
 from django.db import transaction
@@ -75,3 +76,31 @@ def _relay_in_batches(events: QuerySet[OutboxEvent], batch_size: int) -> int:
             if event is not None and event.is_published:
                 relayed += 1
         last_id = batch[-1]
+
+
+@transaction.atomic
+def outbox_events_redact(
+    *,
+    events: QuerySet[OutboxEvent],
+    drop: Collection[str] = (),
+    keep: Collection[str] | None = None,
+) -> int:
+    """Take personal values out of recorded events: the payload keys in `drop`, or every key
+    not in `keep`. An event not relayed yet is marked relayed, because what it would set off
+    (an e-mail, a webhook) concerned a person whose data is being erased. Returns how many
+    events changed."""
+    now = timezone.now()
+    changed = 0
+    for event in events.select_for_update().order_by("pk"):
+        payload = {
+            key: value
+            for key, value in event.payload.items()
+            if key not in drop and (keep is None or key in keep)
+        }
+        if payload == event.payload and event.is_published:
+            continue
+        OutboxEvent.objects.filter(pk=event.pk).update(
+            payload=payload, published_at=event.published_at or now
+        )
+        changed += 1
+    return changed

@@ -34,10 +34,11 @@ from apps.loyalty.services import (
     tier_save,
 )
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+from apps.privacy.audit import ConfigAuditedAdminMixin
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = ["key", "name_de", "threshold", "multiplier"]
 
     def save_model(self, request: HttpRequest, obj: Tier, form, change: bool) -> None:
@@ -45,7 +46,7 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(EarningRule)
-class EarningRuleAdmin(admin.ModelAdmin):
+class EarningRuleAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "event_name", "points", "multiply_by_tier", "is_active"]
     list_filter = ["event_name", "is_active"]
     search_fields = ["name", "event_name"]
@@ -104,7 +105,7 @@ class CodeUploadForm(forms.Form):
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = RewardForm
     list_display = ["title_de", "cost", "stock", "fulfilment", "valid_until", "is_active"]
     list_filter = ["is_active", "fulfilment"]
@@ -300,7 +301,7 @@ class BadgeForm(forms.ModelForm):
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = BadgeForm
     list_display = ["key", "name_de", "tier", "challenges_completed", "is_hidden", "position"]
     readonly_fields = ["current_image"]

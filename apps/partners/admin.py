@@ -22,6 +22,7 @@ from apps.partners.webhooks.endpoints import (
     webhook_url_validate,
 )
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+from apps.privacy.audit import ConfigAuditedAdminMixin
 from apps.profiles.models import Profile
 
 
@@ -49,7 +50,7 @@ class PartnerClientForm(forms.ModelForm):
 
 
 @admin.register(PartnerClient)
-class PartnerClientAdmin(admin.ModelAdmin):
+class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = PartnerClientForm
     list_display = ["name", "key", "embed_algorithm", "is_active", "created_at"]
     list_filter = ["is_active", "embed_algorithm"]
@@ -130,7 +131,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "partner", "is_active", "failing_since", "disabled_reason", "created_at"]
     list_filter = ["is_active", "partner"]
@@ -216,7 +217,7 @@ class WebhookDeliveryAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         # The list shows no payload, so it reads no one's data: skip the mixin's list logging.
         return super(AccessLoggedAdminMixin, self).changelist_view(request, extra_context)
 
-    def _log(self, request: HttpRequest, objects: list[WebhookDelivery]) -> None:
+    def _log(self, request: HttpRequest, objects: list[WebhookDelivery], reason: str = "") -> None:
         public_ids = {
             str(profile_id)
             for delivery in objects
@@ -225,7 +226,7 @@ class WebhookDeliveryAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             and (profile_id := delivery.payload["data"].get("profile"))
         }
         # The access log points at profile rows: a profile deleted since gets none.
-        super()._log(request, list(Profile.objects.filter(public_id__in=public_ids)))
+        super()._log(request, list(Profile.objects.filter(public_id__in=public_ids)), reason)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -55,9 +55,21 @@ def _concerns(partner: PartnerClient, payload: dict) -> bool:
     return purpose == SHARING_PURPOSE or partner.allowed_purposes.filter(key=purpose).exists()
 
 
+def _erasure_notices(event: OutboxEvent) -> list[Notice]:
+    """By the time an erasure is relayed the person's identifiers and id are gone: the event
+    itself names the partners that knew them, and the id those partners knew."""
+    public_id = str(event.payload["profile"])
+    partners = PartnerClient.objects.filter(
+        key__in=list(event.payload.get("partners") or []), is_active=True
+    )
+    return [Notice(partner, event.name, public_id, {"profile": public_id}) for partner in partners]
+
+
 def partner_notices(*, event: OutboxEvent) -> list[Notice]:
     if event.name not in NOTIFIED_EVENTS or "profile" not in event.payload:
         return []
+    if event.name == "profile.erased":
+        return _erasure_notices(event)
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
     if profile is None:
         return []

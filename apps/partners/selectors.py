@@ -13,7 +13,8 @@ SHARING_PURPOSE = "partner_sharing"
 
 
 def partner_linked_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
-    """Customers the partner knows by its own customer id."""
+    """Customers the partner knows by its own customer id; from the moment a customer's
+    erasure begins, the partner no longer reaches them."""
     return Profile.objects.filter(
         Exists(
             Identifier.objects.filter(
@@ -21,6 +22,7 @@ def partner_linked_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
             )
         ),
         merged_into__isnull=True,
+        erased_at__isnull=True,
     )
 
 

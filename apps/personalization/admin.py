@@ -14,9 +14,10 @@ from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch,
 from apps.personalization.rule_vocabulary import rule_vocabulary
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
-from apps.personalization.services import segment_save
+from apps.personalization.services import offer_save, segment_save
 from apps.preferences.models import Attribute
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
+from apps.privacy.audit import ConfigAuditedAdminMixin
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
@@ -79,7 +80,7 @@ class SegmentForm(forms.ModelForm):
 
 
 @admin.register(Segment)
-class SegmentAdmin(admin.ModelAdmin):
+class SegmentAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = SegmentForm
     change_form_template = "admin/personalization/segment/change_form.html"
     list_display = ["name", "key", "materialize", "materialized_at", "materialize_ms", "updated_at"]
@@ -173,7 +174,7 @@ class OfferMatchInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "key",
         "title_de",
@@ -196,6 +197,13 @@ class OfferAdmin(admin.ModelAdmin):
         ),
         (_("Schedule"), {"fields": [("starts_at", "ends_at")]}),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Offer | None = None) -> list[str]:
+        # Customers' "not interested" and partners refer to an offer by its key.
+        return ["key"] if obj else []
+
+    def save_model(self, request: HttpRequest, obj: Offer, form, change: bool) -> None:
+        offer_save(offer=obj)
 
 
 @admin.register(ChurnScore)

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from apps.personalization.models import Segment
-from apps.personalization.services import segment_save
+from apps.personalization.services import offer_choice_sync, offer_save, segment_save
 
 SEGMENTS = [
     (
@@ -99,6 +99,8 @@ def demo_offers_ensure() -> int:
         if campaign is not None:
             texts = (title_de, title_en, text_de, text_en)
             created += _demo_offer(key, texts, matches, campaign=campaign)
+    # Offers made before the purpose existed become answerable too.
+    offer_choice_sync()
     return created
 
 
@@ -109,8 +111,15 @@ def _demo_offer(key: str, texts: tuple[str, str, str, str], matches, **target) -
     if Offer.objects.filter(key=key).exists():
         return 0
     title_de, title_en, text_de, text_en = texts
-    offer = Offer.objects.create(
-        key=key, title_de=title_de, title_en=title_en, text_de=text_de, text_en=text_en, **target
+    offer = offer_save(
+        offer=Offer(
+            key=key,
+            title_de=title_de,
+            title_en=title_en,
+            text_de=text_de,
+            text_en=text_en,
+            **target,
+        )
     )
     for attribute_key, value, weight in matches:
         OfferMatch.objects.create(

@@ -1,16 +1,17 @@
 """Synthetic customers for load tests and benchmarks: profiles with consents, declarations,
-points and plays, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
+points, plays and their answers, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
 
 import json
 import random
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.campaigns.models import Campaign, Participation
+from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
 from apps.consent.models import ConsentEvent, ConsentState, Purpose
 from apps.loyalty.models import Account, LedgerEntry
 from apps.preferences.models import Attribute, Declaration, Source
@@ -83,9 +84,10 @@ def profiles_generate(*, count: int, seed: int = 1) -> Iterator[int]:
     purposes = {
         p.key: p for p in Purpose.objects.filter(key__in=GRANT_RATES, current_version__isnull=False)
     }
+    # What customers answer in quizzes, not the "not interested" they say to offers.
     attributes = [
         (a, list(a.values.values_list("key", flat=True)))
-        for a in Attribute.objects.filter(is_active=True, purpose__key__in=purposes)
+        for a in Attribute.objects.filter(is_active=True, is_asked=True, purpose__key__in=purposes)
         .exclude(kind=Attribute.Kind.TEXT)
         .select_related("purpose")
     ]
@@ -282,3 +284,122 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             ],
             plays,
         )
+    if campaigns:
+        _more_plays_with_answers(first_profile, size, now)
+
+
+# Further plays per customer, so that each has about ten answers across the demo campaigns;
+# some are left unfinished part-way, as real players do.
+EXTRA_PLAY_RATE = 0.8
+FINISH_RATE = 0.85
+SECONDS_PER_ANSWER = 20
+WORDS = ["lecker", "frisch", "teuer", "knusprig", "süß", "gesund", "praktisch", "schnell"]
+
+
+def _campaign_questions() -> dict[int, list[tuple]]:
+    """Each live campaign's questions in order: (id, kind, low, high, [(option, outcome)])."""
+    live = Campaign.objects.live()
+    options = defaultdict(list)
+    for question_id, option_id, outcome_id in Option.objects.filter(
+        question__campaign__in=live
+    ).values_list("question_id", "pk", "outcome_id"):
+        options[question_id].append((option_id, outcome_id))
+    questions = defaultdict(list)
+    for pk, campaign_id, kind, low, high in (
+        Question.objects.filter(campaign__in=live)
+        .order_by("campaign_id", "position")
+        .values_list("pk", "campaign_id", "kind", "scale_min", "scale_max")
+    ):
+        questions[campaign_id].append((pk, kind, low, high, options[pk]))
+    return questions
+
+
+def _answer(question: tuple, chance: random.Random) -> tuple[int | None, str, list[tuple]]:
+    """A plausible answer: (number, text, chosen options with their outcomes)."""
+    _pk, kind, low, high, options = question
+    if kind in (Question.Kind.SINGLE, Question.Kind.IMAGE) and options:
+        return None, "", [chance.choice(options)]
+    if kind == Question.Kind.MULTIPLE and options:
+        return None, "", chance.sample(options, chance.randint(1, min(2, len(options))))
+    if kind == Question.Kind.TEXT:
+        return None, " ".join(chance.sample(WORDS, 2)), []
+    if kind == Question.Kind.MOOD:
+        return chance.randint(1, 5), "", []
+    if (low, high) == (0, 10):
+        # Recommendation scores lean towards the top, as they tend to.
+        return chance.choices(range(11), weights=[1, 1, 1, 1, 2, 3, 4, 8, 10, 9, 7])[0], "", []
+    return chance.randint(low, high), "", []
+
+
+def _more_plays_with_answers(first_profile: int, size: int, now) -> None:
+    """Answers for the chunk's plays, plus further plays of the other live campaigns. Has its
+    own random stream, so the rows written before it stay the same for a given seed."""
+    chance = random.Random(first_profile)
+    questions = _campaign_questions()
+    plays = list(
+        Participation.objects.filter(
+            profile_id__gte=first_profile, profile_id__lt=first_profile + size
+        ).values_list("pk", "campaign_id", "profile_id", "started_at")
+    )
+    played = {(profile_id, campaign_id) for _pk, campaign_id, profile_id, _at in plays}
+    extra = []
+    for profile_id in range(first_profile, first_profile + size):
+        for campaign_id in questions:
+            if (profile_id, campaign_id) in played or chance.random() > EXTRA_PLAY_RATE:
+                continue
+            moment = now - timedelta(days=chance.randint(0, 200), seconds=chance.randint(0, 86399))
+            extra.append((campaign_id, profile_id, moment, chance.random() < FINISH_RATE))
+    first_play = _reserve_ids(Participation, len(extra))
+    play_rows, answer_specs, outcomes = [], [], {}
+    for pk, campaign_id, _profile_id, started in plays:
+        answer_specs.append((pk, campaign_id, started, len(questions[campaign_id])))
+    for n, (campaign_id, profile_id, started, finished) in enumerate(extra):
+        pk = first_play + n
+        asked = questions[campaign_id]
+        count = len(asked) if finished else chance.randint(0, max(0, len(asked) - 1))
+        completed = (
+            started + timedelta(seconds=SECONDS_PER_ANSWER * len(asked)) if finished else None
+        )
+        play_rows.append([pk, campaign_id, profile_id, 1, started, completed, 0, "[]", "[]", None])
+        answer_specs.append((pk, campaign_id, started, count))
+    first_answer = _reserve_ids(Answer, sum(count for *_rest, count in answer_specs))
+    answer_rows, chosen_rows = [], []
+    for pk, campaign_id, started, count in answer_specs:
+        votes = Counter()
+        for index, question in enumerate(questions[campaign_id][:count]):
+            number, text, chosen = _answer(question, chance)
+            answer_id = first_answer + len(answer_rows)
+            answered = started + timedelta(seconds=SECONDS_PER_ANSWER * index)
+            answer_rows.append((answer_id, pk, question[0], number, text, answered, False))
+            chosen_rows += [(answer_id, option_id) for option_id, _outcome in chosen]
+            votes.update(outcome for _option, outcome in chosen if outcome)
+        if votes and count == len(questions[campaign_id]):
+            outcomes[pk] = votes.most_common(1)[0][0]
+    for row in play_rows:
+        row[-1] = outcomes.get(row[0])
+    _write(
+        Participation,
+        [
+            "id",
+            "campaign_id",
+            "profile_id",
+            "round",
+            "started_at",
+            "completed_at",
+            "score",
+            "dimension_results",
+            "withheld_attributes",
+            "outcome_id",
+        ],
+        [tuple(row) for row in play_rows],
+    )
+    _write(
+        Answer,
+        ["id", "participation_id", "question_id", "number", "text", "answered_at", "late"],
+        answer_rows,
+    )
+    _write(Answer.options.through, ["answer_id", "option_id"], chosen_rows)
+    first_plays = [
+        Participation(pk=pk, outcome_id=outcomes[pk]) for pk, *_rest in plays if pk in outcomes
+    ]
+    Participation.objects.bulk_update(first_plays, ["outcome_id"], batch_size=2000)

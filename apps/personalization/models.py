@@ -68,6 +68,10 @@ class SegmentMember(models.Model):
         return f"{self.segment_id}: {self.profile_id}"
 
 
+# "Not interested" is declared under this attribute, whose values are the offers' keys.
+OFFERS_NOT_INTERESTED = "offers_not_interested"
+
+
 class OfferQuerySet(models.QuerySet["Offer"]):
     def running(self, at=None) -> "OfferQuerySet":
         at = at or timezone.now()
@@ -188,28 +192,6 @@ class OfferMatch(models.Model):
                     % {"key": self.attribute.key, "value": self.value}
                 }
             )
-
-
-class OfferDismissal(models.Model):
-    """The customer said "not interested": never shown again, and similar offers rank lower."""
-
-    profile = models.ForeignKey(
-        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="+"
-    )
-    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.CASCADE)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("offer declined")
-        verbose_name_plural = _("offers declined")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["profile", "offer"], name="personalization_dismiss_once"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.offer_id} by {self.profile_id}"
 
 
 class ChurnScore(models.Model):

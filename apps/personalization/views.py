@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
 from apps.personalization.models import Offer, OfferSettings
 from apps.personalization.selectors import recommendations
@@ -67,7 +68,19 @@ def offer_settings(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def offer_not_interested(request: HtmxHttpRequest, key: str) -> HttpResponse:
     offer = get_object_or_404(Offer.objects.running(), key=key)
-    if request.profile:
+    if not request.profile:
+        messages.error(request, _("Take part in a campaign first; then you can set this."))
+        return redirect("personalization:for-you")
+    try:
         offer_dismiss(profile=request.profile, offer=offer)
-    messages.success(request, _("Understood: we will not show you this again."))
+    except ApplicationError as problem:
+        messages.error(request, problem.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Understood: we will not show you this again. You can take it back in your "
+                "preferences."
+            ),
+        )
     return redirect("personalization:for-you")

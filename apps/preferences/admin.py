@@ -49,11 +49,18 @@ class AttributeAdmin(admin.ModelAdmin):
         "freshness_days",
         "is_active",
     ]
-    list_filter = ["kind", "topic", "purpose", "is_special_category", "is_active"]
+    list_filter = ["kind", "topic", "purpose", "is_special_category", "is_active", "is_asked"]
     list_select_related = ["purpose"]
     search_fields = ["key", "label_de", "label_en"]
     autocomplete_fields = ["purpose"]
     inlines = [AttributeValueInline]
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("app_label") == "campaigns":
+            # The campaign builder maps answers only to what a quiz may ask.
+            queryset = queryset.filter(is_asked=True)
+        return queryset, may_have_duplicates
 
     def save_model(self, request: HttpRequest, obj: Attribute, form, change: bool) -> None:
         attribute_save(attribute=obj)

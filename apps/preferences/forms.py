@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,17 +7,24 @@ from apps.preferences.models import Attribute
 
 
 class PreferenceValueForm(forms.Form):
-    """One field shaped by the attribute's type; the service validates the value again."""
+    """One field shaped by the attribute's type; the service validates the value again.
 
-    def __init__(self, *args, attribute: Attribute, **kwargs) -> None:
+    An attribute that is not asked in the preference center offers only what the customer
+    said (`declared`): they can take some of it back, not answer a question we never ask.
+    """
+
+    def __init__(self, *args, attribute: Attribute, declared: Any = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.attribute = attribute
-        self.fields["value"] = self._field_for(attribute)
+        self.fields["value"] = self._field_for(attribute, declared)
 
     @staticmethod
-    def _field_for(attribute: Attribute) -> forms.Field:
+    def _field_for(attribute: Attribute, declared: Any) -> forms.Field:
         label = attribute.label
         choices = [(value.key, value.label) for value in attribute.values.all()]
+        if not attribute.is_asked:
+            said = declared if isinstance(declared, list) else [declared]
+            choices = [(key, choice) for key, choice in choices if key in said]
         kind = attribute.kind
         if kind == Attribute.Kind.SINGLE_CHOICE:
             return forms.ChoiceField(

@@ -64,6 +64,14 @@ class Attribute(TimeStampedModel):
     max_length = models.PositiveIntegerField(_("maximum length"), default=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    is_asked = models.BooleanField(
+        _("asked in the preference center"),
+        default=True,
+        help_text=_(
+            "Off for what customers tell us elsewhere, such as “not interested” in an offer: "
+            "shown once they said it, never offered as a question."
+        ),
+    )
 
     class Meta:
         verbose_name = _("attribute")
@@ -144,6 +152,7 @@ class Source(models.TextChoices):
     CHALLENGE = "challenge", _("Challenge")
     PARTNER_API = "partner_api", _("Partner API")
     IMPORT = "import", _("Import")
+    OFFER_FEEDBACK = "offer_feedback", _("“Not interested” in an offer")
 
 
 class Declaration(models.Model):
@@ -194,8 +203,12 @@ class Declaration(models.Model):
             Source.PARTNER_API: gettext("via %(name)s on %(date)s"),
             Source.PREFERENCE_CENTER: gettext("in your preference center on %(date)s"),
             Source.IMPORT: gettext("from an import on %(date)s"),
+            Source.OFFER_FEEDBACK: gettext(
+                "when you said “not interested” to “%(name)s” on %(date)s"
+            ),
         }
-        if not name and self.source in (Source.QUIZ, Source.CHALLENGE, Source.PARTNER_API):
+        named = (Source.QUIZ, Source.CHALLENGE, Source.PARTNER_API, Source.OFFER_FEEDBACK)
+        if not name and self.source in named:
             return gettext("on %(date)s") % {"date": when}
         return sentences[self.source] % {"name": name, "date": when}
 
@@ -203,7 +216,8 @@ class Declaration(models.Model):
     def stale_since(self) -> date | None:
         if self.attribute.freshness_days is None:
             return None
-        return (self.confirmed_at + timedelta(days=self.attribute.freshness_days)).date()
+        # The customer's calendar day, as `is_stale` compares it with today's.
+        return timezone.localdate(self.confirmed_at + timedelta(days=self.attribute.freshness_days))
 
     @property
     def is_stale(self) -> bool:

@@ -92,8 +92,11 @@ class TopicGroup:
 
 def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
     """Everything the customer told us (used or not, retired questions too), grouped by topic,
-    plus what they could still tell us. A fixed number of queries, however many declarations."""
-    visible = Q(is_active=True)
+    plus what they could still tell us. A fixed number of queries, however many declarations.
+
+    Attributes that are not asked here (what a customer says elsewhere, such as “not
+    interested” in an offer) appear only once declared."""
+    visible = Q(is_active=True, is_asked=True)
     if profile:
         visible |= Q(declaration__profile=profile)
     attributes = list(
@@ -122,7 +125,7 @@ def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
         declaration = declarations.get(attribute.pk)
         if declaration is not None:
             declaration.attribute = attribute
-        if declaration is None and not attribute.is_active:
+        if declaration is None and not (attribute.is_active and attribute.is_asked):
             continue
         row = PreferenceRow(attribute, declaration, attribute.purpose_id in granted)
         (group.declared if declaration else group.undeclared).append(row)

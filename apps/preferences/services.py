@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 from apps.consent.selectors import consent_grant_event
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
-from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
+from apps.preferences.models import (
+    Attribute,
+    AttributeValue,
+    Declaration,
+    DeclarationHistory,
+    Source,
+)
 from apps.preferences.values import attribute_clean_value
 from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
@@ -160,6 +166,29 @@ def attribute_save(*, attribute: Attribute) -> Attribute:
     attribute.save()
     publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
     return attribute
+
+
+@transaction.atomic
+def attribute_values_ensure(
+    *, attribute: Attribute, labels: dict[str, tuple[str, str]]
+) -> list[AttributeValue]:
+    """Give a choice attribute these allowed values, keyed, with their (German, English)
+    labels: missing ones are added and changed labels updated. Values not named stay, so
+    what customers said keeps reading as they said it."""
+    stored = {v.key: v for v in AttributeValue.objects.filter(attribute=attribute, key__in=labels)}
+    added, relabelled = [], []
+    for key, (label_de, label_en) in labels.items():
+        value = stored.get(key)
+        if value is None:
+            added.append(
+                AttributeValue(attribute=attribute, key=key, label_de=label_de, label_en=label_en)
+            )
+        elif (value.label_de, value.label_en) != (label_de, label_en):
+            value.label_de, value.label_en = label_de, label_en
+            relabelled.append(value)
+    AttributeValue.objects.bulk_create(added)
+    AttributeValue.objects.bulk_update(relabelled, ["label_de", "label_en"])
+    return [*added, *relabelled]
 
 
 @transaction.atomic

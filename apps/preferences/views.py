@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,7 @@ from apps.loyalty.selectors import account_for_profile
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import (
+    PreferenceRow,
     attribute_get,
     attribute_get_active,
     declaration_history_list,
@@ -68,12 +71,21 @@ def preference_center(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
+def _declared_or_404(row: PreferenceRow) -> Any:
+    """What the customer said, for an attribute they can only change once they said it."""
+    if not row.attribute.is_asked and row.declaration is None:
+        raise Http404(_("We do not ask about this."))
+    return row.declaration.value if row.declaration else None
+
+
 @require_GET
 def preference_edit(request: HtmxHttpRequest, attribute_key: str) -> HttpResponse:
     attribute = _attribute_or_404(attribute_key)
     row = preference_row(profile=request.profile or None, attribute=attribute)
-    initial = {"value": row.declaration.value} if row.declaration else {}
-    context = {"row": row, "form": PreferenceValueForm(attribute=attribute, initial=initial)}
+    declared = _declared_or_404(row)
+    initial = {"value": declared} if row.declaration else {}
+    form = PreferenceValueForm(attribute=attribute, declared=declared, initial=initial)
+    context = {"row": row, "form": form}
     if request.htmx:
         return render(request, "preferences/edit.html#preference-edit", context)
     return render(request, "preferences/edit.html", context)
@@ -82,7 +94,12 @@ def preference_edit(request: HtmxHttpRequest, attribute_key: str) -> HttpRespons
 @require_POST
 def preference_save(request: HtmxHttpRequest, attribute_key: str) -> HttpResponse:
     attribute = _attribute_or_404(attribute_key)
-    form = PreferenceValueForm(request.POST, attribute=attribute)
+    declared = None
+    if not attribute.is_asked:
+        declared = _declared_or_404(
+            preference_row(profile=request.profile or None, attribute=attribute)
+        )
+    form = PreferenceValueForm(request.POST, attribute=attribute, declared=declared)
     error = ""
     if not form.is_valid():
         error = form.first_error()

@@ -20,3 +20,7 @@ class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["staff_user", "profile"]
     search_fields = ["=profile__public_id", "partner_name", "staff_user__username"]
     date_hierarchy = "occurred_at"
+
+
+# The requests desk and the governance pages register themselves with the admin site.
+from apps.privacy import desk_admin, governance_admin  # noqa: E402, F401

@@ -1,30 +1,75 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
+# A reason given once covers further looks at the same record for this long.
+REASON_VALID_SECONDS = 30 * 60
+
+
+class AccessReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see this customer's data?"),
+        min_length=5,
+        max_length=300,
+        help_text=_("For example the ticket number of the request you are answering."),
+        widget=forms.TextInput(attrs={"size": 60, "autofocus": True}),
+    )
+
 
 class AccessLoggedAdminMixin(admin.ModelAdmin):
-    """Log every staff read of personal data: each profile on a list page or detail page."""
+    """Log every staff read of personal data: each profile on a list page or detail page.
+    A detail page asks for the reason first; the log keeps it with the read."""
 
     access_log_data_category: str = ""
     # The field that points at the profile; empty when the objects are profiles themselves.
     access_log_profile_attribute: str = "profile"
+    access_log_reason_required: bool = True
 
-    def _log(self, request: HttpRequest, objects: list[Model]) -> None:
+    def _log(self, request: HttpRequest, objects: list[Model], reason: str = "") -> None:
         attribute = self.access_log_profile_attribute
         profiles = {
             (getattr(obj, f"{attribute}_id") if attribute else obj.pk): None for obj in objects
         }
+        profiles.pop(None, None)
         if profiles:
             access_log_record(
                 profiles=[Profile(pk=pk) for pk in profiles],
                 data_category=self.access_log_data_category,
                 staff_user=request.user,
+                reason=reason,
             )
+
+    def _reason_key(self, object_id: str) -> str:
+        return f"access-reason:{self.opts.label_lower}:{object_id}"
+
+    def _given_reason(self, request: HttpRequest, object_id: str) -> str:
+        given = request.session.get(self._reason_key(object_id))
+        if not given or timezone.now().timestamp() - given["at"] > REASON_VALID_SECONDS:
+            return ""
+        return given["reason"]
+
+    def _ask_reason(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        form = AccessReasonForm(request.POST if "_access_reason" in request.POST else None)
+        if form.is_valid():
+            request.session[self._reason_key(object_id)] = {
+                "reason": form.cleaned_data["reason"],
+                "at": timezone.now().timestamp(),
+            }
+            return HttpResponseRedirect(request.get_full_path())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Reason for looking"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/privacy/access_reason.html", context)
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
@@ -33,7 +78,10 @@ class AccessLoggedAdminMixin(admin.ModelAdmin):
         return response
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        reason = self._given_reason(request, object_id)
+        if self.access_log_reason_required and not reason:
+            return self._ask_reason(request, object_id)
         response = super().change_view(request, object_id, form_url, extra_context)
         if isinstance(response, TemplateResponse) and response.context_data.get("original"):
-            self._log(request, [response.context_data["original"]])
+            self._log(request, [response.context_data["original"]], reason)
         return response

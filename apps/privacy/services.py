@@ -15,6 +15,7 @@ def access_log_record(
     purpose_key: str = "",
     purpose_keys: Iterable[str] = (),
     action: str = AccessLog.Action.VIEW,
+    reason: str = "",
 ) -> list[AccessLog]:
     """Record that staff or a partner read these people's data. Exactly one actor is given.
     A read under several purposes gives a row per purpose. One INSERT: it needs no
@@ -32,6 +33,7 @@ def access_log_record(
             data_category=data_category,
             purpose_key=purpose,
             action=action,
+            reason=reason[:300],
         )
         for profile in profiles
         for purpose in purposes

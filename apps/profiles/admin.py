@@ -27,6 +27,7 @@ class ProfileAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
         "kind",
         "merged_into",
         "merged_at",
+        "erased_at",
         "created_at",
         "updated_at",
         "last_seen_at",

@@ -19,6 +19,7 @@ class Profile(TimeStampedModel):
         ANONYMOUS = "anonymous", _("Anonymous")
         MEMBER = "member", _("Member")
         MERGED = "merged", _("Merged into a member")
+        ERASED = "erased", _("Erased")
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ANONYMOUS)
@@ -40,6 +41,9 @@ class Profile(TimeStampedModel):
     merged_at = models.DateTimeField(_("merged"), null=True, blank=True)
     # Sessions remember the generation they signed in with; "sign out everywhere" moves it on.
     session_generation = models.PositiveIntegerField(_("session generation"), default=0)
+    # Set when the person's erasure begins: from then on nothing new is written for them. The
+    # row stays as a tombstone that the evidence kept for proof and accounting points at.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("profile")
@@ -63,6 +67,10 @@ class Profile(TimeStampedModel):
     @property
     def is_merged(self) -> bool:
         return self.kind == self.Kind.MERGED
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def zone(self) -> ZoneInfo:

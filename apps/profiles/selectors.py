@@ -1,7 +1,9 @@
+from datetime import datetime
+
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Q, QuerySet
 
-from apps.profiles.models import Identifier, Profile
+from apps.profiles.models import Identifier, Profile, SignInLink
 
 SESSION_KEY = "resonanz_profile_id"
 SESSION_GENERATION_KEY = "resonanz_session_generation"
@@ -10,13 +12,14 @@ SESSION_GENERATION_KEY = "resonanz_session_generation"
 def profile_from_session(*, session: SessionBase) -> Profile | None:
     """The profile this browser session belongs to, or None. Never creates a row.
 
-    A session signed out everywhere, or pointing at a merged profile, belongs to nobody.
+    A session signed out everywhere, or pointing at a merged or erased profile, belongs to
+    nobody.
     """
     profile_id = session.get(SESSION_KEY)
     if profile_id is None:
         return None
     profile = Profile.objects.filter(pk=profile_id).first()
-    if profile is None or profile.is_merged:
+    if profile is None or profile.is_merged or profile.is_erased:
         return None
     if session.get(SESSION_GENERATION_KEY, 0) != profile.session_generation:
         return None
@@ -66,3 +69,11 @@ def profiles_of_merge(*, payload: dict) -> tuple[Profile, Profile]:
         for row in Profile.objects.filter(public_id__in=[payload["merged"], payload["profile"]])
     }
     return rows[payload["merged"]], rows[payload["profile"]]
+
+
+def sign_in_link_used_for(*, profile: Profile, next_path: str, since: datetime) -> bool:
+    """Whether this person followed a magic link that led to `next_path` since `since`: proof
+    they read their mailbox just now, for steps that need it again (deleting everything)."""
+    return SignInLink.objects.filter(
+        profile=profile, next_path=next_path, used_at__gte=since
+    ).exists()

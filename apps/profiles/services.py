@@ -229,6 +229,21 @@ def profile_sign_out_everywhere(*, profile: Profile) -> Profile:
     return profile
 
 
+@transaction.atomic
+def profile_erasure_begin(*, profile: Profile) -> Profile:
+    """The moment a person's erasure starts: every session of theirs ends, and nothing new is
+    written for them from here on (`profile_lock` refuses it). Running it again changes
+    nothing, so a retried erasure can begin again."""
+    locked = Profile.objects.select_for_update().get(pk=profile.pk)
+    if locked.is_merged:
+        raise ApplicationError(_("This profile was merged into another one."))
+    if locked.erased_at is None:
+        locked.erased_at = timezone.now()
+        locked.session_generation += 1
+        locked.save(update_fields=["erased_at", "session_generation", "updated_at"])
+    return locked
+
+
 def sign_in_links_forget_used(*, older_than: timedelta = timedelta(days=1)) -> int:
     """Links hold an address; once spent or expired they are kept only a day, for support."""
     deleted, _kinds = SignInLink.objects.filter(created_at__lt=timezone.now() - older_than).delete()

@@ -55,8 +55,8 @@ JOIN consent_consentstate s ON s.profile_id = d.profile_id AND s.purpose_id = a.
 WHERE o.is_active
   AND EXISTS (SELECT 1 FROM consent_consentstate c WHERE c.profile_id = %(profile)s
               AND c.purpose_id = %(personalization)s AND c.status = 'granted')
-  AND NOT EXISTS (SELECT 1 FROM personalization_offerdismissal x WHERE x.offer_id = o.id
-                  AND x.profile_id = %(profile)s)
+  AND NOT EXISTS (SELECT 1 FROM preferences_declaration x WHERE x.profile_id = %(profile)s
+                  AND x.attribute_id = %(not_interested)s AND x.value @> jsonb_build_array(o.key))
 GROUP BY o.id, o.priority, o.key ORDER BY score DESC, o.priority DESC, o.key LIMIT 5
 """
 
@@ -111,7 +111,7 @@ def main() -> None:
     from django.db import connection
 
     from apps.consent.models import Purpose
-    from apps.personalization.models import Segment
+    from apps.personalization.models import OFFERS_NOT_INTERESTED, Segment
     from apps.personalization.selectors import recommendations, segment_profiles
     from apps.preferences.models import Attribute, Declaration
     from apps.profiles.models import Profile
@@ -120,6 +120,7 @@ def main() -> None:
         "diet": Attribute.objects.get(key="diet").pk,
         "budget": Attribute.objects.get(key="budget").pk,
         "personalization": Purpose.objects.get(key="personalization").pk,
+        "not_interested": Attribute.objects.get(key=OFFERS_NOT_INTERESTED).pk,
     }
     segment = Segment(key="bench", rule=RULE)
 

@@ -258,3 +258,24 @@ def test_a_campaign_whose_end_has_passed_cannot_be_published(snack_quiz, english
 
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
+
+
+def test_the_builder_offers_only_attributes_a_quiz_may_ask(admin_client, purpose):
+    from tests.preferences.factories import AttributeFactory
+
+    AttributeFactory(key="snack_taste", purpose=purpose, label_en="Snack taste")
+    AttributeFactory(
+        key="offers_declined", purpose=purpose, label_en="Snack offers declined", is_asked=False
+    )
+
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "campaigns",
+            "model_name": "option",
+            "field_name": "attribute",
+            "term": "snack",
+        },
+    ).json()
+
+    assert [item["text"] for item in found["results"]] == ["snack_taste"]

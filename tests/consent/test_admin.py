@@ -103,7 +103,9 @@ def test_staff_reading_consent_history_is_logged(
 
     staff_client.get(reverse("admin:consent_consentevent_changelist"))
     event = ConsentEvent.objects.first()
-    staff_client.get(reverse("admin:consent_consentevent_change", args=[event.pk]))
+    url = reverse("admin:consent_consentevent_change", args=[event.pk])
+    staff_client.post(url, {"_access_reason": "1", "reason": "Checking a complaint"})
+    staff_client.get(url)
 
     logged = AccessLog.objects.filter(staff_user=admin_user, data_category="consent_history")
     assert sorted(logged.values_list("profile_id", flat=True)) == sorted(

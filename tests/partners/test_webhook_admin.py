@@ -114,10 +114,10 @@ def test_reading_a_delivery_in_the_admin_logs_the_read_of_its_customer(
     admin_client, admin_user, partner
 ):
     delivery, profile = _delivery(partner)
+    url = reverse("admin:partners_webhookdelivery_change", args=[delivery.pk])
+    admin_client.post(url, {"_access_reason": "1", "reason": "Checking a complaint"})
 
-    response = admin_client.get(
-        reverse("admin:partners_webhookdelivery_change", args=[delivery.pk])
-    )
+    response = admin_client.get(url)
 
     assert response.status_code == 200
     assert str(profile.public_id).encode() in response.content

@@ -91,3 +91,31 @@ def test_the_change_page_asks_for_the_live_count(admin_client, vegans):
     assert response.status_code == 200
     assert reverse(PREVIEW).encode() in response.content
     assert b"htmx.min" in response.content
+
+
+def test_an_offer_saved_in_the_admin_can_be_declined_by_name(admin_client, purpose):
+    from apps.personalization.models import OFFERS_NOT_INTERESTED, Offer
+    from apps.preferences.models import Attribute
+
+    inline = {
+        "matches-TOTAL_FORMS": "0",
+        "matches-INITIAL_FORMS": "0",
+        "matches-MIN_NUM_FORMS": "0",
+        "matches-MAX_NUM_FORMS": "1000",
+    }
+    fields = {"key": "vegan-box", "title_de": "Die Vegan-Box", "title_en": "The vegan box"}
+    added = admin_client.post(
+        reverse("admin:personalization_offer_add"), {**fields, "priority": "0", **inline}
+    )
+    offer = Offer.objects.get()
+    changed = admin_client.post(
+        reverse("admin:personalization_offer_change", args=[offer.pk]),
+        {**fields, "key": "renamed", "title_en": "Vegan box", "priority": "0", **inline},
+    )
+
+    assert added.status_code == changed.status_code == 302
+    assert Offer.objects.get().key == "vegan-box"
+    values = Attribute.objects.get(key=OFFERS_NOT_INTERESTED).values
+    assert list(values.values_list("key", "label_de", "label_en")) == [
+        ("vegan-box", "Die Vegan-Box", "Vegan box")
+    ]

@@ -5,10 +5,11 @@ from django.utils import timezone
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
-from apps.personalization.models import Offer, OfferDismissal, OfferMatch, Segment
+from apps.personalization.models import Offer, OfferMatch, Segment
 from apps.personalization.selectors import recommendations
 from apps.personalization.services import offer_dismiss, segment_save
-from apps.preferences.models import Attribute
+from apps.preferences.models import Attribute, Declaration
+from apps.preferences.services import preference_delete
 from tests.consent.factories import grant_consent, published_purpose
 from tests.personalization.conftest import declare as _declare
 from tests.preferences.factories import AttributeFactory
@@ -81,13 +82,75 @@ def test_a_special_category_counts_only_while_its_own_explicit_purpose_is_grante
 def test_not_interested_hides_the_offer_and_lowers_similar_ones(catalogue):
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
+    _declare(profile, catalogue["taste"], "spicy")
     before = {r.offer.key: r.score for r in recommendations(profile=profile)}
 
     offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
 
     after = {r.offer.key: r.score for r in recommendations(profile=profile)}
     assert "vegan-box" not in after
-    assert after["vegan-spicy"] == before["vegan-spicy"] / 2
+    # vegan-spicy shares diet = vegan with the declined box: that half counts half.
+    assert after["vegan-spicy"] == before["vegan-spicy"] - 0.5
+    assert after["spicy-week"] == before["spicy-week"]
+
+
+def test_not_interested_is_read_from_the_declaration(catalogue):
+    from apps.personalization.services import offer_choice_sync
+
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    attribute = offer_choice_sync()
+    _declare(profile, attribute, ["vegan-box"])
+
+    assert [r.offer.key for r in recommendations(profile=profile)] == ["vegan-spicy"]
+
+
+def test_deleting_the_declaration_brings_the_offer_back(catalogue):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    declaration = offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
+
+    preference_delete(profile=profile, declaration_id=declaration.pk)
+
+    ranked = recommendations(profile=profile)
+    assert [r.offer.key for r in ranked] == ["vegan-box", "vegan-spicy"]
+    assert ranked[1].score == 1.0
+
+
+def test_a_withdrawal_stops_using_the_decline_with_everything_else(catalogue, purpose):
+    from apps.preferences.selectors import declared_preferences
+
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
+
+    consent_withdraw(
+        profile=profile,
+        purpose=purpose,
+        channel=Channel.WEB,
+        collection_point="test",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    # Nothing is recommended without personalization, and the decline is not read either.
+    assert recommendations(profile=profile) == []
+    assert not declared_preferences(profile_ids=[profile.pk]).exists()
+    # Agreeing again uses what was kept, the decline included, until it is deleted.
+    grant_consent(profile, purpose)
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_a_decline_costs_no_extra_query(catalogue, django_assert_num_queries):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
+
+    # Guardrails, declarations (the decline among them), offers, their matches, value labels.
+    with django_assert_num_queries(5):
+        ranked = recommendations(profile=profile)
+
+    assert [r.offer.key for r in ranked] == ["vegan-spicy"]
 
 
 def test_an_offer_for_a_segment_is_shown_only_to_its_members(catalogue):
@@ -114,8 +177,8 @@ def test_the_page_shows_offers_with_reasons_in_few_queries(
     browse_as(client, profile)
     client.get(reverse("personalization:for-you"))
 
-    # Session, profile, guardrails, consent, declarations, offers with their matches,
-    # attributes and values, dismissals, frequency, the impressions written, the settings
+    # Session, profile, guardrails, consent, declarations (declines among them), offers with
+    # their matches, attributes and values, frequency, the impressions written, the settings
     # form, and the page's consent reminder (two): the same for any number of offers.
     with django_assert_max_num_queries(15):
         response = client.get(reverse("personalization:for-you"))
@@ -126,12 +189,15 @@ def test_the_page_shows_offers_with_reasons_in_few_queries(
 
 def test_not_interested_is_a_post_and_an_unknown_offer_is_404(client, catalogue):
     profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
     browse_as(client, profile)
 
     assert client.get(reverse("personalization:dismiss", args=["vegan-box"])).status_code == 405
     assert client.post(reverse("personalization:dismiss", args=["nope"])).status_code == 404
     assert client.post(reverse("personalization:dismiss", args=["vegan-box"])).status_code == 302
-    assert OfferDismissal.objects.filter(profile=profile).count() == 1
+    assert Declaration.objects.get(
+        profile=profile, attribute__key="offers_not_interested"
+    ).value == ["vegan-box"]
 
 
 def test_an_offer_match_must_name_a_real_value(catalogue):

@@ -234,7 +234,9 @@ def test_declaration_history_rows_cannot_be_changed(profile, favourite, granted)
 def test_staleness_follows_the_attribute_period(profile, favourite, granted):
     declaration = _declare(profile, favourite, "savory")
 
-    assert declaration.stale_since == (declaration.confirmed_at + timedelta(days=180)).date()
+    assert declaration.stale_since == timezone.localdate(
+        declaration.confirmed_at + timedelta(days=180)
+    )
     Declaration.objects.filter(pk=declaration.pk).update(
         confirmed_at=timezone.now() - timedelta(days=179)
     )

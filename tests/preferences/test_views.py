@@ -226,6 +226,10 @@ def test_staff_see_declarations_read_only_and_every_read_is_logged(
     client.force_login(admin_user)
 
     listing = client.get(reverse("admin:preferences_declaration_changelist"))
+    client.post(
+        reverse("admin:preferences_declaration_change", args=[declaration.pk]),
+        {"_access_reason": "1", "reason": "Checking a complaint"},
+    )
     detail = client.get(reverse("admin:preferences_declaration_change", args=[declaration.pk]))
     edit = client.post(
         reverse("admin:preferences_declaration_change", args=[declaration.pk]), {"value": '"x"'}
@@ -266,3 +270,52 @@ def test_the_preference_center_shows_the_points(visitor, profile):
 
     assert "Du hast 70 Punkte." in html
     assert reverse("loyalty:wallet") in html
+
+
+@pytest.fixture
+def declined(purpose) -> Attribute:
+    """Answered elsewhere, never asked here, like “not interested” in an offer."""
+    return AttributeFactory(
+        key="declined",
+        kind=Attribute.Kind.MULTIPLE_CHOICE,
+        purpose=purpose,
+        choices=["first", "second", "third"],
+        is_asked=False,
+    )
+
+
+def test_an_attribute_not_asked_here_is_not_offered_as_a_question(visitor, declined, granted):
+    page = visitor.get(reverse("preferences:center")).content.decode()
+    edit = visitor.get(reverse("preferences:edit", args=["declined"]))
+    save = visitor.post(reverse("preferences:save", args=["declined"]), {"value": ["first"]})
+
+    assert 'id="pref-declined"' not in page
+    assert edit.status_code == save.status_code == 404
+    assert not Declaration.objects.exists()
+
+
+def test_an_attribute_not_asked_here_shows_once_declared(visitor, profile, declined, granted):
+    _declare(profile, declined, ["first", "third"])
+
+    page = visitor.get(reverse("preferences:center")).content.decode()
+
+    assert 'id="pref-declined"' in page
+    assert "first (de), third (de)" in page
+
+
+def test_changing_an_attribute_not_asked_here_offers_only_what_was_said(
+    visitor, profile, declined, granted
+):
+    _declare(profile, declined, ["first", "third"])
+    url = reverse("preferences:save", args=["declined"])
+
+    form = visitor.get(reverse("preferences:edit", args=["declined"])).content.decode()
+    added = visitor.post(url, {"value": ["first", "second"]})
+    kept = visitor.post(url, {"value": ["third"]})
+
+    assert 'value="first"' in form
+    assert 'value="third"' in form
+    assert 'value="second"' not in form
+    assert added.status_code == 400
+    assert kept.status_code == 302
+    assert Declaration.objects.get().value == ["third"]

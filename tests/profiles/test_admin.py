@@ -29,11 +29,12 @@ def test_the_profile_page_shows_its_identifiers_read_only_and_logs_the_read(
     admin_client, admin_user, member, django_assert_max_num_queries
 ):
     url = reverse("admin:profiles_profile_change", args=[member.pk])
+    admin_client.post(url, {"_access_reason": "1", "reason": "Customer asked by phone"})
     with django_assert_max_num_queries(20):
         response = admin_client.get(url)
 
     assert response.status_code == 200
     assert b"kim@example.com" in response.content
     assert AccessLog.objects.filter(
-        profile=member, staff_user=admin_user, data_category="profile"
+        profile=member, staff_user=admin_user, data_category="profile", reason__contains="phone"
     ).exists()

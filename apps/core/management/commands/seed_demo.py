@@ -5,6 +5,7 @@ from apps.campaigns.demo import demo_campaigns_ensure
 from apps.challenges.demo import demo_challenges_ensure
 from apps.consent.demo import demo_purposes_ensure
 from apps.core.demo import demo_staff_ensure
+from apps.insights.demo import demo_rollups_refresh
 from apps.loyalty.demo import demo_loyalty_ensure
 from apps.partners.demo import (
     DEMO_CLIENT_ID,
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Segments and offers: {segments} created.")
         partners = demo_partner_ensure()
         self.stdout.write(f"Partner shop (embedded sign-in, API): {partners} created.")
+        days = demo_rollups_refresh()
+        self.stdout.write(f"Insights rollups: {days} days brought up to date.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))

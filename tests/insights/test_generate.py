@@ -1,0 +1,45 @@
+import pytest
+from django.db.models import Count
+
+from apps.campaigns.models import Answer, Participation
+from apps.insights.models import CampaignDayRollup, OptionDayTally, ValueDayTally
+from apps.insights.periods import site_today
+from apps.insights.selectors import program_dashboard
+from apps.insights.services import rollups_refresh
+from apps.personalization.generate import profiles_generate
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
+
+
+@pytest.fixture
+def demo_vocabulary() -> None:
+    from apps.campaigns.demo import demo_campaigns_ensure
+    from apps.consent.demo import demo_purposes_ensure
+    from apps.preferences.demo import demo_attributes_ensure
+
+    demo_purposes_ensure()
+    demo_attributes_ensure()
+    demo_campaigns_ensure()
+
+
+def test_generated_customers_answer_about_ten_questions(demo_vocabulary):
+    list(profiles_generate(count=200, seed=3))
+
+    answers = Answer.objects.count()
+    assert 7 * 200 <= answers <= 13 * 200
+    unfinished = Participation.objects.filter(completed_at__isnull=True)
+    assert unfinished.exists()
+    # Unfinished plays stop part-way: never every question answered.
+    assert not unfinished.annotate(n=Count("answers")).filter(n__gte=5).exists()
+
+
+def test_generated_plays_fill_the_dashboards(demo_vocabulary):
+    list(profiles_generate(count=200, seed=3))
+
+    rollups_refresh(full=True)
+
+    assert CampaignDayRollup.objects.exists()
+    assert OptionDayTally.objects.exists()
+    assert ValueDayTally.objects.filter(question__scale_max=10).exists()
+    dashboard = program_dashboard(first=site_today().replace(day=1), last=site_today())
+    assert not dashboard.key_figures.rows[0][1].hidden

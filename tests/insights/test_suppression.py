@@ -1,0 +1,48 @@
+import pytest
+
+from apps.insights.suppression import MINIMUM_GROUP, cell, count_cell, group_cells, share_cell
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+@pytest.mark.parametrize("people", [0, 1, 4])
+def test_a_figure_for_fewer_than_five_people_is_hidden(people):
+    shown = count_cell(people)
+
+    assert shown.hidden
+    assert shown.value is None
+    assert str(shown) == "fewer than 5"
+
+
+def test_five_people_are_shown():
+    assert str(count_cell(MINIMUM_GROUP)) == "5"
+    assert str(cell(1234.5, people=5, decimals=1)) == "1,234.5"
+
+
+def test_an_average_of_nobody_is_hidden():
+    assert cell(None, people=10).hidden
+
+
+def test_a_share_needs_both_groups_to_be_large_enough():
+    assert str(share_cell(6, 8)) == "75%"
+    assert share_cell(3, 100).hidden
+    assert share_cell(4, 4).hidden
+    assert share_cell(0, 0).hidden
+
+
+def test_a_single_small_bucket_hides_the_next_smallest_as_well():
+    cells = group_cells({"a": 20, "b": 7, "c": 2})
+
+    assert [cells[key].hidden for key in "abc"] == [False, True, True]
+
+
+def test_two_small_buckets_protect_each_other():
+    cells = group_cells({"a": 20, "b": 3, "c": 2, "d": 9})
+
+    assert [cells[key].hidden for key in "abcd"] == [False, True, True, False]
+
+
+def test_empty_buckets_do_not_force_others_to_hide():
+    cells = group_cells({"a": 20, "b": 0, "c": 9})
+
+    assert [cells[key].hidden for key in "abc"] == [False, True, False]
