@@ -31,8 +31,14 @@ class RangeForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        end = cleaned.get("end") or site_today()
+        today = site_today()
+        end = cleaned.get("end") or today
+        if end > today:
+            # Nothing has happened after today; far-off dates would not even fit a datetime.
+            end = today
+            self.notice = gettext("There are no figures after today, so the range ends today.")
         start = cleaned.get("start") or _days_before(end, DEFAULT_RANGE_DAYS - 1)
+        start = min(start, end) if cleaned.get("start") and start > today else start
         if end < start:
             raise forms.ValidationError(
                 _("The end date is before the start date."), code="reversed"

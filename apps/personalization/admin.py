@@ -2,6 +2,7 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -123,6 +124,9 @@ class SegmentAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
 
     def leads_view(self, request: HttpRequest) -> HttpResponse:
         """Leads per topic, most relevant first, as pseudonymous ids; each read is logged."""
+        # Per-person data: only for staff who may look at segments, not every staff login.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         topic = request.GET.get("topic", "")
         topics = Attribute.Topic.choices
         leads = leads_for_topic(topic=topic) if topic in dict(topics) else []
@@ -144,6 +148,8 @@ class SegmentAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     def preview_view(self, request: HttpRequest) -> HttpResponse:
         """The live count while a rule is edited (HTMX, debounced): a count and ten
         pseudonymous ids, each id's read logged."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         raw = request.GET.get("rule", "")[: MAX_RULE_CHARACTERS + 1]
         context = {}
         try:

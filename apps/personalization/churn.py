@@ -83,9 +83,11 @@ def churn_scores_compute(*, now: datetime | None = None, batch_size: int = BATCH
     """Score every customer, batch by batch; running it again with the same `now` writes the
     same rows."""
     now = now or timezone.now()
-    profiles = Profile.objects.exclude(
-        kind__in=[Profile.Kind.MERGED, Profile.Kind.ERASED]
-    ).order_by("pk")
+    profiles = (
+        Profile.objects.exclude(kind=Profile.Kind.MERGED)
+        .filter(erased_at__isnull=True)
+        .order_by("pk")
+    )
     last_id, written = 0, 0
     while True:
         ids = list(profiles.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch_size])

@@ -186,7 +186,8 @@ def attribute_values_ensure(
         elif (value.label_de, value.label_en) != (label_de, label_en):
             value.label_de, value.label_en = label_de, label_en
             relabelled.append(value)
-    AttributeValue.objects.bulk_create(added)
+    # Two requests may add the same value at once (two first "not interested" in one offer).
+    AttributeValue.objects.bulk_create(added, ignore_conflicts=True)
     AttributeValue.objects.bulk_update(relabelled, ["label_de", "label_en"])
     return [*added, *relabelled]
 

@@ -55,6 +55,8 @@ class DataRequestAddForm(forms.ModelForm):
         help_text=_("The address the customer wrote from, once you checked it is theirs."),
     )
     customer_public_id = forms.UUIDField(label=_("or the customer's public id"), required=False)
+    # Deleting everything on someone's written word is the privacy officer's decision.
+    may_erase = True
 
     class Meta:
         model = DataRequest
@@ -67,6 +69,10 @@ class DataRequestAddForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        if cleaned.get("kind") == DataRequest.Kind.ERASURE and not self.may_erase:
+            raise forms.ValidationError(
+                _("Only the privacy officer enters an erasure. Pass the customer's message on.")
+            )
         email, public_id = cleaned.get("email", "").strip(), cleaned.get("customer_public_id")
         if bool(email) == bool(public_id):
             raise forms.ValidationError(_("Give either the e-mail address or the public id."))
@@ -140,7 +146,11 @@ class DataRequestAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = DataRequestAddForm
+            kwargs["form"] = type(
+                "DataRequestAddForm",
+                (DataRequestAddForm,),
+                {"may_erase": self.has_change_permission(request)},
+            )
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
@@ -182,8 +192,9 @@ class DataRequestAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
 
     def download_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Staff take an export to send to a customer who wrote in; it is logged as an export
-        of the customer's data."""
-        if not self.has_view_permission(request):
+        of the customer's data. Handing over everything is the privacy officer's call
+        (change permission), not every role that may file a request."""
+        if not self.has_change_permission(request):
             raise PermissionDenied
         data_request = get_object_or_404(DataRequest, pk=pk, kind=DataRequest.Kind.EXPORT)
         if not data_request.file:

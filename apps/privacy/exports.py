@@ -16,6 +16,7 @@ import jsonschema
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -140,8 +141,16 @@ def data_request_export_build(*, data_request_id: int) -> DataRequest | None:
         return data_request_fail(
             data_request=data_request, error=f"{type(error).__name__}: {error}"
         )
-    data_request.file.save("export.zip", ContentFile(archive), save=False)
-    return data_request_finish(data_request=data_request, file=data_request.file.name)
+    with transaction.atomic():
+        # Under the profile's row lock, which an erasure takes when it begins: either the
+        # erasure starts after this and deletes the file, or this sees it and keeps nothing.
+        locked = Profile.objects.select_for_update().get(pk=profile.pk)
+        if locked.erased_at is not None:
+            return data_request_fail(
+                data_request=data_request, error="The person is being erased; nothing kept."
+            )
+        data_request.file.save("export.zip", ContentFile(archive), save=False)
+        return data_request_finish(data_request=data_request, file=data_request.file.name)
 
 
 def export_files_forget_expired() -> int:

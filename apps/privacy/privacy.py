@@ -56,11 +56,12 @@ def erase(profile: Profile) -> dict[str, int]:
     """Export files go. The requests stay as proof they were answered, the access log as
     proof of who read what, and the partner notices until every partner acknowledged; all
     point at the tombstone and name nobody."""
-    with_files = DataRequest.objects.filter(profile=profile).exclude(file="")
+    profiles = profile_and_merged_ids(profile=profile)
+    with_files = DataRequest.objects.filter(profile__in=profiles).exclude(file="")
     files = [request.file for request in with_files]
     with_files.update(file="")
     # What staff typed as a reason for looking may name the person; the looks stay as proof.
-    reasons = AccessLog.objects.filter(profile=profile).exclude(reason="").update(reason="")
+    reasons = AccessLog.objects.filter(profile__in=profiles).exclude(reason="").update(reason="")
     # The files go once the rows no longer name them, so a rollback never points at nothing.
     transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
     return {"export_files": len(files), "access_reasons": reasons}

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.models import OutboxEvent
+from apps.core.services import outbox_events_redact
 from apps.profiles.models import DEFAULT_TIME_ZONE, Identifier, Profile, SignInLink
 from apps.profiles.selectors import profile_and_merged_ids
 
@@ -58,6 +60,19 @@ def erase(profile: Profile) -> dict[str, int]:
     addresses = list(identifiers.filter(kind=Identifier.Kind.EMAIL).values_list("value", flat=True))
     links, _kinds = SignInLink.objects.filter(Q(profile__in=ids) | Q(email__in=addresses)).delete()
     removed, _kinds = identifiers.delete()
+    # Recorded events name the person by the ids that are about to be replaced: without
+    # them, nothing leads from an event back to the tombstone.
+    old_ids = [
+        str(pk) for pk in Profile.objects.filter(pk__in=ids).values_list("public_id", flat=True)
+    ]
+    events = outbox_events_redact(
+        events=OutboxEvent.objects.filter(
+            Q(payload__profile__in=old_ids)
+            | Q(payload__source__in=old_ids)
+            | Q(payload__target__in=old_ids)
+        ),
+        drop=("profile", "source", "target", "email", "reason"),
+    )
     now = timezone.now()
     merged = list(Profile.objects.select_for_update().filter(merged_into=profile.pk))
     for other in merged:
@@ -72,4 +87,9 @@ def erase(profile: Profile) -> dict[str, int]:
     tombstone.erased_at = tombstone.erased_at or now
     tombstone.session_generation += 1
     tombstone.save()
-    return {"identifiers": removed, "sign_in_links": links, "profiles_tombstoned": 1 + len(merged)}
+    return {
+        "identifiers": removed,
+        "sign_in_links": links,
+        "events_redacted": events,
+        "profiles_tombstoned": 1 + len(merged),
+    }

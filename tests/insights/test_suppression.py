@@ -46,3 +46,25 @@ def test_empty_buckets_do_not_force_others_to_hide():
     cells = group_cells({"a": 20, "b": 0, "c": 9})
 
     assert [cells[key].hidden for key in "abc"] == [False, True, False]
+
+
+def test_the_nps_score_is_hidden_when_it_would_give_a_small_group_away(english):
+    from apps.campaigns.models import Question
+    from apps.insights.selectors.campaign import _nps_question_chart
+
+    question = Question(pk=1, kind="scale")
+    small = _nps_question_chart("nps", "NPS", question, {(1, 10): 6, (1, 8): 5, (1, 2): 2})
+    large = _nps_question_chart("nps", "NPS", question, {(1, 10): 6, (1, 8): 5, (1, 2): 5})
+
+    assert small.table.rows[-1][1].hidden
+    assert not large.table.rows[-1][1].hidden
+
+
+def test_the_nps_score_is_shown_when_every_group_is_large_enough():
+    from apps.insights.selectors.common import nps_cell
+
+    assert nps_cell({"promoters": 10, "passives": 5, "detractors": 5}).value == 25
+    assert nps_cell({"promoters": 10, "passives": 0, "detractors": 5}).value == pytest.approx(
+        100 / 3
+    )
+    assert nps_cell({"promoters": 10, "passives": 4, "detractors": 5}).hidden

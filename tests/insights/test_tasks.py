@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_periodic_task_refreshes_and_skips_while_another_run_holds_the_lock(past_survey):
-    refresh_rollups_task.delay()
+    refresh_rollups_task.apply()
     assert RollupRun.objects.count() == 1
 
     cache.add(LOCK_KEY, 1)

@@ -61,6 +61,9 @@ def test_erasure_leaves_no_personal_value_anywhere_in_the_database(customer):
     assert ConsentEvent.objects.count() == consent_events
     assert ConsentEvent.objects.filter(profile__merged_into=profile).exists()
     assert not Profile.objects.filter(public_id=old_public_id).exists()
+    # Only the notice to partners still names the id they knew.
+    naming = OutboxEvent.objects.filter(payload__profile=old_public_id)
+    assert list(naming.values_list("name", flat=True)) == ["profile.erased"]
     assert LedgerEntry.objects.count() == entries + 1  # the forfeit of what was left
     assert Account.objects.get(profile=profile).balance == 0
 

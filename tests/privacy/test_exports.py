@@ -243,6 +243,20 @@ def test_no_export_is_made_for_an_erased_profile(profile, export_root):
         data_request_create(profile=profile, kind=DataRequest.Kind.EXPORT)
 
 
+def test_an_export_asked_before_an_erasure_began_keeps_nothing(profile, export_root):
+    from apps.profiles.services import profile_erasure_begin
+
+    data_request = data_request_create(profile=profile, kind=DataRequest.Kind.EXPORT)
+    profile_erasure_begin(profile=profile)
+
+    data_request_export_build(data_request_id=data_request.pk)
+
+    data_request.refresh_from_db()
+    assert data_request.status == DataRequest.Status.FAILED
+    assert not data_request.file
+    assert not any(export_root.rglob("*.zip"))
+
+
 def test_a_profile_with_nothing_but_its_row_exports_valid_json(export_root):
     data_request = _export(ProfileFactory())
 

@@ -246,3 +246,51 @@ def test_the_trail_cannot_be_edited():
     change.object_repr = "forged"
     with pytest.raises(ImmutableRecordError):
         change.save()
+
+
+@pytest.mark.parametrize("role", [ANALYST, CAMPAIGN_MANAGER])
+def test_roles_without_customer_data_cannot_open_leads_or_segment_samples(client, role):
+    _staff(client, role)
+
+    assert client.get(reverse("admin:personalization_leads"), {"topic": "food"}).status_code == 403
+    preview = client.get(reverse("admin:personalization_segment_preview"), {"rule": "null"})
+    assert preview.status_code == 403
+
+
+def test_support_files_requests_but_cannot_take_a_customers_export(
+    client, member, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from apps.privacy.data_requests import data_request_create
+    from apps.privacy.models import DataRequest
+
+    settings.PRIVACY_EXPORT_ROOT = tmp_path
+    _staff(client, SUPPORT)
+    data_request = data_request_create(profile=member, kind=DataRequest.Kind.EXPORT)
+    data_request.file.save("export.zip", ContentFile(b"zip"), save=True)
+
+    response = client.get(reverse("admin:privacy_datarequest_download", args=[data_request.pk]))
+
+    assert response.status_code == 403
+    assert client.get(reverse("admin:privacy_datarequest_add")).status_code == 200
+
+
+def test_support_cannot_enter_an_erasure_for_someone_who_wrote_in(client, member):
+    from apps.privacy.models import DataRequest
+
+    _staff(client, SUPPORT)
+
+    response = client.post(
+        reverse("admin:privacy_datarequest_add"),
+        {"kind": "erasure", "channel": "mail", "email": "kim@example.com"},
+    )
+
+    assert response.status_code == 200
+    assert not DataRequest.objects.exists()
+    exported = client.post(
+        reverse("admin:privacy_datarequest_add"),
+        {"kind": "export", "channel": "mail", "email": "kim@example.com"},
+    )
+    assert exported.status_code == 302
+    assert DataRequest.objects.get().kind == "export"

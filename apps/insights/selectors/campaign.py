@@ -26,8 +26,8 @@ from apps.insights.selectors.common import (
     Dashboard,
     includes_today,
     is_nps_question,
+    nps_cell,
     nps_groups,
-    nps_score,
     period_label,
     stored_range,
     sum_rows,
@@ -351,7 +351,7 @@ def _nps_question_chart(key: str, title: str, question: Question, value_counts: 
     chart.table.rows.append(
         [
             gettext("Net Promoter Score"),
-            cell(nps_score(**groups), people=sum(groups.values())),
+            nps_cell(groups),
         ]
     )
     return chart

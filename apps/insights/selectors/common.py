@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from apps.campaigns.models import Question
 from apps.insights.charts import Chart, Table
+from apps.insights.suppression import MINIMUM_GROUP, Cell, cell
 
 NPS_SCALE = (0, 10)
 
@@ -45,6 +46,13 @@ def nps_score(promoters: int, passives: int, detractors: int) -> float | None:
     if not respondents:
         return None
     return (promoters - detractors) * 100 / respondents
+
+
+def nps_cell(groups: dict[str, int]) -> Cell:
+    """The score as a cell. Beside the number of respondents it would give a small group
+    away, so it is hidden whenever one group has fewer than five people (but some)."""
+    small = any(0 < count < MINIMUM_GROUP for count in groups.values())
+    return cell(nps_score(**groups), people=0 if small else sum(groups.values()))
 
 
 @dataclass

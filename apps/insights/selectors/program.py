@@ -23,8 +23,8 @@ from apps.insights.periods import period_of, periods, site_today
 from apps.insights.selectors.common import (
     Dashboard,
     includes_today,
+    nps_cell,
     nps_questions,
-    nps_score,
     period_label,
     stored_range,
     sum_rows,
@@ -132,7 +132,6 @@ def _program_key_figures(snapshot, flows: dict, nps: dict) -> Table:
     profiles = snapshot.profiles if snapshot else 0
     declarations = snapshot.declarations if snapshot else 0
     earned, redeemed = flows["points_earned"], flows["points_redeemed"]
-    respondents = sum(nps.values())
     rows = [
         [gettext("Profiles"), count_cell(profiles)],
         [
@@ -163,7 +162,7 @@ def _program_key_figures(snapshot, flows: dict, nps: dict) -> Table:
         [gettext("Challenges completed"), count_cell(flows["challenge_completions"])],
         [
             gettext("Net Promoter Score"),
-            cell(nps_score(**nps), people=respondents, decimals=0),
+            nps_cell(nps),
         ],
     ]
     return Table("key-figures", gettext("Key figures"), [gettext("Figure"), gettext("Value")], rows)
@@ -370,8 +369,7 @@ def _nps(dashboard, rows, labels, names, weekly) -> None:
     scores, table_rows = [], []
     for day, name in zip(labels, names, strict=True):
         entry = per_period[day]
-        respondents = sum(entry.values())
-        scores.append(cell(nps_score(**entry), people=respondents))
+        scores.append(nps_cell(entry))
         groups = group_cells(entry)
         table_rows.append(
             [
