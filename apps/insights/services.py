@@ -5,7 +5,7 @@ from collections import Counter
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Exists, Max, Min, Model, OuterRef
 from django.utils import timezone
 
 from apps.campaigns.models import Answer, Participation, Question
@@ -224,23 +224,27 @@ def answers_tally_sweep(*, since: datetime | None = None) -> int:
     """Tally completed plays that still have answers and were not counted at completion
     (plays imported or made in bulk, or completed before insights were installed)."""
     pending = (
-        Participation.objects.filter(completed_at__isnull=False, answers__isnull=False)
-        .exclude(pk__in=TalliedPlay.objects.values("participation_id"))
-        .order_by("pk")
+        Participation.objects.filter(completed_at__isnull=False)
+        .filter(Exists(Answer.objects.filter(participation_id=OuterRef("pk"))))
+        .exclude(Exists(TalliedPlay.objects.filter(participation_id=OuterRef("pk"))))
     )
+    scope = Participation.objects.all()
     if since is not None:
         pending = pending.filter(completed_at__gte=since)
-    counted, last_id = 0, 0
-    while True:
+        scope = scope.filter(completed_at__gte=since)
+    bounds = scope.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return 0
+    # Walked in ranges of ids, not with ORDER BY ... LIMIT: PostgreSQL then checks each
+    # range's plays through the indexes (milliseconds) instead of scanning towards a limit.
+    counted = 0
+    for low in range(bounds["low"] - 1, bounds["high"], TALLY_BATCH_SIZE):
         ids = list(
-            pending.filter(pk__gt=last_id)
-            .values_list("pk", flat=True)
-            .distinct()[:TALLY_BATCH_SIZE]
+            pending.filter(pk__gt=low, pk__lte=low + TALLY_BATCH_SIZE).values_list("pk", flat=True)
         )
-        if not ids:
-            return counted
-        counted += answers_tally(participation_ids=ids)
-        last_id = ids[-1]
+        if ids:
+            counted += answers_tally(participation_ids=ids)
+    return counted
 
 
 def _replace_day(model: type[Model], day: date, rows: list[dict]) -> None:
