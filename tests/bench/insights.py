@@ -119,7 +119,9 @@ def main() -> None:
     from apps.insights.services import rollups_refresh
     from apps.profiles.models import Profile
 
-    if made or not RollupRun.objects.exists():
+    # A full run stopped half-way (no finished_at) left days missing: it is done again.
+    last_full = RollupRun.objects.filter(full=True).order_by("-started_at").first()
+    if made or last_full is None or last_full.finished_at is None:
         full = rollups_refresh(full=True)
         print(f"rollups, full run                {full.seconds:>12.1f} s ({full.days} days)")
     incremental = rollups_refresh()
