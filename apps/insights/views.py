@@ -40,6 +40,16 @@ def _csv(table: Table | None, *, filename: str) -> HttpResponse:
     return response
 
 
+def _campaign_dashboard(request: HttpRequest, form, campaign):
+    """A campaign over the form's range, with free text only for those allowed to read it."""
+    return campaign_dashboard(
+        campaign=campaign,
+        first=form.cleaned_data["start"],
+        last=form.cleaned_data["end"],
+        free_text=request.user.has_perm(VIEW_FREE_TEXT),
+    )
+
+
 def _errors(form) -> HttpResponse:
     messages = [str(error) for errors in form.errors.values() for error in errors]
     return HttpResponseBadRequest("\n".join(messages), content_type="text/plain; charset=utf-8")
@@ -86,12 +96,7 @@ def dashboard_campaign(request: HtmxHttpRequest) -> HttpResponse:
     }
     if form.is_valid() and form.cleaned_data["campaign"]:
         campaign = form.cleaned_data["campaign"]
-        context["dashboard"] = campaign_dashboard(
-            campaign=campaign,
-            first=form.cleaned_data["start"],
-            last=form.cleaned_data["end"],
-            free_text=request.user.has_perm(VIEW_FREE_TEXT),
-        )
+        context["dashboard"] = _campaign_dashboard(request, form, campaign)
         context["query"] = urlencode(form.query(campaign=campaign.pk))
     return _render(request, "admin/insights/campaign.html", context)
 
@@ -106,12 +111,7 @@ def dashboard_campaign_csv(request: HttpRequest, table: str) -> HttpResponse:
     if campaign is None:
         return HttpResponseBadRequest(_("Choose a campaign."))
     first, last = form.cleaned_data["start"], form.cleaned_data["end"]
-    dashboard = campaign_dashboard(
-        campaign=campaign,
-        first=first,
-        last=last,
-        free_text=request.user.has_perm(VIEW_FREE_TEXT),
-    )
+    dashboard = _campaign_dashboard(request, form, campaign)
     return _csv(dashboard.tables().get(table), filename=f"{campaign.slug}-{first}-{last}")
 
 
@@ -126,15 +126,9 @@ def dashboard_compare(request: HtmxHttpRequest) -> HttpResponse:
         "csv_route": "admin:insights_campaign_csv",
     }
     if form.is_valid() and form.cleaned_data["first"] and form.cleaned_data["second"]:
-        free_text = request.user.has_perm(VIEW_FREE_TEXT)
         context["panels"] = [
             {
-                "dashboard": campaign_dashboard(
-                    campaign=campaign,
-                    first=form.cleaned_data["start"],
-                    last=form.cleaned_data["end"],
-                    free_text=free_text,
-                ),
+                "dashboard": _campaign_dashboard(request, form, campaign),
                 "query": urlencode(form.query(campaign=campaign.pk)),
             }
             for campaign in (form.cleaned_data["first"], form.cleaned_data["second"])
