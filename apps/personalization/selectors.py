@@ -4,24 +4,27 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.campaigns.models import Campaign, Participation
+from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
-from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
+from apps.consent.models import ConsentState, Purpose
+from apps.consent.selectors import (
+    consent_granted_exists,
+)
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
 from apps.personalization.materialize import segment_members_q
 from apps.personalization.models import (
     OFFERS_NOT_INTERESTED,
-    CareFlag,
     Offer,
     OfferImpression,
     OfferMatch,
-    OfferSettings,
     Segment,
 )
 from apps.personalization.rules import PERSONALIZATION, RuleError, rule_compile
@@ -34,6 +37,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_HALF_LIFE_DAYS = 180
 
 SAMPLE_SIZE = 10
+
+local_cache = caches["local"]
 
 
 def segment_list() -> QuerySet[Segment]:
@@ -92,6 +97,79 @@ def _matches(told: object, value: str) -> bool:
     return value in told if isinstance(told, list) else str(told) == value
 
 
+OFFER_CATALOG_CACHE_KEY = "personalization:offer-catalog"
+
+
+@dataclass(frozen=True)
+class OfferCatalog:
+    """Every active offer with what it matches, its campaign and segment, and the words for
+    the matched values: the same for all customers."""
+
+    offers: tuple[Offer, ...]
+    labels: dict[tuple[int, str], AttributeValue]
+    # The purpose of every attribute that counts: those offers match, and "not interested".
+    purpose_of_attribute: dict[int, int]
+    not_interested_id: int | None
+    purpose_keys: dict[int, str]
+
+    def running(self, now) -> list[Offer]:
+        """Offers within their schedule whose campaign, if they invite to one, runs now."""
+        return [
+            offer
+            for offer in self.offers
+            if (offer.starts_at is None or offer.starts_at <= now)
+            and (offer.ends_at is None or offer.ends_at > now)
+            and (offer.campaign_id is None or offer.campaign.is_running)
+        ]
+
+
+def offer_catalog() -> OfferCatalog:
+    """Read once a minute per process, since every recommendation needs it; any change to
+    offers, their matches, campaigns, segments or attribute values drops it at once in the
+    process that made it (see `receivers`). Schedules are checked on each use."""
+    catalog = local_cache.get(OFFER_CATALOG_CACHE_KEY)
+    if catalog is None:
+        offers = tuple(
+            Offer.objects.filter(is_active=True)
+            .select_related("segment", "campaign")
+            .prefetch_related(
+                Prefetch("matches", queryset=OfferMatch.objects.select_related("attribute"))
+            )
+        )
+        attribute_ids = {match.attribute_id for offer in offers for match in offer.matches.all()}
+        labels = {
+            (value.attribute_id, value.key): value
+            for value in AttributeValue.objects.filter(attribute_id__in=attribute_ids)
+        }
+        purpose_of_attribute = {
+            match.attribute_id: match.attribute.purpose_id
+            for offer in offers
+            for match in offer.matches.all()
+        }
+        not_interested = (
+            Attribute.objects.filter(key=OFFERS_NOT_INTERESTED)
+            .values_list("pk", "purpose_id")
+            .first()
+        )
+        if not_interested:
+            purpose_of_attribute[not_interested[0]] = not_interested[1]
+        catalog = OfferCatalog(
+            offers,
+            labels,
+            purpose_of_attribute,
+            not_interested and not_interested[0],
+            dict(Purpose.objects.values_list("pk", "key")),
+        )
+        local_cache.set(OFFER_CATALOG_CACHE_KEY, catalog, 60)
+    return catalog
+
+
+def offer_catalog_forget() -> None:
+    """Drop the catalog now, and again at commit so no reader keeps what was just replaced."""
+    local_cache.delete(OFFER_CATALOG_CACHE_KEY)
+    transaction.on_commit(lambda: local_cache.delete(OFFER_CATALOG_CACHE_KEY))
+
+
 def recommendations(
     *,
     profile: Profile | None,
@@ -105,37 +183,41 @@ def recommendations(
     only their own explicit purpose allows), and nothing at all without `personalization`.
     Offers the customer said "not interested" to (declared under `personalization` too) are
     left out, and the values they matched count half for the others.
-    Each recommendation says why, in the customer's words. Five queries, and one more when an
-    offer invites to a campaign (has the customer played it?). `purpose_keys` narrows the
-    answers that count further, for a reader allowed only some purposes (a partner)."""
+    Each recommendation says why, in the customer's words. Three small queries with the
+    offer catalog cached, and one more when an offer invites to a campaign (has the customer
+    played it?). `purpose_keys` narrows the answers that count further, for a reader allowed only
+    some purposes (a partner)."""
     if profile is None:
         return []
-    checks = _guardrails(profile)
-    if checks["held_back"] or not checks["personalization"] or (push and _quiet_now(profile)):
+    held_back, weekly = _guardrails(profile)
+    catalog = offer_catalog()
+    granted = {
+        purpose_id: catalog.purpose_keys.get(purpose_id)
+        for purpose_id in ConsentState.objects.granted()
+        .filter(profile=profile)
+        .values_list("purpose_id", flat=True)
+    }
+    if held_back or PERSONALIZATION not in granted.values() or (push and _quiet_now(profile)):
         return []
-    told = Declaration.objects.filter(
-        consent_granted_for_purpose_of(
-            profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-        ),
-        profile=profile,
-    ).select_related("attribute")
     if purpose_keys is not None:
-        told = told.filter(attribute__purpose__key__in=list(purpose_keys))
-    declarations = {d.attribute_id: d for d in told}
+        granted = {pk: key for pk, key in granted.items() if key in purpose_keys}
+    counting = [
+        attribute_id
+        for attribute_id, purpose_id in catalog.purpose_of_attribute.items()
+        if purpose_id in granted
+    ]
+    declarations = {
+        d.attribute_id: d
+        for d in Declaration.objects.filter(profile=profile, attribute_id__in=counting).defer(
+            "consent_event_id"
+        )
+    }
     if not declarations:
         return []
-    dismissed = next(
-        (set(d.value) for d in declarations.values() if d.attribute.key == OFFERS_NOT_INTERESTED),
-        set(),
-    )
-    offers = list(
-        Offer.objects.running()
-        .filter(Q(campaign__isnull=True) | Q(campaign__in=Campaign.objects.live()))
-        .select_related("segment", "campaign")
-        .prefetch_related(
-            Prefetch("matches", queryset=OfferMatch.objects.select_related("attribute"))
-        )
-    )
+    told_not_interested = declarations.get(catalog.not_interested_id)
+    dismissed = set(told_not_interested.value) if told_not_interested else set()
+    now = timezone.now()
+    offers = catalog.running(now)
     played = _campaigns_played(profile, [o.campaign for o in offers if o.campaign_id])
     offers = [o for o in offers if not o.campaign_id or o.campaign_id not in played]
     declined = {
@@ -144,7 +226,6 @@ def recommendations(
         if offer.key in dismissed
         for match in offer.matches.all()
     }
-    now = timezone.now()
     ranked, reasons = [], {}
     membership: dict[int, bool] = {}
     for offer in offers:
@@ -174,10 +255,9 @@ def recommendations(
         ranked.append((round(score, 4), offer))
         reasons[offer.pk] = best[1:]
     ranked.sort(key=lambda item: (-item[0], -item[1].priority, item[1].key))
-    chosen = _within_frequency(profile, checks["weekly"], ranked)[:limit]
-    labels = _value_labels({reasons[offer.pk][0].attribute_id for _score, offer in chosen})
+    chosen = _within_frequency(profile, weekly, ranked)[:limit]
     return [
-        Recommendation(offer, score, _explanation(*reasons[offer.pk], labels))
+        Recommendation(offer, score, _explanation(*reasons[offer.pk], catalog.labels))
         for score, offer in chosen
     ]
 
@@ -199,21 +279,15 @@ def _campaigns_played(profile: Profile, campaigns: list) -> set[int]:
     return closed
 
 
-def _guardrails(profile: Profile) -> dict:
-    """What holds offers back, in one query: a care flag, a pause, no `personalization`;
-    and the weekly number the customer chose."""
-    chosen = OfferSettings.objects.filter(profile_id=OuterRef("pk"))
-    return (
+def _guardrails(profile: Profile) -> tuple[bool, int | None]:
+    """What holds offers back, in one query: a care flag or a pause; and the weekly number
+    the customer chose."""
+    care_flag, paused, weekly = (
         Profile.objects.filter(pk=profile.pk)
-        .annotate(
-            held_back=Exists(CareFlag.objects.filter(profile_id=OuterRef("pk")))
-            | Exists(chosen.filter(paused=True)),
-            personalization=consent_granted_exists(purpose_key=PERSONALIZATION),
-            weekly=Subquery(chosen.values("max_per_week")[:1]),
-        )
-        .values("held_back", "personalization", "weekly")
+        .values_list("care_flag__id", "offer_settings__paused", "offer_settings__max_per_week")
         .get()
     )
+    return bool(care_flag or paused), weekly
 
 
 def _quiet_now(profile: Profile) -> bool:
@@ -242,19 +316,13 @@ def _within_frequency(profile: Profile, weekly: int | None, ranked: list) -> lis
     return allowed
 
 
-def _value_labels(attribute_ids: set[int]) -> dict[tuple[int, str], str]:
-    return {
-        (value.attribute_id, value.key): value.label
-        for value in AttributeValue.objects.filter(attribute_id__in=attribute_ids)
-    }
-
-
 def _explanation(
-    match: OfferMatch, declaration: Declaration, labels: dict[tuple[int, str], str]
+    match: OfferMatch, declaration: Declaration, labels: dict[tuple[int, str], AttributeValue]
 ) -> str:
     declaration.attribute = match.attribute
+    value = labels.get((match.attribute_id, match.value))
     return _("Because you told us “%(value)s” for “%(attribute)s” %(where)s.") % {
-        "value": labels.get((match.attribute_id, match.value), match.value),
+        "value": value.label if value else match.value,
         "attribute": match.attribute.label,
         "where": declaration.source_sentence,
     }

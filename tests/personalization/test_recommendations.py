@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -146,11 +149,41 @@ def test_a_decline_costs_no_extra_query(catalogue, django_assert_num_queries):
     _declare(profile, catalogue["diet"], "vegan")
     offer_dismiss(profile=profile, offer=catalogue["vegan-box"])
 
-    # Guardrails, declarations (the decline among them), offers, their matches, value labels.
-    with django_assert_num_queries(5):
+    # Guardrails, granted purposes, declarations (the decline among them); then the offer
+    # catalog once: offers, their matches, value labels, "not interested", purposes.
+    with django_assert_num_queries(8):
         ranked = recommendations(profile=profile)
+    with django_assert_num_queries(3):
+        assert recommendations(profile=profile) == ranked
 
     assert [r.offer.key for r in ranked] == ["vegan-spicy"]
+
+
+def test_the_cached_catalog_follows_changes_to_offers_at_once(catalogue):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+    offer = Offer.objects.get(key="vegan-box")
+    offer.is_active = False
+    offer.save()
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+    OfferMatch.objects.create(
+        offer=Offer.objects.get(key="spicy-week"), attribute=catalogue["diet"], value="vegan"
+    )
+    assert "spicy-week" in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_an_offer_leaves_when_its_schedule_ends_while_the_catalog_is_cached(catalogue):
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    in_an_hour = timezone.now() + timedelta(hours=1)
+    Offer.objects.filter(key="vegan-box").update(ends_at=in_an_hour)
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+    with time_machine.travel(in_an_hour, tick=False):
+        assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
 
 
 def test_an_offer_for_a_segment_is_shown_only_to_its_members(catalogue):
