@@ -187,7 +187,11 @@ class Declaration(models.Model):
                 fields=["profile", "attribute"], name="preferences_one_declaration_per_attribute"
             ),
         ]
-        indexes = [models.Index(fields=["attribute", "profile"], name="preferences_attr_idx")]
+        # Segment rules ask "who told this attribute one of these values": answered from
+        # the index alone, without visiting the table.
+        indexes = [
+            models.Index(fields=["attribute", "value", "profile"], name="preferences_attr_value_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.attribute_id}"
