@@ -190,7 +190,9 @@ class Declaration(models.Model):
         # Segment rules ask "who told this attribute one of these values": answered from
         # the index alone, without visiting the table.
         indexes = [
-            models.Index(fields=["attribute", "value", "profile"], name="preferences_attr_value_idx")
+            models.Index(
+                fields=["attribute", "value", "profile"], name="preferences_attr_value_idx"
+            )
         ]
 
     def __str__(self) -> str:
