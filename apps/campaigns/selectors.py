@@ -2,6 +2,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,10 @@ from apps.campaigns.models import (
 )
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
+
+local_cache = caches["local"]
+PLAYER_QUESTIONS_CACHE_KEY = "campaign-questions:{pk}:{changed}"
+PLAYER_QUESTIONS_SECONDS = 300
 
 
 def campaign_list_live() -> QuerySet[Campaign]:
@@ -74,14 +79,24 @@ class Step:
 
 
 def player_questions(*, campaign: Campaign) -> list[Question]:
-    """The campaign's questions in order, with their answers, read once per campaign object:
-    one step of the player asks for them several times."""
+    """The campaign's questions in order, with their answers. Every step of every player
+    needs them, so each process keeps them for the campaign as it was last changed: any
+    change to a question, answer or outcome touches the campaign (see `receivers`)."""
     if not hasattr(campaign, "_player_questions"):
-        campaign._player_questions = list(
-            campaign.questions.order_by("position").prefetch_related(
-                Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
-            )
+        key = PLAYER_QUESTIONS_CACHE_KEY.format(
+            pk=campaign.pk, changed=campaign.updated_at.isoformat() if campaign.updated_at else ""
         )
+        questions = local_cache.get(key) if campaign.updated_at else None
+        if questions is None:
+            questions = list(
+                campaign.questions.order_by("position").prefetch_related(
+                    Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
+                )
+            )
+            local_cache.set(key, questions, PLAYER_QUESTIONS_SECONDS)
+        for question in questions:
+            question.campaign = campaign
+        campaign._player_questions = questions
     return campaign._player_questions
 
 

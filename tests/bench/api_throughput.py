@@ -4,7 +4,9 @@ Gunicorn serves Resonanz under production settings. wrk sends, with a valid bear
 `GET /api/v1/profiles/{id}/preferences/` for a customer who shares six preferences, and
 `POST /api/v1/events/` (a purchase that an earning rule rewards, a fresh Idempotency-Key per
 request). The bare DRF view (no middleware, no authentication, no database) is loaded the same
-way, GET and POST. Prints requests/s and p50/p99 and the ratios.
+way, GET and POST, and so is the durable-write ceiling: the bare view writing and committing
+one row, the least the API does on each of these requests (an access-log row for the read,
+the event for the write). Prints requests/s and p50/p99 and the ratios.
 
     make bench-api
 """
@@ -21,6 +23,7 @@ from tests.bench.http_throughput import (
     PROJECT_ROOT,
     SECONDS,
     WORKERS,
+    ensure_ceiling_table,
     free_port,
     manage,
     production_env,
@@ -130,15 +133,21 @@ def main() -> None:
     manage({**env, "DEBUG": "true"}, "seed_demo")
     token, profile = _setup(env)
     values = {"token": token, "profile": profile, "run": secrets.token_hex(6)}
+    ensure_ceiling_table(DATABASE_URL)
     servers = []
     try:
-        app_port, floor_port = free_port(), free_port()
+        app_port, floor_port, ceiling_port = free_port(), free_port(), free_port()
         servers.append(start_gunicorn("config.wsgi:application", app_port, env))
         servers.append(start_gunicorn("tests.bench.floor_drf_wsgi:application", floor_port, env))
+        servers.append(
+            start_gunicorn("tests.bench.floor_drf_write_wsgi:application", ceiling_port, env)
+        )
         base = f"http://127.0.0.1:{app_port}/api/v1"
         floor_get = _wrk(f"http://127.0.0.1:{floor_port}/", "")
+        ceiling_get = _wrk(f"http://127.0.0.1:{ceiling_port}/", "")
         reads = _wrk(f"{base}/profiles/{profile}/preferences/", GET_LUA % values)
         floor_post = _wrk(f"http://127.0.0.1:{floor_port}/", FLOOR_POST_LUA % values)
+        ceiling_post = _wrk(f"http://127.0.0.1:{ceiling_port}/", FLOOR_POST_LUA % values)
         writes = _wrk(f"{base}/events/", POST_LUA % values)
     finally:
         for server in servers:
@@ -149,14 +158,26 @@ def main() -> None:
     print(f"{'target':<34}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     rows = (
         ("bare DRF GET (floor)", floor_get),
+        ("bare DRF GET + one durable row", ceiling_get),
         ("GET profiles/{id}/preferences/", reads),
         ("bare DRF POST (floor)", floor_post),
+        ("bare DRF POST + one durable row", ceiling_post),
         ("POST events/", writes),
     )
     for name, (rps, p50, p99) in rows:
         print(f"{name:<34}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
-    print(f"\npreferences read = {reads[0] / floor_get[0]:.0%} of the floor (target >= 50%)")
-    print(f"event write      = {writes[0] / floor_post[0]:.0%} of the floor (target >= 50%)")
+    print(
+        f"\ndurable-write ceiling = {ceiling_get[0] / floor_get[0]:.0%} (GET) and "
+        f"{ceiling_post[0] / floor_post[0]:.0%} (POST) of the floor"
+    )
+    print(
+        f"preferences read = {reads[0] / floor_get[0]:.0%} of the floor (target >= 50%), "
+        f"{reads[0] / ceiling_get[0]:.0%} of the ceiling"
+    )
+    print(
+        f"event write      = {writes[0] / floor_post[0]:.0%} of the floor (target >= 50%), "
+        f"{writes[0] / ceiling_post[0]:.0%} of the ceiling"
+    )
 
 
 if __name__ == "__main__":

@@ -41,6 +41,28 @@ class Result:
     p99_ms: float
 
 
+# The durable-write ceilings (`floor_write_wsgi`, `floor_drf_write_wsgi`) write here.
+CEILING_TABLE = "bench_floor_write"
+
+# Their requests are POSTs, like the steps they bound.
+CEILING_LUA = """
+wrk.method = "POST"
+wrk.body = "option=1"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+"""
+
+
+def ensure_ceiling_table(database_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as db:
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {CEILING_TABLE} "
+            "(id bigserial PRIMARY KEY, written_at timestamptz)"
+        )
+        db.execute(f"TRUNCATE {CEILING_TABLE}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

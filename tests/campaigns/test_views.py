@@ -145,10 +145,30 @@ def test_each_player_step_runs_a_constant_number_of_queries(
         OptionFactory.create_batch(4, question=question)
     _start(client, slug="long")
 
-    # session, profile, campaign, participation, questions, options, chosen, re-prompt,
-    # last-seen update
-    with django_assert_num_queries(9):
+    # session, profile, campaign, participation, chosen, re-prompt, last-seen update; the
+    # questions and their options are kept by the process since the start read them
+    with django_assert_num_queries(7):
         client.get(reverse("campaigns:question", args=["long", 1]))
+
+
+def test_the_player_sees_a_changed_question_at_once(client, purpose):
+    from tests.campaigns.factories import OptionFactory, QuestionFactory
+
+    campaign = CampaignFactory(slug="long")
+    question = QuestionFactory(campaign=campaign, position=1)
+    OptionFactory(question=question, label_de="Alt", label_en="Old")
+    _start(client, slug="long")
+    assert "Alt" in client.get(reverse("campaigns:question", args=["long", 1])).text
+
+    OptionFactory(question=question, label_de="Neu", label_en="New")
+    assert "Neu" in client.get(reverse("campaigns:question", args=["long", 1])).text
+
+    question.text_de = "Geänderte Frage?"
+    question.save()
+    assert "Geänderte Frage?" in client.get(reverse("campaigns:question", args=["long", 1])).text
+
+    question.options.get(label_de="Alt").delete()
+    assert "Alt" not in client.get(reverse("campaigns:question", args=["long", 1])).text
 
 
 @pytest.mark.parametrize("questions", [2, 8])
@@ -164,10 +184,10 @@ def test_each_answer_runs_a_constant_number_of_queries(
     _start(client, slug="long")
     option = campaign.questions.get(position=1).options.first()
 
-    # campaign, session, profile, participation, questions, options; then in the step's
-    # transaction (two savepoints here, as tests run inside one): lock, answer, insert,
-    # chosen options, insert, event, the next question
-    with django_assert_num_queries(17):
+    # campaign, session, profile, participation (the questions and options are kept by the
+    # process); then in the step's transaction (two savepoints here, as tests run inside
+    # one): lock, answer, insert, chosen options, insert, event, the next question
+    with django_assert_num_queries(15):
         _answer(client, 1, option.pk, slug="long")
 
 
