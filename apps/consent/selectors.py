@@ -45,15 +45,6 @@ def consent_is_granted(
     )
 
 
-def consent_granted_purpose_ids(*, profile: Profile) -> dict[int, str]:
-    """Purposes this customer has granted now, id to key, in one query."""
-    return dict(
-        ConsentState.objects.granted()
-        .filter(profile=profile)
-        .values_list("purpose_id", "purpose__key")
-    )
-
-
 def consent_granted_exists(
     *, purpose_key: str, profile_ref: str = "pk", for_new_collection: bool = False
 ) -> Exists:

@@ -5,7 +5,6 @@ import uuid
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.consent.models import ConsentState
-from apps.consent.selectors import consent_granted_purpose_ids
 from apps.partners.models import PartnerClient, WebhookDelivery, WebhookEndpoint
 from apps.profiles.models import Identifier, Profile
 
@@ -43,18 +42,21 @@ def partner_profile_get(*, partner: PartnerClient, public_id: uuid.UUID | str) -
     return partner_visible_profiles(partner=partner).filter(public_id=public_id).first()
 
 
-def partner_allowed_purpose_ids(*, partner: PartnerClient) -> set[int]:
-    return set(partner.allowed_purposes.values_list("pk", flat=True))
-
-
 def partner_readable_purposes(*, partner: PartnerClient, profile: Profile) -> dict[int, str]:
     """Purposes whose data this partner may read for this customer now: allowed for the
-    partner and granted by the customer, with sharing with partners granted too."""
-    granted = consent_granted_purpose_ids(profile=profile)
-    if SHARING_PURPOSE not in granted.values():
+    partner and granted by the customer, with sharing with partners granted too. One query:
+    every read of the partner API asks."""
+    allowed = PartnerClient.allowed_purposes.through.objects.filter(
+        partnerclient_id=partner.pk, purpose_id=OuterRef("purpose_id")
+    )
+    granted = list(
+        ConsentState.objects.granted()
+        .filter(profile=profile)
+        .values_list("purpose_id", "purpose__key", Exists(allowed))
+    )
+    if not any(key == SHARING_PURPOSE for _pk, key, _allowed in granted):
         return {}
-    allowed = partner_allowed_purpose_ids(partner=partner)
-    return {pk: key for pk, key in granted.items() if pk in allowed}
+    return {pk: key for pk, key, is_allowed in granted if is_allowed}
 
 
 def webhook_endpoint_list(*, partner: PartnerClient) -> QuerySet[WebhookEndpoint]:

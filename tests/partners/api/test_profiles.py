@@ -178,6 +178,6 @@ def test_a_profile_read_is_a_constant_number_of_queries(shop, purposes, django_a
     url = f"/api/v1/profiles/{profile.public_id}/preferences/"
     shop.get(url)
 
-    # token, customer, granted purposes, allowed purposes, declarations, access log
-    with django_assert_num_queries(6):
+    # token, customer, purposes granted and allowed, declarations, access log
+    with django_assert_num_queries(5):
         shop.get(url)
