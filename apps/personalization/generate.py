@@ -2,13 +2,14 @@
 points, plays and their answers, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
 
 import json
+import multiprocessing
 import random
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
@@ -31,19 +32,27 @@ GRANT_RATES = {
 DECLARE_RATE = 0.97
 
 
+# Held while a process takes a range of keys, so processes writing at once never share one.
+RESERVE_LOCK = 7_400_117
+
+
 def _reserve_ids(model, count: int) -> int:
     """The first of `count` fresh primary keys, taken from the table's sequence in one go."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
-                "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
-                [table, count, count],
-            )
-        else:
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
+            cursor.execute("SELECT pg_advisory_lock(%s)", [RESERVE_LOCK])
+            try:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                    "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
+                    "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
+                    [table, count, count],
+                )
+                return cursor.fetchone()[0]
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [RESERVE_LOCK])
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
         return cursor.fetchone()[0]
 
 
@@ -77,10 +86,36 @@ def _value(attribute: Attribute, values: list[str], chance: random.Random):
     return None
 
 
-def profiles_generate(*, count: int, seed: int = 1) -> Iterator[int]:
-    """Write `count` customers in chunks; yields the number written so far."""
-    chance = random.Random(seed)
+def profiles_generate(
+    *, count: int, seed: int = 1, jobs: int = 1, chunk: int = CHUNK
+) -> Iterator[int]:
+    """Write `count` customers in chunks; yields the number written so far.
+
+    PostgreSQL does most of the work (keys, constraints, indexes), so with `jobs` > 1 that
+    many processes write chunks at once, each in its own session. Each chunk draws from its
+    own random stream, so a seed gives the same customers whatever the number of jobs; only
+    which ids a chunk gets depends on the order in which they finish."""
     now = timezone.now()
+    chunks = [
+        (seed, index, min(chunk, count - start), now)
+        for index, start in enumerate(range(0, count, chunk))
+    ]
+    done = 0
+    if jobs > 1 and connection.vendor == "postgresql":
+        # Forked processes must not share the parent's database connection.
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for written in pool.imap_unordered(_write_chunk, chunks):
+                done += written
+                yield done
+        return
+    for chunk in chunks:
+        done += _write_chunk(chunk)
+        yield done
+
+
+def _write_chunk(chunk: tuple[int, int, int, datetime]) -> int:
+    seed, index, size, now = chunk
     purposes = {
         p.key: p for p in Purpose.objects.filter(key__in=GRANT_RATES, current_version__isnull=False)
     }
@@ -92,13 +127,10 @@ def profiles_generate(*, count: int, seed: int = 1) -> Iterator[int]:
         .select_related("purpose")
     ]
     campaigns = list(Campaign.objects.live().values_list("pk", flat=True))
-    done = 0
-    while done < count:
-        size = min(CHUNK, count - done)
-        with transaction.atomic():
-            _chunk(size, chance, now, purposes, attributes, campaigns)
-        done += size
-        yield done
+    chance = random.Random(f"{seed}:{index}")
+    with transaction.atomic():
+        _chunk(size, chance, now, purposes, attributes, campaigns)
+    return size
 
 
 def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
@@ -285,7 +317,7 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             plays,
         )
     if campaigns:
-        _more_plays_with_answers(first_profile, size, now)
+        _more_plays_with_answers(first_profile, size, now, random.Random(chance.getrandbits(64)))
 
 
 # Further plays per customer, so that each has about ten answers across the demo campaigns;
@@ -331,10 +363,8 @@ def _answer(question: tuple, chance: random.Random) -> tuple[int | None, str, li
     return chance.randint(low, high), "", []
 
 
-def _more_plays_with_answers(first_profile: int, size: int, now) -> None:
-    """Answers for the chunk's plays, plus further plays of the other live campaigns. Has its
-    own random stream, so the rows written before it stay the same for a given seed."""
-    chance = random.Random(first_profile)
+def _more_plays_with_answers(first_profile: int, size: int, now, chance: random.Random) -> None:
+    """Answers for the chunk's plays, plus further plays of the other live campaigns."""
     questions = _campaign_questions()
     plays = list(
         Participation.objects.filter(

@@ -158,10 +158,18 @@ class Source(models.TextChoices):
 class Declaration(models.Model):
     """What one customer currently says about one attribute, and where it came from."""
 
+    # Neither key needs an index of its own: the unique (profile, attribute) constraint and
+    # the (attribute, value, profile) index below both start with one of them.
     profile = models.ForeignKey(
-        Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="declarations"
+        Profile,
+        verbose_name=_("profile"),
+        on_delete=models.CASCADE,
+        related_name="declarations",
+        db_index=False,
     )
-    attribute = models.ForeignKey(Attribute, verbose_name=_("attribute"), on_delete=models.PROTECT)
+    attribute = models.ForeignKey(
+        Attribute, verbose_name=_("attribute"), on_delete=models.PROTECT, db_index=False
+    )
     value = models.JSONField(_("value"))
     source = models.CharField(_("source"), max_length=20, choices=Source)
     source_ref = models.CharField(

@@ -43,3 +43,30 @@ def test_generated_plays_fill_the_dashboards(demo_vocabulary):
     assert ValueDayTally.objects.filter(question__scale_max=10).exists()
     dashboard = program_dashboard(first=site_today().replace(day=1), last=site_today())
     assert not dashboard.key_figures.rows[0][1].hidden
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_processes_writing_at_once_make_the_same_customers_without_sharing_ids(
+    demo_vocabulary,
+):
+    from apps.preferences.models import Declaration
+    from apps.profiles.models import Profile
+
+    assert list(profiles_generate(count=300, seed=5, chunk=100)) == [100, 200, 300]
+    declared_alone = Declaration.objects.count()
+    profiles_alone = set(Profile.objects.values_list("pk", flat=True))
+
+    written = list(profiles_generate(count=300, seed=5, jobs=2, chunk=100))
+
+    assert sorted(written) == [100, 200, 300]
+    together = set(Profile.objects.values_list("pk", flat=True)) - profiles_alone
+    assert len(together) == 300
+    # The same random streams per chunk: as many answers about the customers as before.
+    assert Declaration.objects.count() == 2 * declared_alone
+    assert (
+        not Declaration.objects.filter(profile_id__in=together)
+        .values("profile_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=20)
+    )
