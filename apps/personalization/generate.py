@@ -302,9 +302,14 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             if chance.random() < 0.6:
                 moment = now - timedelta(days=chance.randint(0, 200))
                 plays.append((chance.choice(campaigns), pk, 1, moment, moment, 0, "[]", "[]"))
+        # Keys taken like the further plays' below: a key handed out by the sequence meanwhile
+        # could fall into another process's range.
+        first_play = _reserve_ids(Participation, len(plays))
+        plays = [(first_play + n, *play) for n, play in enumerate(plays)]
         _write(
             Participation,
             [
+                "id",
                 "campaign_id",
                 "profile_id",
                 "round",

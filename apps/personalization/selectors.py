@@ -15,9 +15,7 @@ from django.utils.translation import ngettext
 from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
 from apps.consent.models import ConsentState, Purpose
-from apps.consent.selectors import (
-    consent_granted_exists,
-)
+from apps.consent.selectors import consent_granted_exists
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
 from apps.personalization.materialize import segment_members_q
 from apps.personalization.models import (
@@ -185,8 +183,8 @@ def recommendations(
     left out, and the values they matched count half for the others.
     Each recommendation says why, in the customer's words. Three small queries with the
     offer catalog cached, and one more when an offer invites to a campaign (has the customer
-    played it?). `purpose_keys` narrows the answers that count further, for a reader allowed only
-    some purposes (a partner)."""
+    played it?). `purpose_keys` narrows the answers that count further, for a reader allowed
+    only some purposes (a partner)."""
     if profile is None:
         return []
     held_back, weekly = _guardrails(profile)
