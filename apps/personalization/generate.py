@@ -41,15 +41,18 @@ def _reserve_ids(model, count: int) -> int:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # A session lock, released at once rather than at the chunk's commit; the
+            # savepoint keeps the session usable for the release if taking the keys fails.
             cursor.execute("SELECT pg_advisory_lock(%s)", [RESERVE_LOCK])
             try:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                    "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
-                    "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
-                    [table, count, count],
-                )
-                return cursor.fetchone()[0]
+                with transaction.atomic():
+                    cursor.execute(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                        "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
+                        "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
+                        [table, count, count],
+                    )
+                    return cursor.fetchone()[0]
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [RESERVE_LOCK])
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
@@ -94,7 +97,8 @@ def profiles_generate(
     PostgreSQL does most of the work (keys, constraints, indexes), so with `jobs` > 1 that
     many processes write chunks at once, each in its own session. Each chunk draws from its
     own random stream, so a seed gives the same customers whatever the number of jobs; only
-    which ids a chunk gets depends on the order in which they finish."""
+    which ids a chunk gets depends on when it takes them. Keys are taken in ranges, so run it
+    on a database that takes no other writes meanwhile (a load-test copy)."""
     now = timezone.now()
     chunks = [
         (seed, index, min(chunk, count - start), now)
@@ -374,7 +378,9 @@ def _more_plays_with_answers(first_profile: int, size: int, now, chance: random.
     plays = list(
         Participation.objects.filter(
             profile_id__gte=first_profile, profile_id__lt=first_profile + size
-        ).values_list("pk", "campaign_id", "profile_id", "started_at")
+        )
+        .order_by("pk")
+        .values_list("pk", "campaign_id", "profile_id", "started_at")
     )
     played = {(profile_id, campaign_id) for _pk, campaign_id, profile_id, _at in plays}
     extra = []

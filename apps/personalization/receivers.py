@@ -1,4 +1,5 @@
-"""Changes that make the cached offer catalog stale, whichever way they are written."""
+"""Saves and deletes that make the cached offer catalog stale. Bulk updates send no signal:
+what writes offers, matches or values in bulk must call `offer_catalog_forget` itself."""
 
 from django.db.models.signals import post_delete, post_save
 

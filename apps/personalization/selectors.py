@@ -1,16 +1,18 @@
 import logging
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from redis.exceptions import RedisError
 
 from apps.campaigns.models import Participation
 from apps.campaigns.selectors import campaign_attributes_live
@@ -95,13 +97,17 @@ def _matches(told: object, value: str) -> bool:
     return value in told if isinstance(told, list) else str(told) == value
 
 
-OFFER_CATALOG_CACHE_KEY = "personalization:offer-catalog"
+OFFER_CATALOG_CACHE_KEY = "personalization:offer-catalog:{version}"
+# In the shared cache: every process keeps the catalog of the version it read, and a change
+# anywhere makes a new version.
+OFFER_CATALOG_VERSION_KEY = "personalization:offer-catalog-version"
+OFFER_CATALOG_SECONDS = 300
 
 
 @dataclass(frozen=True)
 class OfferCatalog:
-    """Every active offer with what it matches, its campaign and segment, and the words for
-    the matched values: the same for all customers."""
+    """Every active offer with what it matches and the campaign it may invite to, and the
+    words for the matched values: the same for all customers."""
 
     offers: tuple[Offer, ...]
     labels: dict[tuple[int, str], AttributeValue]
@@ -121,15 +127,29 @@ class OfferCatalog:
         ]
 
 
+def _offer_catalog_version() -> str | None:
+    try:
+        return cache.get_or_set(OFFER_CATALOG_VERSION_KEY, _new_version, timeout=None)
+    except (RedisError, OSError):
+        return None
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
 def offer_catalog() -> OfferCatalog:
-    """Read once a minute per process, since every recommendation needs it; any change to
-    offers, their matches, campaigns, segments or attribute values drops it at once in the
-    process that made it (see `receivers`). Schedules are checked on each use."""
-    catalog = local_cache.get(OFFER_CATALOG_CACHE_KEY)
+    """Kept by each process, since every recommendation needs it, for the catalog version
+    named in the shared cache: saving or deleting an offer, match, campaign, segment,
+    attribute, value or purpose anywhere names a new one (see `receivers`). Without the
+    shared cache it is read every time. Schedules are checked on each use."""
+    version = _offer_catalog_version()
+    key = OFFER_CATALOG_CACHE_KEY.format(version=version)
+    catalog = local_cache.get(key) if version else None
     if catalog is None:
         offers = tuple(
             Offer.objects.filter(is_active=True)
-            .select_related("segment", "campaign")
+            .select_related("campaign")
             .prefetch_related(
                 Prefetch("matches", queryset=OfferMatch.objects.select_related("attribute"))
             )
@@ -158,14 +178,23 @@ def offer_catalog() -> OfferCatalog:
             not_interested and not_interested[0],
             dict(Purpose.objects.values_list("pk", "key")),
         )
-        local_cache.set(OFFER_CATALOG_CACHE_KEY, catalog, 60)
+        if version:
+            local_cache.set(key, catalog, OFFER_CATALOG_SECONDS)
     return catalog
 
 
 def offer_catalog_forget() -> None:
-    """Drop the catalog now, and again at commit so no reader keeps what was just replaced."""
-    local_cache.delete(OFFER_CATALOG_CACHE_KEY)
-    transaction.on_commit(lambda: local_cache.delete(OFFER_CATALOG_CACHE_KEY))
+    """Name a new catalog version now, and again at commit, so no process keeps what was
+    just replaced (nor reads it again before the change is visible)."""
+
+    def renew() -> None:
+        try:
+            cache.set(OFFER_CATALOG_VERSION_KEY, _new_version(), timeout=None)
+        except (RedisError, OSError):
+            logger.warning("The offer catalog version could not be renewed.")
+
+    renew()
+    transaction.on_commit(renew)
 
 
 def recommendations(
@@ -182,8 +211,8 @@ def recommendations(
     Offers the customer said "not interested" to (declared under `personalization` too) are
     left out, and the values they matched count half for the others.
     Each recommendation says why, in the customer's words. Three small queries with the
-    offer catalog cached, and one more when an offer invites to a campaign (has the customer
-    played it?). `purpose_keys` narrows the answers that count further, for a reader allowed
+    offer catalog cached, one more when an offer invites to a campaign (has the customer
+    played it?) and one for the segments of matching offers that target one. `purpose_keys` narrows the answers that count further, for a reader allowed
     only some purposes (a partner)."""
     if profile is None:
         return []
@@ -226,6 +255,7 @@ def recommendations(
     }
     ranked, reasons = [], {}
     membership: dict[int, bool] = {}
+    segments: dict[int, Segment] | None = None
     for offer in offers:
         if offer.key in dismissed:
             continue
@@ -244,9 +274,13 @@ def recommendations(
         if best is None:
             continue
         if offer.segment_id:
+            if segments is None:
+                # Read fresh, not with the catalog: a rule or its stored members change often.
+                segments = Segment.objects.in_bulk({o.segment_id for o in offers if o.segment_id})
             if offer.segment_id not in membership:
-                membership[offer.segment_id] = profile_in_segment(
-                    profile=profile, segment=offer.segment
+                segment = segments.get(offer.segment_id)
+                membership[offer.segment_id] = segment is not None and profile_in_segment(
+                    profile=profile, segment=segment
                 )
             if not membership[offer.segment_id]:
                 continue

@@ -159,7 +159,7 @@ class Declaration(models.Model):
     """What one customer currently says about one attribute, and where it came from."""
 
     # Neither key needs an index of its own: the unique (profile, attribute) constraint and
-    # the (attribute, value, profile) index below both start with one of them.
+    # the (attribute, profile) index below each start with one of them.
     profile = models.ForeignKey(
         Profile,
         verbose_name=_("profile"),
@@ -195,13 +195,9 @@ class Declaration(models.Model):
                 fields=["profile", "attribute"], name="preferences_one_declaration_per_attribute"
             ),
         ]
-        # Segment rules ask "who told this attribute one of these values": answered from
-        # the index alone, without visiting the table.
-        indexes = [
-            models.Index(
-                fields=["attribute", "value", "profile"], name="preferences_attr_value_idx"
-            )
-        ]
+        # Not (attribute, value, ...): a B-tree entry has a size limit that a long answer or
+        # a long "not interested" list would exceed, and the declaration could not be saved.
+        indexes = [models.Index(fields=["attribute", "profile"], name="preferences_attr_idx")]
 
     def __str__(self) -> str:
         return f"{self.profile_id}: {self.attribute_id}"

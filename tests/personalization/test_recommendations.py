@@ -175,15 +175,55 @@ def test_the_cached_catalog_follows_changes_to_offers_at_once(catalogue):
     assert "spicy-week" in [r.offer.key for r in recommendations(profile=profile)]
 
 
-def test_an_offer_leaves_when_its_schedule_ends_while_the_catalog_is_cached(catalogue):
+def test_an_offer_leaves_when_its_schedule_ends_while_the_catalog_is_cached(
+    catalogue, django_assert_num_queries
+):
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
-    in_an_hour = timezone.now() + timedelta(hours=1)
-    Offer.objects.filter(key="vegan-box").update(ends_at=in_an_hour)
+    soon = timezone.now() + timedelta(seconds=30)
+    Offer.objects.filter(key="vegan-box").update(ends_at=soon)
     assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
 
-    with time_machine.travel(in_an_hour, tick=False):
-        assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+    with time_machine.travel(soon + timedelta(seconds=1), tick=False):
+        # The same catalog (no offer read again), and the offer is gone.
+        with django_assert_num_queries(3):
+            ranked = recommendations(profile=profile)
+        assert "vegan-box" not in [r.offer.key for r in ranked]
+
+
+def test_a_change_made_by_another_process_is_seen_on_the_next_read(catalogue):
+    from django.core.cache import cache
+
+    from apps.personalization.selectors import OFFER_CATALOG_VERSION_KEY
+
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+    # Another process deactivates the offer: this process gets no signal, only the new
+    # version its receiver names in the shared cache.
+    Offer.objects.filter(key="vegan-box").update(is_active=False)
+    cache.set(OFFER_CATALOG_VERSION_KEY, "changed-elsewhere", timeout=None)
+
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_a_segment_rule_changed_in_bulk_counts_at_once(catalogue):
+    segment = segment_save(
+        segment=Segment(
+            key="spicy", name="S", rule={"attribute": "taste", "op": "eq", "value": "spicy"}
+        )
+    )
+    Offer.objects.filter(key="vegan-box").update(segment=segment)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+    Segment.objects.filter(pk=segment.pk).update(
+        rule={"attribute": "diet", "op": "eq", "value": "vegan"}
+    )
+
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
 
 
 def test_an_offer_for_a_segment_is_shown_only_to_its_members(catalogue):

@@ -296,3 +296,16 @@ def test_an_answered_attribute_keeps_its_type_and_purpose(profile, favourite, gr
         attribute_save(attribute=favourite)
 
     assert Attribute.objects.get(pk=favourite.pk).kind == Attribute.Kind.SINGLE_CHOICE
+
+
+@pytest.mark.postgres
+def test_a_long_answer_is_kept(profile, purpose, granted):
+    import secrets
+
+    # Longer than a B-tree index entry may be once compressed: no index may hold values.
+    essay = AttributeFactory(kind=Attribute.Kind.TEXT, max_length=10_000, purpose=purpose)
+    text = secrets.token_hex(4_000)
+
+    preference_declare(profile=profile, attribute=essay, value=text, source=Source.IMPORT)
+
+    assert Declaration.objects.get(profile=profile, attribute=essay).value == text
