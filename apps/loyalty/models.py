@@ -152,6 +152,11 @@ class LedgerEntry(AppendOnlyModel):
 CONSENT_WORDS = ("consent", "purpose", "gpc", "opt_in", "opt-in")
 
 
+def rule_credit_key(rule_id: int, occurrence: str) -> str:
+    """The ledger key a rule credits one occurrence under: once per rule and occurrence."""
+    return f"rule:{rule_id}:{occurrence}"
+
+
 class EarningRule(TimeStampedModel):
     """Points for taking part: an event, optional conditions on its properties, caps."""
 

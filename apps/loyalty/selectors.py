@@ -4,7 +4,15 @@ from datetime import date, datetime, timedelta
 from django.db.models import F, QuerySet, Sum
 from django.utils import timezone
 
-from apps.loyalty.models import Account, LedgerEntry, Redemption, Reward, Tier
+from apps.loyalty.models import (
+    Account,
+    EarningRule,
+    LedgerEntry,
+    Redemption,
+    Reward,
+    Tier,
+    rule_credit_key,
+)
 from apps.profiles.models import Profile
 
 
@@ -172,10 +180,16 @@ def earning_rule_preview(*, rule, days: int = 30) -> RulePreview:
 
 
 def points_earned_for(*, profile: Profile | None, occurrence: str) -> int:
-    """Points the earning rules credited for one occurrence, e.g. "participation:42"."""
+    """Points the earning rules credited for one occurrence, e.g. "participation:42". Asked
+    by the exact keys each rule credits under, so the (account, key) index answers it however
+    long the customer's ledger is."""
     if not profile:
         return 0
+    rule_keys = [
+        rule_credit_key(rule_id, occurrence)
+        for rule_id in EarningRule.objects.values_list("pk", flat=True)
+    ]
     entries = LedgerEntry.objects.filter(
-        account__profile=profile, idempotency_key__endswith=f":{occurrence}"
+        account__profile=profile, kind=LedgerEntry.Kind.EARN, idempotency_key__in=rule_keys
     )
     return entries.aggregate(total=Sum("amount"))["total"] or 0

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
-from apps.loyalty.models import LedgerEntry
-from apps.loyalty.selectors import account_for_profile
+from apps.loyalty.selectors import account_for_profile, points_earned_for
 from apps.partners.models import EmbedTokenUse, IdempotencyRecord, PartnerClient, PartnerEventType
 from apps.profiles.identifiers import external_id_normalise
 from apps.profiles.models import Identifier, Profile
@@ -265,14 +264,11 @@ def partner_event_record(
             "occurred_at": (occurred_at or timezone.now()).isoformat(),
         },
     )
-    credits = LedgerEntry.objects.filter(
-        account__profile=profile,
-        kind=LedgerEntry.Kind.EARN,
-        idempotency_key__regex=rf"^rule:[0-9]+:{re.escape(occurrence)}$",
-    ).values_list("amount", flat=True)
     account = account_for_profile(profile=profile)
     return RecordedEvent(
-        event=event, points_credited=sum(credits), balance=account.balance if account else 0
+        event=event,
+        points_credited=points_earned_for(profile=profile, occurrence=occurrence),
+        balance=account.balance if account else 0,
     )
 
 

@@ -211,12 +211,9 @@ def main() -> None:
     ensure_ceiling_table(DATABASE_URL)
     servers = []
     try:
-        app_port, floor_port, ceiling_port = free_port(), free_port(), free_port()
+        app_port, floor_port = free_port(), free_port()
         servers.append(start_gunicorn("config.wsgi:application", app_port, env))
         servers.append(start_gunicorn("tests.bench.floor_wsgi:application", floor_port, env))
-        servers.append(
-            start_gunicorn("tests.bench.floor_write_wsgi:application", ceiling_port, env)
-        )
         sessions = [_customer(app_port) for _ in range(CUSTOMERS)]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(
@@ -225,7 +222,7 @@ def main() -> None:
         floor = _wrk(f"http://127.0.0.1:{floor_port}/")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as ceiling_script:
             ceiling_script.write(CEILING_LUA)
-        ceiling = _wrk(f"http://127.0.0.1:{ceiling_port}/", ceiling_script.name)
+        ceiling = _wrk(f"http://127.0.0.1:{floor_port}/write/", ceiling_script.name)
         answer = _wrk(f"http://127.0.0.1:{app_port}/c/bench-quiz/q/1/answer/", script.name)
         finishing = _finishing_customers(env, FINISHERS)
         _analyze()

@@ -136,18 +136,15 @@ def main() -> None:
     ensure_ceiling_table(DATABASE_URL)
     servers = []
     try:
-        app_port, floor_port, ceiling_port = free_port(), free_port(), free_port()
+        app_port, floor_port = free_port(), free_port()
         servers.append(start_gunicorn("config.wsgi:application", app_port, env))
         servers.append(start_gunicorn("tests.bench.floor_drf_wsgi:application", floor_port, env))
-        servers.append(
-            start_gunicorn("tests.bench.floor_drf_write_wsgi:application", ceiling_port, env)
-        )
         base = f"http://127.0.0.1:{app_port}/api/v1"
         floor_get = _wrk(f"http://127.0.0.1:{floor_port}/", "")
-        ceiling_get = _wrk(f"http://127.0.0.1:{ceiling_port}/", "")
+        ceiling_get = _wrk(f"http://127.0.0.1:{floor_port}/write/", "")
         reads = _wrk(f"{base}/profiles/{profile}/preferences/", GET_LUA % values)
         floor_post = _wrk(f"http://127.0.0.1:{floor_port}/", FLOOR_POST_LUA % values)
-        ceiling_post = _wrk(f"http://127.0.0.1:{ceiling_port}/", FLOOR_POST_LUA % values)
+        ceiling_post = _wrk(f"http://127.0.0.1:{floor_port}/write/", FLOOR_POST_LUA % values)
         writes = _wrk(f"{base}/events/", POST_LUA % values)
     finally:
         for server in servers:

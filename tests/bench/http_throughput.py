@@ -41,7 +41,7 @@ class Result:
     p99_ms: float
 
 
-# The durable-write ceilings (`floor_write_wsgi`, `floor_drf_write_wsgi`) write here.
+# The durable-write ceilings (`write/` of the floors) write here.
 CEILING_TABLE = "bench_floor_write"
 
 # Their requests are POSTs, like the steps they bound.

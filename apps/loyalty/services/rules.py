@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.models import OutboxEvent
-from apps.loyalty.models import Account, EarningRule, LedgerEntry
+from apps.loyalty.models import Account, EarningRule, LedgerEntry, rule_credit_key
 from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
 
@@ -150,7 +150,7 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
             ledger_credit(
                 profile=profile,
                 points=points,
-                idempotency_key=f"rule:{rule.pk}:{occurrence}",
+                idempotency_key=rule_credit_key(rule.pk, occurrence),
                 reason=rule.name,
                 source_ref=f"rule:{rule.pk}",
             )
