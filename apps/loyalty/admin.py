@@ -55,6 +55,18 @@ class EarningRuleAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: EarningRule, form, change: bool) -> None:
         earning_rule_save(rule=obj)
 
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A rule that has paid points is part of customers' history (their ledger names it):
+        # it is switched off, not deleted.
+        if obj is not None and LedgerEntry.objects.filter(source_ref=f"rule:{obj.pk}").exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     @admin.display(description=_("what it would have paid in the last 30 days"))
     def last_30_days(self, rule: EarningRule) -> str:
         if not rule.pk:

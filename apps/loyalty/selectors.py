@@ -180,9 +180,9 @@ def earning_rule_preview(*, rule, days: int = 30) -> RulePreview:
 
 
 def points_earned_for(*, profile: Profile | None, occurrence: str) -> int:
-    """Points the earning rules credited for one occurrence, e.g. "participation:42". Asked
-    by the exact keys each rule credits under, so the (account, key) index answers it however
-    long the customer's ledger is."""
+    """Points the earning rules credited for one occurrence, e.g. "participation:42", right
+    after it happened. Asked by the exact key each existing rule credits under, so the
+    (account, key) index answers it however long the customer's ledger is."""
     if not profile:
         return 0
     rule_keys = [

@@ -101,7 +101,7 @@ OFFER_CATALOG_CACHE_KEY = "personalization:offer-catalog:{version}"
 # In the shared cache: every process keeps the catalog of the version it read, and a change
 # anywhere makes a new version.
 OFFER_CATALOG_VERSION_KEY = "personalization:offer-catalog-version"
-OFFER_CATALOG_SECONDS = 300
+OFFER_CATALOG_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -141,8 +141,10 @@ def _new_version() -> str:
 def offer_catalog() -> OfferCatalog:
     """Kept by each process, since every recommendation needs it, for the catalog version
     named in the shared cache: saving or deleting an offer, match, campaign, segment,
-    attribute, value or purpose anywhere names a new one (see `receivers`). Without the
-    shared cache it is read every time. Schedules are checked on each use."""
+    attribute, value or purpose anywhere names a new one (see `receivers`). While Redis
+    cannot be reached it is read every time; without Redis at all (one process, in
+    development) the version is that process's own. Kept a minute at most either way.
+    Schedules are checked on each use."""
     version = _offer_catalog_version()
     key = OFFER_CATALOG_CACHE_KEY.format(version=version)
     catalog = local_cache.get(key) if version else None

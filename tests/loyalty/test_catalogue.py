@@ -148,3 +148,30 @@ def test_staff_adjust_points_with_a_reason_and_are_on_record(client, admin_user,
     assert booked.status_code == 302
     entry = LedgerEntry.objects.get(kind="adjust")
     assert (entry.amount, entry.reason, entry.staff_user) == (5, "Goodwill", admin_user)
+
+
+def test_a_rule_that_has_paid_points_cannot_be_deleted_only_switched_off(client, admin_user):
+    from apps.loyalty.models import LedgerEntry
+    from apps.loyalty.selectors import points_earned_for
+
+    client.force_login(admin_user)
+    used = EarningRule.objects.create(name="Quiz", event_name="quiz.completed", points=5)
+    unused = EarningRule.objects.create(name="Umfrage", event_name="survey.done", points=5)
+    profile = ProfileFactory()
+    publish(
+        "quiz.completed",
+        {"profile": str(profile.public_id), "idempotency_key": "participation:7"},
+    )
+    assert LedgerEntry.objects.filter(source_ref=f"rule:{used.pk}").exists()
+
+    response = client.post(
+        reverse("admin:loyalty_earningrule_delete", args=[used.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert EarningRule.objects.filter(pk=used.pk).exists()
+    assert points_earned_for(profile=profile, occurrence="participation:7") == 5
+    changelist = client.get(reverse("admin:loyalty_earningrule_changelist"))
+    assert "delete_selected" not in changelist.content.decode()
+
+    client.post(reverse("admin:loyalty_earningrule_delete", args=[unused.pk]), {"post": "yes"})
+    assert not EarningRule.objects.filter(pk=unused.pk).exists()
