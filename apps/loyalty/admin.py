@@ -22,6 +22,7 @@ from apps.loyalty.models import (
     Reward,
     RewardCode,
     Tier,
+    rule_source_ref,
 )
 from apps.loyalty.selectors import earning_rule_preview, points_liability
 from apps.loyalty.services import (
@@ -58,7 +59,10 @@ class EarningRuleAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # A rule that has paid points is part of customers' history (their ledger names it):
         # it is switched off, not deleted.
-        if obj is not None and LedgerEntry.objects.filter(source_ref=f"rule:{obj.pk}").exists():
+        if (
+            obj is not None
+            and LedgerEntry.objects.filter(source_ref=rule_source_ref(obj.pk)).exists()
+        ):
             return False
         return super().has_delete_permission(request, obj)
 

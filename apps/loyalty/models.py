@@ -152,9 +152,14 @@ class LedgerEntry(AppendOnlyModel):
 CONSENT_WORDS = ("consent", "purpose", "gpc", "opt_in", "opt-in")
 
 
+def rule_source_ref(rule_id: int) -> str:
+    """What a rule's credits name as their source in the ledger."""
+    return f"rule:{rule_id}"
+
+
 def rule_credit_key(rule_id: int, occurrence: str) -> str:
     """The ledger key a rule credits one occurrence under: once per rule and occurrence."""
-    return f"rule:{rule_id}:{occurrence}"
+    return f"{rule_source_ref(rule_id)}:{occurrence}"
 
 
 class EarningRule(TimeStampedModel):

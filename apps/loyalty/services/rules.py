@@ -9,7 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.models import OutboxEvent
-from apps.loyalty.models import Account, EarningRule, LedgerEntry, rule_credit_key
+from apps.loyalty.models import (
+    Account,
+    EarningRule,
+    LedgerEntry,
+    rule_credit_key,
+    rule_source_ref,
+)
 from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
 
@@ -56,7 +62,7 @@ def _matches(rule: EarningRule, payload: dict) -> bool:
 
 
 def _earned_from(rule: EarningRule, *, account: Account | None = None, since=None) -> int:
-    entries = LedgerEntry.objects.filter(source_ref=f"rule:{rule.pk}")
+    entries = LedgerEntry.objects.filter(source_ref=rule_source_ref(rule.pk))
     if account is not None:
         entries = entries.filter(account=account)
     if since is not None:
@@ -152,7 +158,7 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
                 points=points,
                 idempotency_key=rule_credit_key(rule.pk, occurrence),
                 reason=rule.name,
-                source_ref=f"rule:{rule.pk}",
+                source_ref=rule_source_ref(rule.pk),
             )
         )
         account = account_lock(profile=profile)
