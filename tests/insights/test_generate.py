@@ -6,7 +6,7 @@ from apps.insights.models import CampaignDayRollup, OptionDayTally, ValueDayTall
 from apps.insights.periods import site_today
 from apps.insights.selectors import program_dashboard
 from apps.insights.services import rollups_refresh
-from apps.personalization.generate import profiles_generate
+from apps.personalization.synthetic.profiles import profiles_generate
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 

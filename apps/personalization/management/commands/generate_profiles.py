@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.personalization.generate import profiles_generate
+from apps.personalization.synthetic.profiles import profiles_generate
 
 
 class Command(BaseCommand):

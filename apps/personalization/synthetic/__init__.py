@@ -1,0 +1,3 @@
+"""Synthetic customers for load tests, benchmarks and CI, used only by `manage.py
+generate_profiles`. Not part of the running site: it writes every app's tables in bulk on
+purpose (COPY on PostgreSQL), past their services, so it is never imported by app code."""
