@@ -2,7 +2,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.core.cache import caches
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -14,12 +13,16 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
+from apps.core.process_cache import ProcessCache
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
-local_cache = caches["local"]
-PLAYER_QUESTIONS_CACHE_KEY = "campaign-questions:{pk}:{changed}"
-PLAYER_QUESTIONS_SECONDS = 300
+# Renewed by every change to a campaign, its questions, answers or outcomes: what other
+# apps keep of campaigns follows it.
+CAMPAIGNS_VERSION = "campaigns"
+PLAYER_QUESTIONS = ProcessCache(
+    "campaigns.player-questions", follows=(CAMPAIGNS_VERSION,), max_age=300
+)
 
 
 def campaign_list_live() -> QuerySet[Campaign]:
@@ -80,20 +83,17 @@ class Step:
 
 def player_questions(*, campaign: Campaign) -> list[Question]:
     """The campaign's questions in order, with their answers. Every step of every player
-    needs them, so each process keeps them for the campaign as it was last changed: any
-    change to a question, answer or outcome touches the campaign (see `receivers`)."""
+    needs them, so each process keeps them for the campaign as it was last changed: every
+    change to a question, answer or outcome touches the campaign (`campaign_touch`)."""
     if not hasattr(campaign, "_player_questions"):
-        key = PLAYER_QUESTIONS_CACHE_KEY.format(
-            pk=campaign.pk, changed=campaign.updated_at.isoformat() if campaign.updated_at else ""
-        )
-        questions = local_cache.get(key) if campaign.updated_at else None
-        if questions is None:
-            questions = list(
+        questions = PLAYER_QUESTIONS.get(
+            lambda: list(
                 campaign.questions.order_by("position").prefetch_related(
                     Prefetch("options", queryset=Option.objects.order_by("position", "pk"))
                 )
-            )
-            local_cache.set(key, questions, PLAYER_QUESTIONS_SECONDS)
+            ),
+            part=f"{campaign.pk}:{campaign.updated_at.isoformat() if campaign.updated_at else ''}",
+        )
         for question in questions:
             question.campaign = campaign
         campaign._player_questions = questions

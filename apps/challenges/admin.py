@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.challenges.models import KNOWN_PROPERTIES, Challenge, ChallengeStep, LeaderboardName
 from apps.challenges.selectors import challenge_preview_count
 from apps.challenges.services import (
-    STEP_EVENTS_CACHE_KEY,
     challenge_set_image,
+    challenge_steps_changed,
     leaderboard_leave,
-    local_cache,
 )
 from apps.core.admin_mixins import image_preview
 from apps.core.forms import ImageUploadField
@@ -157,7 +156,7 @@ class ChallengeAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         if form.cleaned_data.get("image_upload"):
             challenge_set_image(challenge=form.instance, upload=form.cleaned_data["image_upload"])
-        local_cache.delete(STEP_EVENTS_CACHE_KEY)
+        challenge_steps_changed()
 
 
 @admin.register(LeaderboardName)

@@ -3,7 +3,7 @@ import re
 import uuid
 from datetime import date, datetime
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +24,7 @@ from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.core.images import image_renditions
 from apps.core.models import OutboxEvent
+from apps.core.process_cache import ProcessCache
 from apps.loyalty.selectors import account_for_profile
 from apps.loyalty.services import account_lock, badge_award
 from apps.profiles.models import Profile
@@ -31,22 +32,24 @@ from apps.profiles.models import Profile
 logger = logging.getLogger(__name__)
 
 # Per process: every event asks which names any step listens to.
-local_cache = caches["local"]
-STEP_EVENTS_CACHE_KEY = "challenges:step-events"
+STEP_EVENTS = ProcessCache("challenges.step-events")
 BOARD_GENERATION_KEY = "challenges:board-generation"
 LEADERBOARD_PURPOSE = "leaderboard"
 
 
 def step_event_names() -> set[str]:
-    names = local_cache.get(STEP_EVENTS_CACHE_KEY)
-    if names is None:
-        names = set(
+    return STEP_EVENTS.get(
+        lambda: set(
             ChallengeStep.objects.filter(challenge__is_active=True).values_list(
                 "event_name", flat=True
             )
         )
-        local_cache.set(STEP_EVENTS_CACHE_KEY, names, 60)
-    return names
+    )
+
+
+def challenge_steps_changed() -> None:
+    """Steps were added, changed or removed: every process listens to their events anew."""
+    STEP_EVENTS.forget()
 
 
 def _matches(step: ChallengeStep, payload: dict) -> bool:
@@ -188,7 +191,7 @@ def _settle(progress: ChallengeProgress, challenge: Challenge, profile: Profile)
 def challenge_save(*, challenge: Challenge) -> Challenge:
     challenge.full_clean()
     challenge.save()
-    transaction.on_commit(lambda: local_cache.delete(STEP_EVENTS_CACHE_KEY))
+    challenge_steps_changed()
     return challenge
 
 

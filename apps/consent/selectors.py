@@ -12,6 +12,9 @@ from apps.core.exceptions import ApplicationError
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
+# Renewed by every change to a purpose: what other apps keep of purposes follows it.
+PURPOSES_VERSION = "consent.purposes"
+
 
 def _states_for(purpose_key: str, *, for_new_collection: bool) -> QuerySet[ConsentState]:
     # By id from a one-time subquery rather than a join: every consent check in a segment

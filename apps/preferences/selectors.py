@@ -10,6 +10,10 @@ from apps.preferences.values import attribute_display_value
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
+# Renewed by every change to an attribute or its values: what other apps keep of attributes
+# follows it.
+ATTRIBUTES_VERSION = "preferences.attributes"
+
 
 def declared_preferences(
     *,

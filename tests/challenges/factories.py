@@ -27,6 +27,6 @@ class StepFactory(DjangoModelFactory[ChallengeStep]):
     @factory.post_generation
     def forget_cached_event_names(step, create: bool, extracted, **kwargs) -> None:
         # As the admin does after saving steps: this process listens to the new event at once.
-        from apps.challenges.services import STEP_EVENTS_CACHE_KEY, local_cache
+        from apps.challenges.services import challenge_steps_changed
 
-        local_cache.delete(STEP_EVENTS_CACHE_KEY)
+        challenge_steps_changed()

@@ -3,7 +3,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -13,15 +12,15 @@ from apps.core.db import execute_prepared
 from apps.core.events import publish, publish_recorded
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
+from apps.core.process_cache import ProcessCache
 from apps.loyalty.models import Account, LedgerEntry, Redemption, Tier
 from apps.loyalty.selectors import lots_expiring, lots_remaining, points_spent
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
 Kind = LedgerEntry.Kind
-# Per process: a Redis round trip would cost more than the query it saves.
-cache = caches["local"]
-TIER_CACHE_KEY = "loyalty:tier-thresholds"
+# Every credit asks.
+TIER_THRESHOLDS = ProcessCache("loyalty.tier-thresholds")
 
 
 def account_lock(*, profile: Profile) -> Account:
@@ -468,12 +467,8 @@ def ledger_take_back(*, profile: Profile, occurrence: str, reason: str) -> list[
 
 
 def tier_thresholds() -> dict[int, int]:
-    """Threshold per tier id; cached briefly because every credit asks."""
-    thresholds = cache.get(TIER_CACHE_KEY)
-    if thresholds is None:
-        thresholds = dict(Tier.objects.values_list("pk", "threshold"))
-        cache.set(TIER_CACHE_KEY, thresholds, 60)
-    return thresholds
+    """Threshold per tier id, kept by each process (`TIER_THRESHOLDS`)."""
+    return TIER_THRESHOLDS.get(lambda: dict(Tier.objects.values_list("pk", "threshold")))
 
 
 def _upgrade_reached(tier_id: int | None, lifetime_earned: int) -> bool:
@@ -518,5 +513,5 @@ def account_update_tier(*, account: Account) -> Tier | None:
 def tier_save(*, tier: Tier) -> Tier:
     tier.full_clean()
     tier.save()
-    transaction.on_commit(lambda: cache.delete(TIER_CACHE_KEY))
+    TIER_THRESHOLDS.forget()
     return tier

@@ -2,13 +2,13 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.models import OutboxEvent
+from apps.core.process_cache import ProcessCache
 from apps.loyalty.models import (
     Account,
     EarningRule,
@@ -19,9 +19,8 @@ from apps.loyalty.models import (
 from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
 
-# Per process: a Redis round trip would cost more than the query it saves.
-cache = caches["local"]
-RULE_EVENTS_CACHE_KEY = "loyalty:rewarded-events"
+# Every event asks.
+REWARDED_EVENTS = ProcessCache("loyalty.rewarded-events")
 
 # Consent must stay free: consent events, and preference events (which only happen while a
 # purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.
@@ -98,19 +97,17 @@ def earning_rules_apply(*, event: OutboxEvent) -> list[LedgerEntry]:
 
 
 def rewarded_event_names() -> set[str]:
-    """Events some active rule listens to; cached briefly since every event asks."""
-    names = cache.get(RULE_EVENTS_CACHE_KEY)
-    if names is None:
-        names = set(EarningRule.objects.filter(is_active=True).values_list("event_name", flat=True))
-        cache.set(RULE_EVENTS_CACHE_KEY, names, 60)
-    return names
+    """Events some active rule listens to, kept by each process (`REWARDED_EVENTS`)."""
+    return REWARDED_EVENTS.get(
+        lambda: set(EarningRule.objects.filter(is_active=True).values_list("event_name", flat=True))
+    )
 
 
 @transaction.atomic
 def earning_rule_save(*, rule: EarningRule) -> EarningRule:
     rule.full_clean()
     rule.save()
-    transaction.on_commit(lambda: cache.delete(RULE_EVENTS_CACHE_KEY))
+    REWARDED_EVENTS.forget()
     return rule
 
 

@@ -1,8 +1,7 @@
 """Personalization reads other apps may use, by sub-domain; the public names are re-exported here."""
 
 from apps.personalization.selectors.catalog import (
-    OFFER_CATALOG_CACHE_KEY,
-    OFFER_CATALOG_SECONDS,
+    OFFER_CATALOG,
     OFFER_CATALOG_VERSION_KEY,
     OfferCatalog,
     offer_catalog,
@@ -19,8 +18,7 @@ from apps.personalization.selectors.segments import (
 )
 
 __all__ = [
-    "OFFER_CATALOG_CACHE_KEY",
-    "OFFER_CATALOG_SECONDS",
+    "OFFER_CATALOG",
     "OFFER_CATALOG_VERSION_KEY",
     "NextAction",
     "OfferCatalog",

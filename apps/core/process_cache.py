@@ -1,0 +1,90 @@
+"""Values each process keeps because every request needs them, with one rule for when they
+are stale.
+
+A `ProcessCache` entry is valid for the versions named in the shared cache: its own and any
+it follows (another app's vocabulary, say). A write that makes kept values stale renews the
+version by name (`versions_renew`), now and again at commit, so no process keeps what was
+replaced, nor reads it again before the change is visible. Entries are kept `max_age`
+seconds at most either way. While the shared cache cannot be reached, values are read every
+time; without Redis at all (one process, in development) the versions are that process's own.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from django.core.cache import cache, caches
+from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+VERSION_KEY = "process-cache-version:{name}"
+ENTRY_KEY = "process-cache:{name}:{part}:{versions}"
+
+
+def _version_key(name: str) -> str:
+    return VERSION_KEY.format(name=name)
+
+
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
+def versions_renew(*names: str) -> None:
+    """The data these names stand for has changed: every process reads it again. Called by
+    the service that writes it."""
+
+    def renew() -> None:
+        try:
+            cache.set_many({_version_key(name): _new_version() for name in names}, timeout=None)
+        except (RedisError, OSError):
+            logger.warning("Cache versions %s could not be renewed.", ", ".join(names))
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def _versions(names: tuple[str, ...]) -> str | None:
+    """The current versions of these names, or None while the shared cache is unreachable."""
+    keys = [_version_key(name) for name in names]
+    try:
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                # The first reader names a version; should another be quicker, its counts.
+                cache.add(key, _new_version(), timeout=None)
+                found[key] = cache.get(key)
+    except (RedisError, OSError):
+        return None
+    if any(found[key] is None for key in keys):
+        return None
+    return ".".join(found[key] for key in keys)
+
+
+class ProcessCache(Generic[T]):
+    """A named value (or one per `part`) each process keeps; see the module's docstring."""
+
+    def __init__(self, name: str, *, follows: tuple[str, ...] = (), max_age: int = 60) -> None:
+        self.name = name
+        self.versions = (name, *follows)
+        self.max_age = max_age
+
+    def get(self, load: Callable[[], T], *, part: Hashable = "") -> T:
+        versions = _versions(self.versions)
+        if versions is None:
+            return load()
+        local = caches["local"]
+        key = ENTRY_KEY.format(name=self.name, part=part, versions=versions)
+        value = local.get(key)
+        if value is None:
+            value = load()
+            local.set(key, value, self.max_age)
+        return value
+
+    def forget(self) -> None:
+        """What this cache keeps is stale, in every process."""
+        versions_renew(self.name)
