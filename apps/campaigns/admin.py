@@ -9,18 +9,43 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
 from apps.campaigns.services import (
+    campaign_delete,
     campaign_duplicate,
     campaign_end,
     campaign_publish,
     campaign_publish_problems,
-    campaign_set_hero_image,
+    campaign_save,
+    option_delete,
+    option_save,
     option_set_image,
+    outcome_delete,
+    outcome_save,
     outcome_set_image,
+    question_delete,
+    question_save,
 )
 from apps.core.admin_mixins import image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 from apps.preferences.models import Attribute
+
+_PART_SERVICES = {
+    Question: (question_save, question_delete, "question"),
+    Outcome: (outcome_save, outcome_delete, "outcome"),
+    Option: (option_save, option_delete, "option"),
+}
+
+
+def _save_parts(formset) -> None:
+    """An inline's questions, outcomes or answers, saved and deleted through the services,
+    which touch the campaign."""
+    save, delete, name = _PART_SERVICES[formset.model]
+    instances = formset.save(commit=False)
+    for removed in formset.deleted_objects:
+        delete(**{name: removed})
+    for instance in instances:
+        save(**{name: instance})
+    formset.save_m2m()
 
 
 class QuestionInline(SortableInlineAdminMixin, admin.TabularInline):
@@ -140,13 +165,17 @@ class CampaignAdmin(SortableAdminBase, admin.ModelAdmin):
         return image_preview(campaign.hero_image, width=120, height=60)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        upload = form.cleaned_data.get("hero_upload")
-        if upload:
-            campaign_set_hero_image(campaign=obj, upload=upload)
+        campaign_save(campaign=obj, hero_image=form.cleaned_data.get("hero_upload"))
+
+    def delete_model(self, request: HttpRequest, obj: Campaign) -> None:
+        campaign_delete(campaign=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
+        for campaign in queryset:
+            campaign_delete(campaign=campaign)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
+        _save_parts(formset)
         for inline_form in formset.forms:
             upload = inline_form.cleaned_data.get("image_upload")
             if upload and isinstance(inline_form.instance, Outcome) and inline_form.instance.pk:
@@ -255,8 +284,18 @@ class QuestionAdmin(SortableAdminBase, admin.ModelAdmin):
     list_select_related = ["campaign"]
     inlines = [OptionInline]
 
+    def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
+        question_save(question=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Question) -> None:
+        question_delete(question=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        for question in queryset:
+            question_delete(question=question)
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
+        _save_parts(formset)
         for option_form in formset.forms:
             upload = option_form.cleaned_data.get("image_upload")
             if upload and option_form.instance.pk:

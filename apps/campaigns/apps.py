@@ -7,7 +7,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self) -> None:
-        from apps.campaigns import (  # noqa: F401
-            receivers,  # question changes touch their campaign
-            subscribers,  # moves plays on a merge
-        )
+        from apps.campaigns import subscribers  # noqa: F401 - moves plays on a merge

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
+    purpose_delete,
     purpose_save,
     purpose_version_create_draft,
     purpose_version_publish,
@@ -102,6 +103,13 @@ class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Purpose, form, change: bool) -> None:
         purpose_save(purpose=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Purpose) -> None:
+        purpose_delete(purpose=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Purpose]) -> None:
+        for purpose in queryset:
+            purpose_delete(purpose=purpose)
 
     @admin.action(description=_("Create a new draft version"))
     def create_draft(self, request: HttpRequest, queryset: QuerySet[Purpose]) -> None:

@@ -17,9 +17,10 @@ from apps.consent.models import (
     Purpose,
     PurposeVersion,
 )
-from apps.consent.selectors import consent_double_opt_in_pending
+from apps.consent.selectors import PURPOSES_VERSION, consent_double_opt_in_pending
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.core.process_cache import versions_renew
 from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
@@ -338,6 +339,7 @@ def purpose_version_publish(*, version: PurposeVersion) -> PurposeVersion:
     if version.is_material or purpose.material_version_number == 0:
         purpose.material_version_number = version.version
     purpose.save(update_fields=["current_version", "material_version_number", "updated_at"])
+    versions_renew(PURPOSES_VERSION)
     publish(
         "purpose.version_published",
         {"purpose": purpose.key, "version": version.version, "material": version.is_material},
@@ -350,8 +352,15 @@ def purpose_save(*, purpose: Purpose) -> Purpose:
     """Create or change a purpose's settings (its wording lives in versions)."""
     purpose.full_clean(exclude=["current_version"])
     purpose.save()
+    versions_renew(PURPOSES_VERSION)
     publish("purpose.saved", {"purpose": purpose.key})
     return purpose
+
+
+@transaction.atomic
+def purpose_delete(*, purpose: Purpose) -> None:
+    purpose.delete()
+    versions_renew(PURPOSES_VERSION)
 
 
 @transaction.atomic

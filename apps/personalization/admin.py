@@ -15,7 +15,14 @@ from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch,
 from apps.personalization.rule_vocabulary import rule_vocabulary
 from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
-from apps.personalization.services import offer_save, segment_save
+from apps.personalization.services import (
+    offer_delete,
+    offer_match_delete,
+    offer_match_save,
+    offer_save,
+    segment_delete,
+    segment_save,
+)
 from apps.preferences.models import Attribute
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 from apps.privacy.audit import ConfigAuditedAdminMixin
@@ -100,6 +107,13 @@ class SegmentAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Segment, form, change: bool) -> None:
         segment_save(segment=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Segment) -> None:
+        segment_delete(segment=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for segment in queryset:
+            segment_delete(segment=segment)
 
     @admin.display(description=_("who is in it now"))
     def live_count(self, segment: Segment) -> str:
@@ -210,6 +224,20 @@ class OfferAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Offer, form, change: bool) -> None:
         offer_save(offer=obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        matches = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            offer_match_delete(match=removed)
+        for match in matches:
+            offer_match_save(match=match)
+
+    def delete_model(self, request: HttpRequest, obj: Offer) -> None:
+        offer_delete(offer=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for offer in queryset:
+            offer_delete(offer=offer)
 
 
 @admin.register(ChurnScore)

@@ -8,10 +8,7 @@ class PersonalizationConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.loyalty.services.rules import segment_check_register
-        from apps.personalization import (  # noqa: F401
-            receivers,  # changes that drop the cached offer catalog
-            subscribers,  # withdrawals leave lists
-        )
+        from apps.personalization import subscribers  # noqa: F401 - withdrawals leave lists
         from apps.personalization.incentives import SegmentsForIncentives
 
         segment_check_register(SegmentsForIncentives())

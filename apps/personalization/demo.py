@@ -3,7 +3,12 @@
 from django.db import transaction
 
 from apps.personalization.models import Segment
-from apps.personalization.services import offer_choice_sync, offer_save, segment_save
+from apps.personalization.services import (
+    offer_choice_sync,
+    offer_match_save,
+    offer_save,
+    segment_save,
+)
 
 SEGMENTS = [
     (
@@ -122,10 +127,12 @@ def _demo_offer(key: str, texts: tuple[str, str, str, str], matches, **target) -
         )
     )
     for attribute_key, value, weight in matches:
-        OfferMatch.objects.create(
-            offer=offer,
-            attribute=Attribute.objects.get(key=attribute_key),
-            value=value,
-            weight=weight,
+        offer_match_save(
+            match=OfferMatch(
+                offer=offer,
+                attribute=Attribute.objects.get(key=attribute_key),
+                value=value,
+                weight=weight,
+            )
         )
     return 1

@@ -9,11 +9,13 @@ from apps.personalization.models import (
     OFFERS_NOT_INTERESTED,
     Offer,
     OfferImpression,
+    OfferMatch,
     OfferSettings,
     Segment,
     SegmentMember,
 )
 from apps.personalization.rules import PERSONALIZATION, rule_compile
+from apps.personalization.selectors import offer_catalog_forget
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import declared_preferences
 from apps.preferences.services import attribute_save, attribute_values_ensure, preference_declare
@@ -32,7 +34,15 @@ def segment_save(*, segment: Segment) -> Segment:
     segment.save()
     # Segments may include this one: their stored lists are rebuilt too.
     Segment.objects.filter(materialize=True).exclude(pk=segment.pk).update(materialized_at=None)
+    offer_catalog_forget()
     return segment
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    """Offers for the segment lose it with it (and are shown to everyone they match)."""
+    segment.delete()
+    offer_catalog_forget()
 
 
 @transaction.atomic
@@ -98,7 +108,29 @@ def offer_save(*, offer: Offer) -> Offer:
             raise ApplicationError(_("An offer keeps its key once it is saved."))
     offer.save()
     offer_choice_sync(offers=[offer])
+    offer_catalog_forget()
     return offer
+
+
+@transaction.atomic
+def offer_delete(*, offer: Offer) -> None:
+    offer.delete()
+    offer_catalog_forget()
+
+
+@transaction.atomic
+def offer_match_save(*, match: OfferMatch) -> OfferMatch:
+    """What an offer matches (staff, in the admin)."""
+    match.full_clean()
+    match.save()
+    offer_catalog_forget()
+    return match
+
+
+@transaction.atomic
+def offer_match_delete(*, match: OfferMatch) -> None:
+    match.delete()
+    offer_catalog_forget()
 
 
 @transaction.atomic

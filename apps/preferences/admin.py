@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
-from apps.preferences.services import attribute_save
+from apps.preferences.services import (
+    attribute_delete,
+    attribute_save,
+    attribute_value_delete,
+    attribute_value_save,
+)
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
 
@@ -64,6 +69,20 @@ class AttributeAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Attribute, form, change: bool) -> None:
         attribute_save(attribute=obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        values = formset.save(commit=False)
+        for removed in formset.deleted_objects:
+            attribute_value_delete(value=removed)
+        for value in values:
+            attribute_value_save(value=value)
+
+    def delete_model(self, request: HttpRequest, obj: Attribute) -> None:
+        attribute_delete(attribute=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for attribute in queryset:
+            attribute_delete(attribute=attribute)
 
     def get_form(self, request: HttpRequest, obj: Attribute | None = None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -5,7 +5,7 @@ from django.db import transaction
 from apps.consent.models import Purpose, PurposeVersion
 from apps.consent.services import purpose_save, purpose_version_publish, purpose_version_save_draft
 from apps.preferences.models import Attribute, AttributeValue
-from apps.preferences.services import attribute_save
+from apps.preferences.services import attribute_save, attribute_value_save
 
 K = Attribute.Kind
 T = Attribute.Topic
@@ -254,9 +254,11 @@ def demo_attributes_ensure() -> int:
                 **extra,
             )
         )
-        AttributeValue.objects.bulk_create(
-            AttributeValue(attribute=attribute, key=v, label_de=vde, label_en=ven, position=i)
-            for i, (v, vde, ven) in enumerate(values)
-        )
+        for i, (v, vde, ven) in enumerate(values):
+            attribute_value_save(
+                value=AttributeValue(
+                    attribute=attribute, key=v, label_de=vde, label_en=ven, position=i
+                )
+            )
         created += 1
     return created

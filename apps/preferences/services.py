@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from apps.consent.selectors import consent_grant_event
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.core.process_cache import versions_renew
 from apps.preferences.models import (
     Attribute,
     AttributeValue,
@@ -14,6 +15,7 @@ from apps.preferences.models import (
     DeclarationHistory,
     Source,
 )
+from apps.preferences.selectors import ATTRIBUTES_VERSION
 from apps.preferences.values import attribute_clean_value
 from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
@@ -164,8 +166,29 @@ def attribute_save(*, attribute: Attribute) -> Attribute:
                 _("Customers have answered this already: its type and purpose stay as they are.")
             )
     attribute.save()
+    versions_renew(ATTRIBUTES_VERSION)
     publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
     return attribute
+
+
+@transaction.atomic
+def attribute_delete(*, attribute: Attribute) -> None:
+    attribute.delete()
+    versions_renew(ATTRIBUTES_VERSION)
+
+
+@transaction.atomic
+def attribute_value_save(*, value: AttributeValue) -> AttributeValue:
+    """One allowed value of a choice attribute (staff, in the admin)."""
+    value.save()
+    versions_renew(ATTRIBUTES_VERSION)
+    return value
+
+
+@transaction.atomic
+def attribute_value_delete(*, value: AttributeValue) -> None:
+    value.delete()
+    versions_renew(ATTRIBUTES_VERSION)
 
 
 @transaction.atomic
@@ -189,6 +212,8 @@ def attribute_values_ensure(
     # Two requests may add the same value at once (two first "not interested" in one offer).
     AttributeValue.objects.bulk_create(added, ignore_conflicts=True)
     AttributeValue.objects.bulk_update(relabelled, ["label_de", "label_en"])
+    if added or relabelled:
+        versions_renew(ATTRIBUTES_VERSION)
     return [*added, *relabelled]
 
 

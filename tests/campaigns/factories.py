@@ -2,6 +2,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.services import option_save, outcome_save, question_save
 
 
 class CampaignFactory(DjangoModelFactory[Campaign]):
@@ -20,6 +21,11 @@ class QuestionFactory(DjangoModelFactory[Question]):
     class Meta:
         model = Question
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Question:
+        # As staff do: through the service, which touches the campaign.
+        return question_save(question=model_class(*args, **kwargs))
+
     campaign = factory.SubFactory(CampaignFactory)
     position = factory.Sequence(lambda n: n + 1)
     text_de = factory.Sequence(lambda n: f"Frage {n}?")
@@ -30,6 +36,10 @@ class OptionFactory(DjangoModelFactory[Option]):
     class Meta:
         model = Option
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Option:
+        return option_save(option=model_class(*args, **kwargs))
+
     question = factory.SubFactory(QuestionFactory)
     label_de = factory.Sequence(lambda n: f"Antwort {n}")
     label_en = factory.Sequence(lambda n: f"Answer {n}")
@@ -38,6 +48,10 @@ class OptionFactory(DjangoModelFactory[Option]):
 class OutcomeFactory(DjangoModelFactory[Outcome]):
     class Meta:
         model = Outcome
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Outcome:
+        return outcome_save(outcome=model_class(*args, **kwargs))
 
     campaign = factory.SubFactory(CampaignFactory)
     key = factory.Sequence(lambda n: f"outcome-{n}")

@@ -151,7 +151,8 @@ def test_each_player_step_runs_a_constant_number_of_queries(
         client.get(reverse("campaigns:question", args=["long", 1]))
 
 
-def test_the_player_sees_a_changed_question_at_once(client, purpose):
+def test_the_player_sees_a_change_through_each_service_at_once(client, purpose):
+    from apps.campaigns.services import option_delete, question_save
     from tests.campaigns.factories import OptionFactory, QuestionFactory
 
     campaign = CampaignFactory(slug="long")
@@ -164,10 +165,10 @@ def test_the_player_sees_a_changed_question_at_once(client, purpose):
     assert "Neu" in client.get(reverse("campaigns:question", args=["long", 1])).text
 
     question.text_de = "Geänderte Frage?"
-    question.save()
+    question_save(question=question)
     assert "Geänderte Frage?" in client.get(reverse("campaigns:question", args=["long", 1])).text
 
-    question.options.get(label_de="Alt").delete()
+    option_delete(option=question.options.get(label_de="Alt"))
     assert "Alt" not in client.get(reverse("campaigns:question", args=["long", 1])).text
 
 
@@ -364,3 +365,36 @@ def test_a_mood_question_shows_five_faces_with_spoken_labels(client, profile):
 
     assert html.count('name="value"') == 5
     assert "4 von 5" in html
+
+
+def test_the_player_sees_a_change_made_in_the_admin_at_once(client, admin_client, purpose):
+    from tests.admin_forms import admin_form_data
+    from tests.campaigns.factories import OptionFactory, QuestionFactory
+
+    campaign = CampaignFactory(slug="long")
+    question = QuestionFactory(campaign=campaign, position=1)
+    option = OptionFactory(question=question, label_de="Alt", label_en="Old")
+    _start(client, slug="long")
+    assert "Alt" in client.get(reverse("campaigns:question", args=["long", 1])).text
+
+    url = reverse("admin:campaigns_question_change", args=[question.pk])
+    data = admin_form_data(admin_client.get(url))
+    option_field = next(k for k, v in data.items() if k.endswith("-id") and v == option.pk)
+    data[option_field.replace("-id", "-label_de")] = "Neu"
+    data["text_de"] = "Geänderte Frage?"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    page = client.get(reverse("campaigns:question", args=["long", 1])).text
+    assert "Neu" in page
+    assert "Geänderte Frage?" in page
+
+    campaign_url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = admin_form_data(admin_client.get(campaign_url))
+    question_field = next(k for k, v in data.items() if k.endswith("-id") and v == question.pk)
+    data[question_field.replace("-id", "-text_de")] = "Noch einmal geändert?"
+    response = admin_client.post(campaign_url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    page = client.get(reverse("campaigns:question", args=["long", 1])).text
+    assert "Noch einmal geändert?" in page

@@ -159,20 +159,55 @@ def test_a_decline_costs_no_extra_query(catalogue, django_assert_num_queries):
     assert [r.offer.key for r in ranked] == ["vegan-spicy"]
 
 
-def test_the_cached_catalog_follows_changes_to_offers_at_once(catalogue):
+def test_the_cached_catalog_follows_changes_through_each_service_at_once(catalogue):
+    from apps.personalization.services import offer_match_delete, offer_match_save, offer_save
+
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
     assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
 
     offer = Offer.objects.get(key="vegan-box")
     offer.is_active = False
-    offer.save()
+    offer_save(offer=offer)
     assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
 
-    OfferMatch.objects.create(
-        offer=Offer.objects.get(key="spicy-week"), attribute=catalogue["diet"], value="vegan"
+    match = offer_match_save(
+        match=OfferMatch(
+            offer=Offer.objects.get(key="spicy-week"), attribute=catalogue["diet"], value="vegan"
+        )
     )
     assert "spicy-week" in [r.offer.key for r in recommendations(profile=profile)]
+
+    offer_match_delete(match=match)
+    assert "spicy-week" not in [r.offer.key for r in recommendations(profile=profile)]
+
+
+def test_the_cached_catalog_follows_changes_to_what_it_shows_of_other_apps(catalogue, english):
+    from apps.campaigns.services import campaign_end
+    from apps.consent.services import purpose_save
+    from apps.preferences.models import AttributeValue
+    from apps.preferences.services import attribute_value_save
+    from tests.campaigns.factories import CampaignFactory
+
+    campaign = CampaignFactory(slug="vegan-quiz")
+    Offer.objects.filter(key="vegan-box").update(campaign=campaign)
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    [first] = [r for r in recommendations(profile=profile) if r.offer.key == "vegan-box"]
+
+    label = AttributeValue.objects.get(attribute=catalogue["diet"], key="vegan")
+    label.label_en = "Plants only"
+    attribute_value_save(value=label)
+    [relabelled] = [r for r in recommendations(profile=profile) if r.offer.key == "vegan-box"]
+    assert "Plants only" in relabelled.explanation
+    assert relabelled.explanation != first.explanation
+
+    purpose = catalogue["diet"].purpose
+    purpose_save(purpose=purpose)  # a catalog read again, still the same offers
+    assert "vegan-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+    campaign_end(campaign=campaign)
+    assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
 
 
 def test_an_offer_leaves_when_its_schedule_ends_while_the_catalog_is_cached(
@@ -412,3 +447,26 @@ def test_an_offer_for_a_campaign_has_no_link_of_its_own(catalogue):
 
     with pytest.raises(ValidationError):
         offer.full_clean()
+
+
+def test_the_cached_catalog_follows_a_change_made_in_the_admin_at_once(catalogue, admin_client):
+    from tests.admin_forms import admin_form_data
+
+    profile = ProfileFactory()
+    _declare(profile, catalogue["diet"], "vegan")
+    assert "meat-box" not in [r.offer.key for r in recommendations(profile=profile)]
+
+    offer = catalogue["meat-box"]
+    url = reverse("admin:personalization_offer_change", args=[offer.pk])
+    data = admin_form_data(admin_client.get(url))
+    match_value = next(k for k, v in data.items() if k.endswith("-value") and v == "omnivore")
+    data[match_value] = "vegan"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+
+    assert "meat-box" in [r.offer.key for r in recommendations(profile=profile)]
+
+    admin_client.post(
+        reverse("admin:personalization_offer_delete", args=[offer.pk]), {"post": "yes"}
+    )
+    assert "meat-box" not in [r.offer.key for r in recommendations(profile=profile)]

@@ -7,6 +7,16 @@ from apps.campaigns.services.authoring import (
     campaign_publish_problems,
     campaigns_follow_schedule,
 )
+from apps.campaigns.services.building import (
+    campaign_delete,
+    campaign_save,
+    option_delete,
+    option_save,
+    outcome_delete,
+    outcome_save,
+    question_delete,
+    question_save,
+)
 from apps.campaigns.services.counters import (
     VIEW_COUNTER_KEY,
     VIEW_FLUSH_KEY,
@@ -30,6 +40,7 @@ from apps.campaigns.services.player import (
     participation_withhold,
     participations_forget_unkept_answers,
 )
+from apps.campaigns.services.touch import campaign_touch, campaigns_changed
 
 __all__ = [
     "COUNTDOWN_GRACE_SECONDS",
@@ -37,14 +48,22 @@ __all__ = [
     "VIEW_FLUSH_KEY",
     "answer_submit",
     "campaign_count_view",
+    "campaign_delete",
     "campaign_duplicate",
     "campaign_end",
     "campaign_publish",
     "campaign_publish_problems",
+    "campaign_save",
     "campaign_set_hero_image",
+    "campaign_touch",
     "campaign_views_flush",
+    "campaigns_changed",
     "campaigns_follow_schedule",
+    "option_delete",
+    "option_save",
     "option_set_image",
+    "outcome_delete",
+    "outcome_save",
     "outcome_set_image",
     "participation_answer",
     "participation_complete",
@@ -54,4 +73,6 @@ __all__ = [
     "participation_withhold",
     "participations_forget_unkept_answers",
     "participations_merge_profiles",
+    "question_delete",
+    "question_save",
 ]

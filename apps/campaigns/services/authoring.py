@@ -8,6 +8,7 @@ from apps.campaigns.models import (
     Campaign,
     Question,
 )
+from apps.campaigns.services.touch import campaigns_changed
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.preferences.models import Attribute
@@ -129,6 +130,7 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
     starts_later = campaign.starts_at is not None and campaign.starts_at > timezone.now()
     campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
     campaign.save(update_fields=["status", "updated_at"])
+    campaigns_changed()
     publish("campaign.published", {"campaign": campaign.slug, "status": campaign.status})
     return campaign
 
@@ -159,6 +161,7 @@ def campaign_duplicate(*, campaign: Campaign) -> Campaign:
             option.pk, option.question = None, question
             option.outcome = outcomes.get(option.outcome_id)
             option.save()
+    campaigns_changed()
     return copy
 
 
@@ -193,6 +196,8 @@ def campaigns_follow_schedule(*, now=None) -> int:
             campaign.save(update_fields=["status", "updated_at"])
             publish("campaign.ended", {"campaign": campaign.slug})
             changed += 1
+        if changed:
+            campaigns_changed()
     return changed
 
 
@@ -200,5 +205,6 @@ def campaigns_follow_schedule(*, now=None) -> int:
 def campaign_end(*, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.ENDED
     campaign.save(update_fields=["status", "updated_at"])
+    campaigns_changed()
     publish("campaign.ended", {"campaign": campaign.slug})
     return campaign

@@ -10,6 +10,7 @@ from apps.campaigns.models import (
     Option,
     Outcome,
 )
+from apps.campaigns.services.touch import campaign_touch, campaigns_changed
 from apps.core.images import image_renditions
 
 
@@ -25,15 +26,21 @@ def _store_image(instance, field: str, upload: UploadedFile, size: int | tuple[i
 @transaction.atomic
 def option_set_image(*, option: Option, upload: UploadedFile) -> Option:
     """An answer's picture for image-choice questions."""
-    return _store_image(option, "image", upload, 400)
+    _store_image(option, "image", upload, 400)
+    campaign_touch(campaign_id=option.question.campaign_id)
+    return option
 
 
 @transaction.atomic
 def campaign_set_hero_image(*, campaign: Campaign, upload: UploadedFile) -> Campaign:
     """The wide picture at the top of the campaign's intro, 2:1."""
-    return _store_image(campaign, "hero_image", upload, (1200, 600))
+    _store_image(campaign, "hero_image", upload, (1200, 600))
+    campaigns_changed()
+    return campaign
 
 
 @transaction.atomic
 def outcome_set_image(*, outcome: Outcome, upload: UploadedFile) -> Outcome:
-    return _store_image(outcome, "image", upload, 600)
+    _store_image(outcome, "image", upload, 600)
+    campaign_touch(campaign_id=outcome.campaign_id)
+    return outcome
