@@ -1,14 +1,16 @@
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.campaigns.models import (
     Answer,
     Campaign,
     Option,
+    Outcome,
     Participation,
     Question,
     answer_is_correct,
@@ -272,3 +274,51 @@ def campaign_attributes_live() -> dict[Campaign, set[int]]:
     ):
         told[campaign_id].add(attribute_id)
     return {campaigns[pk]: attributes for pk, attributes in told.items()}
+
+
+def campaign_get(*, slug: str) -> Campaign | None:
+    """A campaign in any state (the live ones: `campaign_get_live`)."""
+    return Campaign.objects.filter(slug=slug).first()
+
+
+def campaign_list_with_outcomes() -> QuerySet[Campaign]:
+    return Campaign.objects.prefetch_related(
+        Prefetch("outcomes", queryset=Outcome.objects.order_by("key"))
+    )
+
+
+def participation_list_completed(
+    *, profile_ids: Iterable[int] | None = None
+) -> QuerySet[Participation]:
+    """Finished plays, of these profiles if given; callers narrow and aggregate further."""
+    plays = Participation.objects.filter(completed_at__isnull=False)
+    if profile_ids is not None:
+        plays = plays.filter(profile_id__in=list(profile_ids))
+    return plays
+
+
+def profile_played_since(*, moment: datetime) -> Exists:
+    """For a query over profiles: started or finished a play since the moment."""
+    return Exists(
+        Participation.objects.filter(
+            Q(started_at__gte=moment) | Q(completed_at__gte=moment), profile_id=OuterRef("pk")
+        )
+    )
+
+
+def profile_completed_campaign(*, slug: str) -> Exists:
+    """For a query over profiles: finished a play of the campaign."""
+    return Exists(
+        Participation.objects.filter(
+            profile_id=OuterRef("pk"), campaign__slug=slug, completed_at__isnull=False
+        )
+    )
+
+
+def profile_reached_outcome(*, campaign_slug: str, outcome_key: str) -> Exists:
+    """For a query over profiles: a play of the campaign ended in the outcome."""
+    return Exists(
+        Participation.objects.filter(
+            profile_id=OuterRef("pk"), campaign__slug=campaign_slug, outcome__key=outcome_key
+        )
+    )

@@ -260,3 +260,24 @@ def challenge_preview_count(*, challenge: Challenge, since, until) -> int:
         }
         qualified = profiles if qualified is None else qualified & profiles
     return len(qualified or ())
+
+
+def challenge_list_for_choice() -> QuerySet[Challenge]:
+    """Every challenge with only what a list to choose from shows."""
+    return Challenge.objects.only("slug", "title_de", "title_en")
+
+
+def profile_progressed_since(*, moment) -> Exists:
+    """For a query over profiles: progress in a challenge changed since the moment."""
+    return Exists(
+        ChallengeProgress.objects.filter(profile_id=OuterRef("pk"), updated_at__gte=moment)
+    )
+
+
+def profile_completed_challenge(*, slug: str) -> Exists:
+    """For a query over profiles: completed the challenge."""
+    return Exists(
+        ChallengeProgress.objects.filter(
+            profile_id=OuterRef("pk"), challenge__slug=slug, completed_at__isnull=False
+        )
+    )

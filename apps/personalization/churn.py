@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from apps.campaigns.models import Participation
+from apps.campaigns.selectors import participation_list_completed
 from apps.loyalty.models import LedgerEntry
 from apps.personalization.models import ChurnScore
 from apps.profiles.models import Profile
@@ -28,9 +28,7 @@ def _features(profile_ids: list[int], now: datetime) -> dict[int, dict[str, floa
     recent, earlier = now - timedelta(days=30), now - timedelta(days=RECENCY_HORIZON_DAYS)
     plays = {
         row["profile_id"]: row
-        for row in Participation.objects.filter(
-            profile_id__in=profile_ids, completed_at__isnull=False
-        )
+        for row in participation_list_completed(profile_ids=profile_ids)
         .values("profile_id")
         .annotate(
             last=Max("completed_at"),

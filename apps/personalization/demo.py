@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from apps.campaigns.selectors import campaign_get
 from apps.personalization.models import Segment
 from apps.personalization.services import (
     offer_choice_sync,
@@ -93,14 +94,12 @@ CAMPAIGN_INVITES = [
 
 @transaction.atomic
 def demo_offers_ensure() -> int:
-    from apps.campaigns.models import Campaign
-
     created = 0
     for key, title_de, title_en, text_de, text_en, link, matches in OFFERS:
         texts = (title_de, title_en, text_de, text_en)
         created += _demo_offer(key, texts, matches, link=link)
     for key, title_de, title_en, text_de, text_en, slug, matches in CAMPAIGN_INVITES:
-        campaign = Campaign.objects.filter(slug=slug).first()
+        campaign = campaign_get(slug=slug)
         if campaign is not None:
             texts = (title_de, title_en, text_de, text_en)
             created += _demo_offer(key, texts, matches, campaign=campaign)

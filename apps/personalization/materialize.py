@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from apps.campaigns.models import Participation
-from apps.challenges.models import ChallengeProgress
+from apps.campaigns.selectors import profile_played_since
+from apps.challenges.selectors import profile_progressed_since
 from apps.consent.models import ConsentState
 from apps.loyalty.models import LedgerEntry
 from apps.personalization.models import ChurnScore, Segment, SegmentMember
@@ -29,14 +29,8 @@ def _touched_since(moment: datetime) -> QuerySet[Profile]:
         | Exists(
             LedgerEntry.objects.filter(account__profile_id=OuterRef("pk"), created_at__gte=moment)
         )
-        | Exists(
-            Participation.objects.filter(
-                Q(started_at__gte=moment) | Q(completed_at__gte=moment), profile_id=OuterRef("pk")
-            )
-        )
-        | Exists(
-            ChallengeProgress.objects.filter(profile_id=OuterRef("pk"), updated_at__gte=moment)
-        )
+        | profile_played_since(moment=moment)
+        | profile_progressed_since(moment=moment)
         | Exists(ChurnScore.objects.filter(profile_id=OuterRef("pk"), computed_at__gte=moment))
     )
 

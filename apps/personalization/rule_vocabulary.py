@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from apps.campaigns.models import Campaign, Outcome
-from apps.challenges.models import Challenge
+from apps.campaigns.selectors import campaign_list_with_outcomes
+from apps.challenges.selectors import challenge_list_for_choice
 from apps.consent.models import Purpose
 from apps.loyalty.models import Tier
 from apps.personalization.models import ChurnScore, Segment
@@ -115,9 +115,7 @@ def rule_vocabulary() -> dict[str, Any]:
             Prefetch("values", queryset=AttributeValue.objects.order_by("position", "key"))
         )
     )
-    campaigns = Campaign.objects.prefetch_related(
-        Prefetch("outcomes", queryset=Outcome.objects.order_by("key"))
-    )
+    campaigns = campaign_list_with_outcomes()
     return {
         # Every kind the compiler knows, in its order: a new kind without a label fails here.
         "kinds": [
@@ -172,7 +170,7 @@ def rule_vocabulary() -> dict[str, Any]:
         ],
         "challenges": [
             {"key": challenge.slug, "label": challenge.title}
-            for challenge in Challenge.objects.only("slug", "title_de", "title_en")
+            for challenge in challenge_list_for_choice()
         ],
         "segments": [
             {"key": segment.key, "label": segment.name}

@@ -37,8 +37,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.campaigns.models import Participation
-from apps.challenges.models import ChallengeProgress
+from apps.campaigns.selectors import profile_completed_campaign, profile_reached_outcome
+from apps.challenges.selectors import profile_completed_challenge
 from apps.consent.models import Purpose
 from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
 from apps.core.exceptions import ApplicationError
@@ -240,38 +240,20 @@ class Compiler:
         slug = rule["completed_campaign"]
         if not isinstance(slug, str):
             raise _error(path, _("Name a campaign by its address."))
-        return Q(
-            Exists(
-                Participation.objects.filter(
-                    profile_id=OuterRef("pk"), campaign__slug=slug, completed_at__isnull=False
-                )
-            )
-        )
+        return Q(profile_completed_campaign(slug=slug))
 
     def outcome(self, rule: dict, path: str) -> Q:
         value = rule["outcome"]
         if not isinstance(value, str) or value.count("/") != 1:
             raise _error(path, _("Name an outcome as “campaign/outcome”."))
         slug, key = value.split("/")
-        return Q(
-            Exists(
-                Participation.objects.filter(
-                    profile_id=OuterRef("pk"), campaign__slug=slug, outcome__key=key
-                )
-            )
-        )
+        return Q(profile_reached_outcome(campaign_slug=slug, outcome_key=key))
 
     def completed_challenge(self, rule: dict, path: str) -> Q:
         slug = rule["completed_challenge"]
         if not isinstance(slug, str):
             raise _error(path, _("Name a challenge by its key."))
-        return Q(
-            Exists(
-                ChallengeProgress.objects.filter(
-                    profile_id=OuterRef("pk"), challenge__slug=slug, completed_at__isnull=False
-                )
-            )
-        )
+        return Q(profile_completed_challenge(slug=slug))
 
     def segment(self, rule: dict, path: str) -> Q:
         from apps.personalization.models import Segment

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from apps.campaigns.models import Participation
-from apps.campaigns.selectors import campaign_attributes_live
+from apps.campaigns.selectors import campaign_attributes_live, participation_list_completed
 from apps.loyalty.selectors import account_for_profile, reward_catalogue
 from apps.personalization.models import (
     Offer,
@@ -65,9 +64,7 @@ def _answers(profile: Profile, purpose_keys: Collection[str] | None) -> QuerySet
 def _quiz_filling_a_gap(profile: Profile, purpose_keys=None) -> NextAction | None:
     declared = set(_answers(profile, purpose_keys).values_list("attribute_id", flat=True))
     played = set(
-        Participation.objects.filter(profile=profile, completed_at__isnull=False).values_list(
-            "campaign_id", flat=True
-        )
+        participation_list_completed(profile_ids=[profile.pk]).values_list("campaign_id", flat=True)
     )
     gaps = [
         (len(attributes - declared), campaign)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.campaigns.models import Participation
+from apps.campaigns.selectors import participation_list_completed
 from apps.consent.models import ConsentState
 from apps.personalization.models import (
     Offer,
@@ -146,9 +146,11 @@ def _campaigns_played(profile: Profile, campaigns: list) -> set[int]:
     closed = {c.pk for c in campaigns if c.requires_sign_in and not profile.is_member}
     now = timezone.now()
     by_id = {c.pk: c for c in campaigns}
-    for campaign_id, completed_at in Participation.objects.filter(
-        profile=profile, campaign_id__in=list(by_id), completed_at__isnull=False
-    ).values_list("campaign_id", "completed_at"):
+    for campaign_id, completed_at in (
+        participation_list_completed(profile_ids=[profile.pk])
+        .filter(campaign_id__in=list(by_id))
+        .values_list("campaign_id", "completed_at")
+    ):
         again = by_id[campaign_id].repeat_after_days
         if again is None or completed_at > now - timedelta(days=again):
             closed.add(campaign_id)
