@@ -7,18 +7,17 @@ from apps.loyalty.services.badges import (
 from apps.loyalty.services.catalogue import reward_codes_import, reward_save
 from apps.loyalty.services.ledger import (
     account_lock,
-    account_update_tier,
     ledger_adjust,
     ledger_credit,
     ledger_debit,
     ledger_expire,
-    ledger_merge,
     ledger_reverse,
     ledger_take_back,
-    tier_save,
 )
+from apps.loyalty.services.ledger_merge import ledger_merge
 from apps.loyalty.services.rewards import redemption_cancel, redemption_create
 from apps.loyalty.services.rules import earning_rule_save, earning_rules_apply
+from apps.loyalty.services.tiers import account_update_tier, tier_save
 
 __all__ = [
     "account_lock",

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,15 +12,12 @@ from apps.core.db import execute_prepared
 from apps.core.events import publish, publish_recorded
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
-from apps.core.process_cache import ProcessCache
-from apps.loyalty.models import Account, LedgerEntry, Redemption, Tier
-from apps.loyalty.selectors import lots_expiring, lots_remaining, points_spent
+from apps.loyalty.models import Account, LedgerEntry
+from apps.loyalty.selectors import lots_expiring, points_spent
+from apps.loyalty.services.tiers import account_update_tier, tier_upgrade_reached
 from apps.profiles.models import Profile
-from apps.profiles.selectors import profile_and_merged_ids
 
 Kind = LedgerEntry.Kind
-# Every credit asks.
-TIER_THRESHOLDS = ProcessCache("loyalty.tier-thresholds")
 
 
 def account_lock(*, profile: Profile) -> Account:
@@ -240,12 +237,12 @@ def ledger_credit(
     credited = _credit_in_one_statement(profile=profile, points=points, **details)
     if credited is not None:
         entry, tier_id, lifetime_earned = credited
-        if _upgrade_reached(tier_id, lifetime_earned):
+        if tier_upgrade_reached(tier_id, lifetime_earned):
             account_update_tier(account=account_lock(profile=profile))
         return entry
     account = account_lock(profile=profile)
     entry, created = _write(account, amount=points, **details)
-    if created and _upgrade_reached(account.tier_id, account.lifetime_earned):
+    if created and tier_upgrade_reached(account.tier_id, account.lifetime_earned):
         account_update_tier(account=account)
     return entry
 
@@ -361,94 +358,6 @@ def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEn
 
 
 @transaction.atomic
-def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
-    """Move a merged profile's points to the member, lot by lot with their expiry dates, so no
-    point is created or lost and none lives longer than it would have. Redemptions follow."""
-    if not Account.objects.filter(profile=source).exists():
-        return []
-    # Merges lock the member first; a credit locks only one account, so no cycle can form.
-    target_account = account_lock(profile=target)
-    source_account = account_lock(profile=source)
-    Redemption.objects.filter(account=source_account).update(account=target_account)
-    Account.objects.filter(pk=target_account.pk).update(
-        lifetime_earned=F("lifetime_earned") + source_account.lifetime_earned
-    )
-    if source_account.balance == 0:
-        return []
-    lots = lots_remaining(source_account)
-    moved = [
-        _write(
-            source_account,
-            amount=-source_account.balance,
-            kind=Kind.MERGE,
-            idempotency_key=f"merge:{target.public_id}",
-            reason="Moved to the member's account",
-            source_ref=f"profile:{target.public_id}",
-        )[0]
-    ]
-    rebased = _lots_rebase(target_account, key=f"merge-rebase:{source.public_id}")
-    for number, (expires_at, points) in enumerate(lots):
-        moved.append(
-            _write(
-                target_account,
-                amount=points,
-                kind=Kind.MERGE,
-                idempotency_key=f"merge:{source.public_id}:{number}",
-                reason="Moved from a profile that signed in",
-                source_ref=f"profile:{source.public_id}",
-                expires_at=expires_at,
-            )[0]
-        )
-    account_update_tier(account=target_account)
-    return moved + rebased
-
-
-def _lots_rebase(account: Account, *, key: str) -> list[LedgerEntry]:
-    """Close the account's past before lots that may expire earlier than its own arrive.
-
-    Debits use the earliest-expiring lots, whenever those arrived; a merged lot due sooner
-    than the member's own would be used up by the member's old debits, and the member's own
-    points would outlive their date. So the points already spent become one settled lot due
-    now, the unspent rest is re-issued with its dates, and the old lots are reversed: the
-    balance does not change, and old debits can only use up the settled lot.
-    """
-    spent = points_spent(account)
-    old_lots = list(
-        account.entries.filter(amount__gt=0, expires_at__isnull=False, reversed_by__isnull=True)
-    )
-    if spent == 0 or not old_lots:
-        return []
-    unspent = [(expires, points) for expires, points in lots_remaining(account) if expires]
-    settled = min(spent, sum(lot.amount for lot in old_lots))
-    written = [
-        _write(
-            account,
-            amount=settled,
-            kind=Kind.MERGE,
-            idempotency_key=f"{key}:settled",
-            reason="Points already spent, settled before a merge",
-            expires_at=timezone.now(),
-        )[0]
-    ]
-    for number, (expires_at, points) in enumerate(unspent):
-        written.append(
-            _write(
-                account,
-                amount=points,
-                kind=Kind.MERGE,
-                idempotency_key=f"{key}:{number}",
-                reason="Own points re-issued before a merge",
-                expires_at=expires_at,
-            )[0]
-        )
-    written += [
-        _reversal(account, lot, reason="Replaced by the re-issued points before a merge")
-        for lot in old_lots
-    ]
-    return written
-
-
-@transaction.atomic
 def ledger_take_back(*, profile: Profile, occurrence: str, reason: str) -> list[LedgerEntry]:
     """Reverse the earning-rule credits of one occurrence (e.g. a duplicate play), as far as
     the balance allows: points already spent are not clawed back."""
@@ -464,54 +373,3 @@ def ledger_take_back(*, profile: Profile, occurrence: str, reason: str) -> list[
         if entry.amount <= account.balance:
             reversals.append(_reversal(account, entry, reason=reason))
     return reversals
-
-
-def tier_thresholds() -> dict[int, int]:
-    """Threshold per tier id, kept by each process (`TIER_THRESHOLDS`)."""
-    return TIER_THRESHOLDS.get(lambda: dict(Tier.objects.values_list("pk", "threshold")))
-
-
-def _upgrade_reached(tier_id: int | None, lifetime_earned: int) -> bool:
-    """Whether a credit may have lifted the account a tier: only if the points ever earned
-    reach the next threshold, so the common case costs no query. The nightly run handles
-    downgrades."""
-    thresholds = tier_thresholds()
-    current = thresholds.get(tier_id, -1)
-    upgrade = min((t for t in thresholds.values() if t > current), default=None)
-    return upgrade is not None and lifetime_earned >= upgrade
-
-
-def account_update_tier(*, account: Account) -> Tier | None:
-    """Set the tier from points earned in the rolling window, also before signing in on
-    devices whose profiles merged into this one; publish when it changes."""
-    since = timezone.now() - timedelta(days=settings.LOYALTY_TIER_WINDOW_DAYS)
-    earned = (
-        LedgerEntry.objects.filter(
-            account__profile__in=profile_and_merged_ids(profile=account.profile),
-            kind=Kind.EARN,
-            created_at__gte=since,
-        ).aggregate(total=Sum("amount"))["total"]
-        or 0
-    )
-    tier = Tier.objects.filter(threshold__lte=earned).order_by("-threshold").first()
-    if (tier.pk if tier else None) != account.tier_id:
-        previous = account.tier.key if account.tier_id else None
-        account.tier = tier
-        Account.objects.filter(pk=account.pk).update(tier=tier)
-        publish(
-            "tier.changed",
-            {
-                "profile": str(account.profile.public_id),
-                "tier": tier.key if tier else None,
-                "previous": previous,
-            },
-        )
-    return tier
-
-
-@transaction.atomic
-def tier_save(*, tier: Tier) -> Tier:
-    tier.full_clean()
-    tier.save()
-    TIER_THRESHOLDS.forget()
-    return tier
