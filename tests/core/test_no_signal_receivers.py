@@ -13,7 +13,7 @@ def _sources() -> list[Path]:
 
 
 def test_no_app_has_a_receivers_module():
-    assert not [path for path in APPS.rglob("receivers.py")]
+    assert not list(APPS.rglob("receivers.py"))
 
 
 def test_no_app_connects_to_model_signals():
