@@ -32,7 +32,7 @@ from apps.profiles.models import Profile
 logger = logging.getLogger(__name__)
 
 # Per process: every event asks which names any step listens to.
-STEP_EVENTS = ProcessCache("challenges.step-events")
+STEP_EVENTS = ProcessCache("challenges.step-events", check_every=1)
 BOARD_GENERATION_KEY = "challenges:board-generation"
 LEADERBOARD_PURPOSE = "leaderboard"
 

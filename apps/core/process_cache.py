@@ -7,9 +7,14 @@ version by name (`versions_renew`), now and again at commit, so no process keeps
 replaced, nor reads it again before the change is visible. Entries are kept `max_age`
 seconds at most either way. While the shared cache cannot be reached, values are read every
 time; without Redis at all (one process, in development) the versions are that process's own.
+
+A cache asked on every event (not once a request) may set `check_every`: it then asks the
+shared cache for its versions at most that often, since that round trip costs more than the
+query it saves; a change made in the same process is still seen at once.
 """
 
 import logging
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
@@ -24,6 +29,8 @@ T = TypeVar("T")
 
 VERSION_KEY = "process-cache-version:{name}"
 ENTRY_KEY = "process-cache:{name}:{part}:{versions}"
+# Every cache made, so a renewal in this process reaches those that skip checks for a while.
+_caches: list["ProcessCache"] = []
 
 
 def _version_key(name: str) -> str:
@@ -37,6 +44,9 @@ def _new_version() -> str:
 def versions_renew(*names: str) -> None:
     """The data these names stand for has changed: every process reads it again. Called by
     the service that writes it."""
+    for kept in _caches:
+        if set(names) & set(kept.versions):
+            kept._checked = None
 
     def renew() -> None:
         try:
@@ -68,13 +78,30 @@ def _versions(names: tuple[str, ...]) -> str | None:
 class ProcessCache(Generic[T]):
     """A named value (or one per `part`) each process keeps; see the module's docstring."""
 
-    def __init__(self, name: str, *, follows: tuple[str, ...] = (), max_age: int = 60) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        follows: tuple[str, ...] = (),
+        max_age: int = 60,
+        check_every: float = 0,
+    ) -> None:
         self.name = name
         self.versions = (name, *follows)
         self.max_age = max_age
+        self.check_every = check_every
+        self._checked: tuple[float, str] | None = None
+        _caches.append(self)
+
+    def _current_versions(self) -> str | None:
+        if self._checked is not None and time.time() - self._checked[0] < self.check_every:
+            return self._checked[1]
+        versions = _versions(self.versions)
+        self._checked = (time.time(), versions) if versions and self.check_every else None
+        return versions
 
     def get(self, load: Callable[[], T], *, part: Hashable = "") -> T:
-        versions = _versions(self.versions)
+        versions = self._current_versions()
         if versions is None:
             return load()
         local = caches["local"]

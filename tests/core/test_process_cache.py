@@ -97,3 +97,32 @@ def test_process_cache_version_is_renewed_again_at_commit(django_capture_on_comm
     callbacks[0]()
 
     assert cache.get(key) not in (None, renewed_now)
+
+
+def test_a_cache_asked_on_every_event_checks_the_shared_versions_at_most_every_second():
+    kept, load = ProcessCache("test.hot", check_every=1), Loads()
+    kept.get(load)
+
+    cache.set(VERSION_KEY.format(name="test.hot"), "changed-elsewhere", timeout=None)
+    assert kept.get(load) == 1
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=2)):
+        assert kept.get(load) == 2
+
+
+def test_a_cache_asked_on_every_event_sees_its_own_process_forget_at_once():
+    kept, load = ProcessCache("test.hot", check_every=1), Loads()
+    kept.get(load)
+
+    kept.forget()
+
+    assert kept.get(load) == 2
+
+
+def test_a_cache_asked_on_every_event_sees_a_renewal_of_what_it_follows_at_once():
+    kept, load = ProcessCache("test.hot", follows=("test.vocabulary",), check_every=1), Loads()
+    kept.get(load)
+
+    versions_renew("test.vocabulary")
+
+    assert kept.get(load) == 2

@@ -20,7 +20,7 @@ from apps.loyalty.services.ledger import account_lock, ledger_credit
 from apps.profiles.models import Profile
 
 # Every event asks.
-REWARDED_EVENTS = ProcessCache("loyalty.rewarded-events")
+REWARDED_EVENTS = ProcessCache("loyalty.rewarded-events", check_every=1)
 
 # Consent must stay free: consent events, and preference events (which only happen while a
 # purpose is granted), never earn. Loyalty's own events would credit themselves in a loop.

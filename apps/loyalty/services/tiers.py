@@ -13,7 +13,7 @@ from apps.loyalty.models import Account, LedgerEntry, Tier
 from apps.profiles.selectors import profile_and_merged_ids
 
 # Every credit asks.
-TIER_THRESHOLDS = ProcessCache("loyalty.tier-thresholds")
+TIER_THRESHOLDS = ProcessCache("loyalty.tier-thresholds", check_every=1)
 
 
 def tier_thresholds() -> dict[int, int]:
