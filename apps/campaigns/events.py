@@ -7,9 +7,12 @@ however often it is replayed.
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from apps.core.events import Event
+
+if TYPE_CHECKING:
+    from apps.campaigns.models import Participation
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,6 +20,15 @@ class PlayEvent(Event):
     profile: str
     campaign: str
     participation: int
+
+    @classmethod
+    def of(cls, participation: "Participation", **fields: Any) -> Self:
+        return cls(
+            profile=str(participation.profile.public_id),
+            campaign=participation.campaign.slug,
+            participation=participation.pk,
+            **fields,
+        )
 
     @property
     def idempotency_key(self) -> str:

@@ -13,6 +13,15 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from apps.campaigns.events import (
+    CampaignEnded,
+    CampaignPublished,
+    CampaignStarted,
+    CampaignViewed,
+    ParticipationStarted,
+    QuestionAnswered,
+    QuizCompleted,
+)
 from apps.campaigns.models import (
     Answer,
     Campaign,
@@ -50,14 +59,6 @@ def _require_live(campaign: Campaign) -> None:
         raise ApplicationError(_("This campaign is not running."))
 
 
-def _payload(participation: Participation) -> dict:
-    return {
-        "profile": str(participation.profile.public_id),
-        "campaign": participation.campaign.slug,
-        "participation": participation.pk,
-    }
-
-
 @transaction.atomic
 def participation_start(
     *, campaign: Campaign, profile: Profile | None, locale: str
@@ -82,10 +83,7 @@ def participation_start(
     except IntegrityError:
         # A double click or a second tab started this round a moment earlier.
         return Participation.objects.get(campaign=campaign, profile=profile, round=round_)
-    publish(
-        "participation.started",
-        {**_payload(participation), "idempotency_key": f"participation:{participation.pk}:start"},
-    )
+    publish(ParticipationStarted.of(participation))
     return participation
 
 
@@ -221,12 +219,7 @@ def _store_answer(participation: Participation, question: Question, **fields) ->
 
 
 def _publish_answered(participation: Participation, question: Question) -> None:
-    # Re-answering a question is the same occurrence: a rule on it pays once.
-    occurrence = f"participation:{participation.pk}:question:{question.pk}"
-    publish(
-        "question.answered",
-        {**_payload(participation), "question": question.pk, "idempotency_key": occurrence},
-    )
+    publish(QuestionAnswered.of(participation, question=question.pk))
 
 
 def _count(option_ids: set[int]) -> None:
@@ -287,15 +280,12 @@ def participation_complete(*, participation: Participation) -> Participation:
     participation.completed_at = timezone.now()
     participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
     publish(
-        "quiz.completed",
-        {
-            **_payload(participation),
-            "kind": participation.campaign.kind,
-            "score": participation.score,
-            "outcome": participation.outcome.key if participation.outcome else None,
-            # Loyalty credits once per participation, however often this is replayed.
-            "idempotency_key": f"participation:{participation.pk}",
-        },
+        QuizCompleted.of(
+            participation,
+            kind=participation.campaign.kind,
+            score=participation.score,
+            outcome=participation.outcome.key if participation.outcome else None,
+        )
     )
     return participation
 
@@ -478,7 +468,7 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
     starts_later = campaign.starts_at is not None and campaign.starts_at > timezone.now()
     campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
     campaign.save(update_fields=["status", "updated_at"])
-    publish("campaign.published", {"campaign": campaign.slug, "status": campaign.status})
+    publish(CampaignPublished(campaign=campaign.slug, status=campaign.status))
     return campaign
 
 
@@ -532,7 +522,7 @@ def campaigns_follow_schedule(*, now=None) -> int:
             ended = campaign.ends_at is not None and campaign.ends_at <= now
             campaign.status = Campaign.Status.ENDED if ended else Campaign.Status.LIVE
             campaign.save(update_fields=["status", "updated_at"])
-            publish(f"campaign.{'ended' if ended else 'started'}", {"campaign": campaign.slug})
+            publish((CampaignEnded if ended else CampaignStarted)(campaign=campaign.slug))
             changed += 1
         expired = Campaign.objects.select_for_update(skip_locked=True).filter(
             status=Campaign.Status.LIVE, ends_at__lte=now
@@ -540,7 +530,7 @@ def campaigns_follow_schedule(*, now=None) -> int:
         for campaign in expired:
             campaign.status = Campaign.Status.ENDED
             campaign.save(update_fields=["status", "updated_at"])
-            publish("campaign.ended", {"campaign": campaign.slug})
+            publish(CampaignEnded(campaign=campaign.slug))
             changed += 1
     return changed
 
@@ -549,7 +539,7 @@ def campaigns_follow_schedule(*, now=None) -> int:
 def campaign_end(*, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.ENDED
     campaign.save(update_fields=["status", "updated_at"])
-    publish("campaign.ended", {"campaign": campaign.slug})
+    publish(CampaignEnded(campaign=campaign.slug))
     return campaign
 
 
@@ -650,7 +640,7 @@ def campaign_count_view(*, campaign: Campaign) -> None:
 
 
 def campaign_views_flush() -> int:
-    """Move the counted views into today's rows and publish one campaign.viewed per campaign.
+    """Move the counted views into today's rows and publish one CampaignViewed per campaign.
 
     Each count is taken off the counter by the amount written, so views counted meanwhile
     wait for the next flush instead of being lost."""
@@ -665,7 +655,7 @@ def campaign_views_flush() -> int:
         with transaction.atomic():
             row, _created = CampaignViews.objects.get_or_create(campaign_id=campaign_id, day=today)
             CampaignViews.objects.filter(pk=row.pk).update(count=F("count") + views)
-            publish("campaign.viewed", {"campaign": slug, "day": today, "views": views})
+            publish(CampaignViewed(campaign=slug, day=today, views=views))
         cache.decr(key, views)
     return sum(counted.values())
 

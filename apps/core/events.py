@@ -63,8 +63,8 @@ class Event:
 
 
 def _name_of(event: type[Event] | str) -> str:
-    if isinstance(event, str):  # TRANSITION
-        return event
+    if event == ALL_EVENTS:
+        return ALL_EVENTS
     if isinstance(event, type) and issubclass(event, Event) and isinstance(event.name, str):
         return event.name
     raise TypeError(f"Subscribe to an event definition or ALL_EVENTS, not {event!r}.")
@@ -106,15 +106,11 @@ def handlers_for(name: str, *, relayed: bool = False) -> list[Handler]:
     return [*registry.get(name, ()), *registry.get(ALL_EVENTS, ())]
 
 
-def publish(event: Event, legacy_payload=None) -> OutboxEvent:
+def publish(event: Event) -> OutboxEvent:
     """Record an event and run its in-process subscribers; must be called in a transaction."""
-    if isinstance(event, str):  # TRANSITION
-        name, payload = event, legacy_payload
-    else:
-        name, payload = event.name, event.payload()
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"publish({name!r}) must be called inside transaction.atomic().")
-    return publish_recorded(_insert_outbox_row(name, payload))
+        raise RuntimeError(f"publish({event.name!r}) must be called inside transaction.atomic().")
+    return publish_recorded(_insert_outbox_row(event.name, event.payload()))
 
 
 def publish_recorded(event: OutboxEvent) -> OutboxEvent:

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -133,3 +135,24 @@ def test_a_failed_request_is_asked_again_by_the_next_commit(monkeypatch):
     with celery_broker(nobody_listens):
         assert events.request_relay() is False
         assert events.request_relay() is False
+
+
+def test_publish_stores_the_payload_of_the_definition_in_field_order():
+    with transaction.atomic():
+        event = publish(Happened(campaign="winter"))
+
+    stored = OutboxEvent.objects.get(pk=event.pk)
+    assert (stored.name, stored.payload) == ("test.happened", {"campaign": "winter"})
+
+
+def test_a_name_defined_twice_is_refused():
+    with pytest.raises(TypeError, match="defined twice"):
+
+        @dataclass(frozen=True, kw_only=True)
+        class HappenedAgain(events.Event):
+            name = "test.happened"
+
+
+def test_subscribing_needs_a_definition_not_its_name():
+    with pytest.raises(TypeError, match="event definition"):
+        subscribe("test.happened")
