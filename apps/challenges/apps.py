@@ -7,4 +7,4 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self) -> None:
-        from apps.challenges import subscribers  # noqa: F401 - progress follows events
+        from apps.challenges import subscribers  # noqa: F401 - progress and count badges follow events

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
+from apps.challenges.events import ChallengeCompleted
 from apps.challenges.models import (
     Challenge,
     ChallengeProgress,
@@ -153,7 +154,7 @@ def _advance_all(event: OutboxEvent) -> list[ChallengeProgress]:
 
 def _settle(progress: ChallengeProgress, challenge: Challenge, profile: Profile) -> None:
     """Score the progress (steps done, each capped at what it needs); complete it when every
-    step is done, publish `challenge.completed` and award the challenge's badge."""
+    step is done, publish ChallengeCompleted and award the challenge's badge."""
     needed = list(challenge.steps.values_list("pk", "required_count"))
     # A streak once long enough stays done, even if it breaks before the other steps are.
     done = {
@@ -174,14 +175,12 @@ def _settle(progress: ChallengeProgress, challenge: Challenge, profile: Profile)
         profile=profile, completed_at__isnull=False
     ).count()
     publish(
-        "challenge.completed",
-        {
-            "profile": str(profile.public_id),
-            "challenge": challenge.slug,
-            "period": progress.period,
-            "completed_total": completed_total,
-            "idempotency_key": f"challenge:{challenge.slug}:{progress.period}",
-        },
+        ChallengeCompleted(
+            profile=str(profile.public_id),
+            challenge=challenge.slug,
+            period=progress.period,
+            completed_total=completed_total,
+        )
     )
     if challenge.badge_id:
         badge_award(profile=profile, badge=challenge.badge, reason=f"challenge:{challenge.slug}")

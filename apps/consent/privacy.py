@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from apps.consent.events import ConsentDoubleOptInRequested
 from apps.consent.models import ConsentEvent, ConsentState
 from apps.consent.receipts import receipt_build, receipt_sign
 from apps.consent.selectors import consent_event_list
@@ -74,7 +75,7 @@ def erase(profile: Profile) -> dict[str, int]:
     receipt_ids = [str(receipt_id) for receipt_id in requests.values_list("receipt_id", flat=True)]
     redacted = outbox_events_redact(
         events=OutboxEvent.objects.filter(
-            name="consent.double_opt_in_requested", payload__receipt_id__in=receipt_ids
+            name=ConsentDoubleOptInRequested.name, payload__receipt_id__in=receipt_ids
         ),
         drop=["email"],
     )

@@ -9,6 +9,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.consent.events import (
+    ConsentDecision,
+    ConsentDoubleOptInRequested,
+    ConsentGranted,
+    ConsentRequested,
+    ConsentWithdrawn,
+    PurposeSaved,
+    PurposeVersionPublished,
+)
 from apps.consent.evidence import Evidence
 from apps.consent.models import (
     Channel,
@@ -28,10 +37,10 @@ from apps.profiles.services import profile_ensure
 DOUBLE_OPT_IN_SALT = "resonanz.consent.double-opt-in"
 DOUBLE_OPT_IN_RESEND_AFTER = timedelta(minutes=10)
 
-_EVENT_NAME = {
-    ConsentEvent.Action.REQUEST: "consent.requested",
-    ConsentEvent.Action.GRANT: "consent.granted",
-    ConsentEvent.Action.WITHDRAW: "consent.withdrawn",
+_EVENT_FOR_ACTION: dict[str, type[ConsentDecision]] = {
+    ConsentEvent.Action.REQUEST: ConsentRequested,
+    ConsentEvent.Action.GRANT: ConsentGranted,
+    ConsentEvent.Action.WITHDRAW: ConsentWithdrawn,
 }
 _STATUS_AFTER = {
     ConsentEvent.Action.REQUEST: ConsentState.Status.PENDING,
@@ -79,14 +88,13 @@ def _record(
         },
     )
     publish(
-        _EVENT_NAME[action],
-        {
-            "profile": str(profile.public_id),
-            "purpose": version.purpose.key,
-            "version": version.version,
-            "receipt_id": str(event.receipt_id),
-            "trigger": trigger,
-        },
+        _EVENT_FOR_ACTION[action](
+            profile=str(profile.public_id),
+            purpose=version.purpose.key,
+            version=version.version,
+            receipt_id=str(event.receipt_id),
+            trigger=trigger,
+        )
     )
     return event
 
@@ -161,8 +169,9 @@ def consent_grant(
     event = _record(action=ConsentEvent.Action.REQUEST, **common)
     # The address travels to the mail handler only; the link is made there from the receipt id.
     publish(
-        "consent.double_opt_in_requested",
-        {"receipt_id": str(event.receipt_id), "email": email, "language": language},
+        ConsentDoubleOptInRequested(
+            receipt_id=str(event.receipt_id), email=email, language=language
+        )
     )
     return event
 
@@ -341,8 +350,9 @@ def purpose_version_publish(*, version: PurposeVersion) -> PurposeVersion:
     purpose.save(update_fields=["current_version", "material_version_number", "updated_at"])
     versions_renew(PURPOSES_VERSION)
     publish(
-        "purpose.version_published",
-        {"purpose": purpose.key, "version": version.version, "material": version.is_material},
+        PurposeVersionPublished(
+            purpose=purpose.key, version=version.version, material=version.is_material
+        )
     )
     return version
 
@@ -353,7 +363,7 @@ def purpose_save(*, purpose: Purpose) -> Purpose:
     purpose.full_clean(exclude=["current_version"])
     purpose.save()
     versions_renew(PURPOSES_VERSION)
-    publish("purpose.saved", {"purpose": purpose.key})
+    publish(PurposeSaved(purpose=purpose.key))
     return purpose
 
 

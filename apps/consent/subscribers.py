@@ -6,13 +6,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from apps.consent.events import ConsentDoubleOptInRequested
 from apps.consent.services import consent_merge_profiles, double_opt_in_token
 from apps.core.events import subscribe, subscribe_relayed
 from apps.core.models import OutboxEvent
+from apps.profiles.events import ProfileMerged
 from apps.profiles.selectors import profiles_of_merge
 
 
-@subscribe_relayed("consent.double_opt_in_requested")
+@subscribe_relayed(ConsentDoubleOptInRequested)
 def send_double_opt_in_email(event: OutboxEvent) -> None:
     # Sent from the relay, so an e-mail outage leaves the event unpublished for the sweep.
     payload = event.payload
@@ -31,7 +33,7 @@ def send_double_opt_in_email(event: OutboxEvent) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [payload["email"]])
 
 
-@subscribe("profile.merged")
+@subscribe(ProfileMerged)
 def merge_consent(event: OutboxEvent) -> None:
     source, target = profiles_of_merge(payload=event.payload)
     consent_merge_profiles(source=source, target=target)

@@ -5,13 +5,18 @@ registered with `subscribe()` run synchronously in that same transaction, so eve
 follows from an action commits or rolls back with it. Handlers registered with
 `subscribe_relayed()` run later, in a Celery worker, when the row is relayed; a busy process
 hands the worker its events in batches rather than one task each.
+
+An event is a definition, not a string: each app's `events.py` declares its events as small
+frozen dataclasses of `Event`, with the name and the fields of the payload the outbox stores.
+`publish(QuizCompleted(...))` writes it; `subscribe(QuizCompleted)` listens to it.
 """
 
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -28,6 +33,43 @@ ALL_EVENTS = "*"
 
 Handler = Callable[[OutboxEvent], None]
 
+
+# Every event name with its definition, filled as the apps' events modules are imported.
+EVENT_DEFINITIONS: dict[str, type["Event"]] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """One domain event. A subclass names it and declares the payload's fields, in the order
+    the outbox stores them; `payload()` is what subscribers, the relay and partners read."""
+
+    name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if not isinstance(name, str):
+            return
+        defined = EVENT_DEFINITIONS.get(name)
+        if defined and (defined.__module__, defined.__qualname__) != (
+            cls.__module__,
+            cls.__qualname__,
+        ):
+            raise TypeError(f"{name!r} is defined twice: {defined} and {cls}.")
+        EVENT_DEFINITIONS[name] = cls
+
+    def payload(self) -> dict[str, Any]:
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
+
+def _name_of(event: type[Event] | str) -> str:
+    if event == ALL_EVENTS:
+        return ALL_EVENTS
+    if isinstance(event, type) and issubclass(event, Event) and isinstance(event.name, str):
+        return event.name
+    raise TypeError(f"Subscribe to an event definition or ALL_EVENTS, not {event!r}.")
+
+
 _in_transaction_handlers: dict[str, list[Handler]] = defaultdict(list)
 _relayed_handlers: dict[str, list[Handler]] = defaultdict(list)
 
@@ -41,14 +83,15 @@ def _register(registry: dict[str, list[Handler]], name: str) -> Callable[[Handle
     return decorator
 
 
-def subscribe(name: str) -> Callable[[Handler], Handler]:
-    """Run the decorated function inside the publishing transaction for events called `name`."""
-    return _register(_in_transaction_handlers, name)
+def subscribe(event: type[Event] | str) -> Callable[[Handler], Handler]:
+    """Run the decorated function inside the publishing transaction for this event (or for
+    ALL_EVENTS); it receives the outbox row."""
+    return _register(_in_transaction_handlers, _name_of(event))
 
 
-def subscribe_relayed(name: str) -> Callable[[Handler], Handler]:
+def subscribe_relayed(event: type[Event] | str) -> Callable[[Handler], Handler]:
     """Run the decorated function in a worker once the event has committed and is relayed."""
-    return _register(_relayed_handlers, name)
+    return _register(_relayed_handlers, _name_of(event))
 
 
 def unsubscribe(handler: Handler) -> None:
@@ -63,11 +106,11 @@ def handlers_for(name: str, *, relayed: bool = False) -> list[Handler]:
     return [*registry.get(name, ()), *registry.get(ALL_EVENTS, ())]
 
 
-def publish(name: str, payload: dict[str, Any]) -> OutboxEvent:
+def publish(event: Event) -> OutboxEvent:
     """Record an event and run its in-process subscribers; must be called in a transaction."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError(f"publish({name!r}) must be called inside transaction.atomic().")
-    return publish_recorded(_insert_outbox_row(name, payload))
+        raise RuntimeError(f"publish({event.name!r}) must be called inside transaction.atomic().")
+    return publish_recorded(_insert_outbox_row(event.name, event.payload()))
 
 
 def publish_recorded(event: OutboxEvent) -> OutboxEvent:

@@ -1,11 +1,12 @@
 from apps.core.events import ALL_EVENTS, subscribe
 from apps.core.models import OutboxEvent
+from apps.loyalty.events import TierChanged
 from apps.loyalty.services import (
-    badges_award_for_challenge_count,
     badges_award_for_tier,
     earning_rules_apply,
     ledger_merge,
 )
+from apps.profiles.events import ProfileMerged
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profiles_of_merge
 
@@ -16,23 +17,14 @@ def credit_earning_rules(event: OutboxEvent) -> None:
     earning_rules_apply(event=event)
 
 
-@subscribe("profile.merged")
+@subscribe(ProfileMerged)
 def merge_points(event: OutboxEvent) -> None:
     source, target = profiles_of_merge(payload=event.payload)
     ledger_merge(source=source, target=target)
 
 
-@subscribe("tier.changed")
+@subscribe(TierChanged)
 def award_tier_badges(event: OutboxEvent) -> None:
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
     if profile is not None:
         badges_award_for_tier(profile=profile, tier_key=event.payload.get("tier"))
-
-
-@subscribe("challenge.completed")
-def award_challenge_count_badges(event: OutboxEvent) -> None:
-    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
-    if profile is not None:
-        badges_award_for_challenge_count(
-            profile=profile, completed=int(event.payload.get("completed_total", 0))
-        )

@@ -10,7 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.consent.events import ConsentGranted, ConsentWithdrawn
 from apps.core.models import TimeStampedModel
+from apps.loyalty.events import PointsChanged, TierChanged
+from apps.preferences.events import PreferenceDeclared, PreferenceDeleted
+from apps.profiles.events import ProfileErased
 
 HS256_MIN_SECRET_LENGTH = 32
 
@@ -193,13 +197,16 @@ class PartnerChange(models.Model):
     It names the change, not the data: the partner reads the resource, where consent applies."""
 
     class Kind(models.TextChoices):
-        PREFERENCE_DECLARED = "preference.declared", _("Preference declared")
-        PREFERENCE_DELETED = "preference.deleted", _("Preference deleted")
-        CONSENT_GRANTED = "consent.granted", _("Consent granted")
-        CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
-        TIER_CHANGED = "tier.changed", _("Tier changed")
-        POINTS_CHANGED = "points.changed", _("Points changed")
-        PROFILE_ERASED = "profile.erased", _("Profile erased")
+        """The webhook catalogue: every event partners may hear of, named by its definition,
+        in the order the API documents them."""
+
+        PREFERENCE_DECLARED = PreferenceDeclared.name, _("Preference declared")
+        PREFERENCE_DELETED = PreferenceDeleted.name, _("Preference deleted")
+        CONSENT_GRANTED = ConsentGranted.name, _("Consent granted")
+        CONSENT_WITHDRAWN = ConsentWithdrawn.name, _("Consent withdrawn")
+        TIER_CHANGED = TierChanged.name, _("Tier changed")
+        POINTS_CHANGED = PointsChanged.name, _("Points changed")
+        PROFILE_ERASED = ProfileErased.name, _("Profile erased")
 
     partner = models.ForeignKey(
         PartnerClient, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"

@@ -8,14 +8,18 @@ Withdrawals and erasures always reach the partners concerned, and carry no perso
 
 from dataclasses import dataclass
 
+from apps.consent.events import ConsentGranted, ConsentWithdrawn
 from apps.core.models import OutboxEvent
+from apps.loyalty.events import PointsChanged, TierChanged
 from apps.partners.models import PartnerChange, PartnerClient
 from apps.partners.selectors import SHARING_PURPOSE, partner_readable_purposes
+from apps.preferences.events import PreferenceDeclared, PreferenceDeleted
+from apps.profiles.events import ProfileErased
 from apps.profiles.models import Identifier, Profile
 
 NOTIFIED_EVENTS = frozenset(PartnerChange.Kind.values)
 # Told to every linked partner, whatever the customer shares: they must act on them.
-ALWAYS_TOLD = frozenset({"consent.withdrawn", "profile.erased"})
+ALWAYS_TOLD = frozenset({ConsentWithdrawn.name, ProfileErased.name})
 
 
 @dataclass(frozen=True)
@@ -30,20 +34,20 @@ def _payload(event: OutboxEvent, readable: dict[int, str]) -> dict | None:
     """What this partner may be told of the event; None when it may not hear of it at all."""
     data = event.payload
     base = {"profile": data["profile"]}
-    if event.name in ("preference.declared", "preference.deleted"):
+    if event.name in (PreferenceDeclared.name, PreferenceDeleted.name):
         if data.get("purpose") not in readable.values():
             return None
         return {**base, "attribute": data["attribute"], "purpose": data["purpose"]}
-    if event.name == "consent.granted":
+    if event.name == ConsentGranted.name:
         purpose = data.get("purpose")
         if purpose not in readable.values() and purpose != SHARING_PURPOSE:
             return None
         return {**base, "purpose": purpose}
-    if event.name == "consent.withdrawn":
+    if event.name == ConsentWithdrawn.name:
         return {**base, "purpose": data.get("purpose")}
-    if event.name == "tier.changed":
+    if event.name == TierChanged.name:
         return {**base, "tier": data.get("tier"), "previous": data.get("previous")}
-    if event.name == "points.changed":
+    if event.name == PointsChanged.name:
         return {**base, "amount": data.get("amount"), "balance": data.get("balance")}
     return base
 
@@ -68,7 +72,7 @@ def _erasure_notices(event: OutboxEvent) -> list[Notice]:
 def partner_notices(*, event: OutboxEvent) -> list[Notice]:
     if event.name not in NOTIFIED_EVENTS or "profile" not in event.payload:
         return []
-    if event.name == "profile.erased":
+    if event.name == ProfileErased.name:
         return _erasure_notices(event)
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
     if profile is None:
@@ -79,7 +83,7 @@ def partner_notices(*, event: OutboxEvent) -> list[Notice]:
     partners = PartnerClient.objects.filter(key__in=list(partner_keys), is_active=True)
     notices = []
     for partner in partners:
-        if event.name == "consent.withdrawn" and not _concerns(partner, event.payload):
+        if event.name == ConsentWithdrawn.name and not _concerns(partner, event.payload):
             continue
         readable = partner_readable_purposes(partner=partner, profile=profile)
         if not readable and event.name not in ALWAYS_TOLD:

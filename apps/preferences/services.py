@@ -8,6 +8,12 @@ from apps.consent.selectors import consent_grant_event
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.core.process_cache import versions_renew
+from apps.preferences.events import (
+    AttributeSaved,
+    PreferenceConfirmed,
+    PreferenceDeclared,
+    PreferenceDeleted,
+)
 from apps.preferences.models import (
     Attribute,
     AttributeValue,
@@ -34,16 +40,6 @@ def _history(
         source_label=declaration.source_label,
         consent_event=declaration.consent_event,
     )
-
-
-def _payload(declaration: Declaration) -> dict[str, Any]:
-    # The value stays out of the outbox: subscribers read it through the consent-aware selector.
-    return {
-        "profile": str(declaration.profile.public_id),
-        "attribute": declaration.attribute.key,
-        "purpose": declaration.attribute.purpose.key,
-        "source": declaration.source,
-    }
 
 
 @transaction.atomic
@@ -95,7 +91,7 @@ def preference_declare(
     declaration.declared_at = declaration.confirmed_at = now
     declaration.save()
     _history(declaration, action)
-    publish("preference.declared", _payload(declaration))
+    publish(PreferenceDeclared.of(declaration))
     return declaration
 
 
@@ -105,7 +101,7 @@ def _confirm(declaration: Declaration, now) -> Declaration:
     declaration.confirmed_at = now
     declaration.save(update_fields=["confirmed_at"])
     _history(declaration, DeclarationHistory.Action.CONFIRMED)
-    publish("preference.confirmed", {**_payload(declaration), "idempotency_key": occurrence})
+    publish(PreferenceConfirmed.of(declaration, idempotency_key=occurrence))
     return declaration
 
 
@@ -134,9 +130,9 @@ def preference_delete(*, profile: Profile, declaration_id: int) -> None:
     profile_lock(profile=profile)
     declaration = _own_declaration(profile, declaration_id)
     _history(declaration, DeclarationHistory.Action.DELETED, keep_value=False)
-    payload = _payload(declaration)
+    deleted = PreferenceDeleted.of(declaration)
     declaration.delete()
-    publish("preference.deleted", payload)
+    publish(deleted)
 
 
 def _own_declaration(profile: Profile, declaration_id: int) -> Declaration:
@@ -167,7 +163,7 @@ def attribute_save(*, attribute: Attribute) -> Attribute:
             )
     attribute.save()
     versions_renew(ATTRIBUTES_VERSION)
-    publish("attribute.saved", {"attribute": attribute.key, "purpose": attribute.purpose.key})
+    publish(AttributeSaved(attribute=attribute.key, purpose=attribute.purpose.key))
     return attribute
 
 

@@ -6,9 +6,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.consent.events import ConsentWithdrawn
 from apps.consent.models import Purpose
 from apps.core.models import AppendOnlyModel
 from apps.privacy.storage import export_storage
+from apps.profiles.events import ProfileErased
 from apps.profiles.models import Profile
 
 DEFAULT_DAYS_AFTER_WITHDRAWAL = 30
@@ -253,8 +255,8 @@ class PartnerNotice(models.Model):
     change feed and confirms it to us."""
 
     class Kind(models.TextChoices):
-        CONSENT_WITHDRAWN = "consent.withdrawn", _("Consent withdrawn")
-        PROFILE_ERASED = "profile.erased", _("Profile erased")
+        CONSENT_WITHDRAWN = ConsentWithdrawn.name, _("Consent withdrawn")
+        PROFILE_ERASED = ProfileErased.name, _("Profile erased")
 
     class Via(models.TextChoices):
         WEBHOOK = "webhook", _("Webhook and change feed")

@@ -6,15 +6,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from apps.core.events import subscribe_relayed
+from apps.core.events import EVENT_DEFINITIONS, subscribe_relayed
 from apps.core.models import OutboxEvent
-from apps.privacy.data_requests import export_available_until, export_download_token
+from apps.privacy.events import DataRequestCompleted
 from apps.privacy.models import DataRequest, PartnerNotice
-from apps.privacy.notices import partner_notices_record
+from apps.privacy.services.data_requests import export_available_until, export_download_token
+from apps.privacy.services.notices import partner_notices_record
 from apps.profiles.selectors import profile_email
 
 
-@subscribe_relayed("data_request.completed")
+@subscribe_relayed(DataRequestCompleted)
 def send_export_ready(event: OutboxEvent) -> None:
     # From the relay, as the sign-in mail: if mail is down, the event waits for the sweep. The
     # event carries no address; it comes from the profile, while it still has one.
@@ -50,4 +51,4 @@ def record_partner_notices(event: OutboxEvent) -> None:
 
 
 for _kind in PartnerNotice.Kind.values:
-    subscribe_relayed(_kind)(record_partner_notices)
+    subscribe_relayed(EVENT_DEFINITIONS[_kind])(record_partner_notices)

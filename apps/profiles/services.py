@@ -10,6 +10,14 @@ from django.utils.translation import gettext as _
 
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.profiles.events import (
+    ProfileCreated,
+    ProfileIdentified,
+    ProfileMerged,
+    ProfileSignedIn,
+    ProfileSignedOutEverywhere,
+    ProfileSignInRequested,
+)
 from apps.profiles.identifiers import email_normalise, sha256_hex
 from apps.profiles.models import Identifier, Profile, SignInLink
 
@@ -24,7 +32,7 @@ def profile_create_anonymous(*, locale: str = settings.LANGUAGE_CODE) -> Profile
         locale=locale if locale in supported else settings.LANGUAGE_CODE,
         last_seen_at=timezone.now(),
     )
-    publish("profile.created", {"profile": str(profile.public_id), "kind": profile.kind})
+    publish(ProfileCreated(profile=str(profile.public_id), kind=profile.kind))
     return profile
 
 
@@ -72,10 +80,7 @@ def profile_merge(*, source: Profile, target: Profile) -> Profile:
     source.kind, source.merged_into, source.merged_at = Profile.Kind.MERGED, target, timezone.now()
     source.save(update_fields=["kind", "merged_into", "merged_at", "updated_at"])
     # Subscribers find the source already a tombstone, so reads of the member include it.
-    publish(
-        "profile.merged",
-        {"profile": str(target.public_id), "merged": str(source.public_id)},
-    )
+    publish(ProfileMerged(profile=str(target.public_id), merged=str(source.public_id)))
     return target
 
 
@@ -128,10 +133,7 @@ def profile_sign_in_as(
             if identifier is None:
                 raise
         else:
-            publish(
-                "profile.identified",
-                {"profile": str(member.public_id), "identifier": kind, "new_member": True},
-            )
+            publish(ProfileIdentified(profile=str(member.public_id), identifier=kind))
             return member
     member = identifier.profile
     if member.is_merged:
@@ -168,7 +170,7 @@ def sign_in_link_request(
         created_at=now,
         expires_at=now + timedelta(seconds=settings.SIGN_IN_LINK_MAX_AGE),
     )
-    publish("profile.sign_in_requested", {"link": str(link.public_id), "language": language})
+    publish(ProfileSignInRequested(link=str(link.public_id), language=language))
     return link
 
 
@@ -216,7 +218,7 @@ def sign_in_link_complete(
     )
     link.used_at, link.profile = timezone.now(), member
     link.save(update_fields=["used_at", "profile"])
-    publish("profile.signed_in", {"profile": str(member.public_id), "method": "magic_link"})
+    publish(ProfileSignedIn(profile=str(member.public_id)))
     return member, link
 
 
@@ -225,7 +227,7 @@ def profile_sign_out_everywhere(*, profile: Profile) -> Profile:
     """End every session of this member: each remembers an older generation from now on."""
     Profile.objects.filter(pk=profile.pk).update(session_generation=F("session_generation") + 1)
     profile.refresh_from_db(fields=["session_generation"])
-    publish("profile.signed_out_everywhere", {"profile": str(profile.public_id)})
+    publish(ProfileSignedOutEverywhere(profile=str(profile.public_id)))
     return profile
 
 

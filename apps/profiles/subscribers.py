@@ -8,11 +8,12 @@ from django.utils import timezone, translation
 
 from apps.core.events import subscribe_relayed
 from apps.core.models import OutboxEvent
+from apps.profiles.events import ProfileSignInRequested
 from apps.profiles.models import SignInLink
 from apps.profiles.services import sign_in_token
 
 
-@subscribe_relayed("profile.sign_in_requested")
+@subscribe_relayed(ProfileSignInRequested)
 def send_sign_in_link(event: OutboxEvent) -> None:
     # Sent from the relay: if mail or the broker is down, the event waits for the sweep. The
     # event carries no address and no token; both come from the link row, while it is fresh.

@@ -3,12 +3,13 @@
 import pytest
 from django.db import transaction
 
+from apps.campaigns.events import QuizCompleted
 from apps.challenges.models import ChallengeProgress, CountedEvent
 from apps.challenges.services import challenges_advance
-from apps.core.events import publish
 from apps.core.models import OutboxEvent
 from tests.challenges.factories import StepFactory
 from tests.concurrency import run_in_parallel
+from tests.events import publish_part
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -20,7 +21,7 @@ def test_concurrent_events_each_count_once_and_complete_once():
 
     def one_event(_n: int) -> None:
         with transaction.atomic():
-            publish("quiz.completed", {"profile": str(profile.public_id)})
+            publish_part(QuizCompleted, profile=str(profile.public_id))
 
     assert run_in_parallel(8, one_event) == []
 
@@ -36,7 +37,7 @@ def test_one_event_replayed_in_parallel_counts_once():
     step = StepFactory(required_count=3)
     profile = ProfileFactory()
     with transaction.atomic():
-        event = publish("quiz.completed", {"profile": str(profile.public_id)})
+        event = publish_part(QuizCompleted, profile=str(profile.public_id))
 
     assert run_in_parallel(6, lambda _n: challenges_advance(event=event)) == []
 
@@ -50,7 +51,7 @@ def test_concurrent_events_lose_no_count():
 
     def one_event(_n: int) -> None:
         with transaction.atomic():
-            publish("quiz.completed", {"profile": str(profile.public_id)})
+            publish_part(QuizCompleted, profile=str(profile.public_id))
 
     assert run_in_parallel(8, one_event) == []
 
@@ -67,7 +68,7 @@ def test_two_challenges_completing_at_once_count_each_other_for_badges():
 
     def complete(n: int) -> None:
         with transaction.atomic():
-            publish("quiz.completed", {"profile": str(profile.public_id), "campaign": "ab"[n]})
+            publish_part(QuizCompleted, profile=str(profile.public_id), campaign="ab"[n])
 
     assert run_in_parallel(2, complete) == []
 

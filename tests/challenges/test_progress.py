@@ -6,15 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.campaigns.events import QuizCompleted
 from apps.challenges.models import Challenge, ChallengeProgress, ChallengeStep
 from apps.challenges.selectors import badge_shelf, challenges_for_profile
 from apps.challenges.services import challenges_advance
-from apps.core.events import publish
 from apps.core.models import OutboxEvent
 from apps.loyalty.models import Account, Badge, BadgeAward
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_merge
 from tests.challenges.factories import ChallengeFactory, StepFactory
+from tests.events import publish_part
 from tests.loyalty.factories import EarningRuleFactory, TierFactory
 from tests.profiles.factories import ProfileFactory
 
@@ -53,7 +54,7 @@ def test_a_challenge_completes_publishes_and_is_rewarded_with_points_and_badges(
 
     with transaction.atomic():
         for _n in range(3):
-            publish("quiz.completed", {"profile": str(profile.public_id), "campaign": "x"})
+            publish_part(QuizCompleted, profile=str(profile.public_id), campaign="x")
 
     progress = ChallengeProgress.objects.get(profile=profile, challenge=step.challenge)
     assert progress.completed_at is not None

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 import pytest
 from django.conf import settings
 from django.db import transaction
@@ -7,6 +9,7 @@ from apps.core.events import publish, subscribe, subscribe_relayed
 from apps.core.models import OutboxEvent
 from apps.core.tasks import relay_outbox_task
 from tests.celery_broker import celery_broker, free_port
+from tests.events import Happened, OtherHappened
 
 pytestmark = pytest.mark.django_db
 
@@ -14,43 +17,43 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.django_db(transaction=True)
 def test_publish_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match=r"inside transaction\.atomic"):
-        publish("quiz.completed", {})
+        publish(Happened())
     assert OutboxEvent.objects.count() == 0
 
 
 def test_publish_writes_an_outbox_row_and_runs_subscribers_in_the_transaction():
     seen = []
 
-    @subscribe("quiz.completed")
+    @subscribe(Happened)
     def remember(event: OutboxEvent) -> None:
         seen.append((event.name, event.payload, transaction.get_connection().in_atomic_block))
 
     with transaction.atomic():
-        event = publish("quiz.completed", {"campaign": "summer"})
+        event = publish(Happened())
 
-    assert seen == [("quiz.completed", {"campaign": "summer"}, True)]
+    assert seen == [("test.happened", {"campaign": "summer"}, True)]
     assert OutboxEvent.objects.get() == event
     assert event.published_at is None
 
 
 def test_subscribers_for_all_events_see_every_event():
     names = []
-    subscribe("*")(lambda event: names.append(event.name))
+    subscribe(events.ALL_EVENTS)(lambda event: names.append(event.name))
 
     with transaction.atomic():
-        publish("a.happened", {})
-        publish("b.happened", {})
+        publish(Happened())
+        publish(OtherHappened())
 
-    assert names == ["a.happened", "b.happened"]
+    assert names == ["test.happened", "test.other_happened"]
 
 
 def test_a_failing_subscriber_rolls_back_the_event_and_the_action():
-    @subscribe("quiz.completed")
+    @subscribe(Happened)
     def explode(event: OutboxEvent) -> None:
         raise ValueError("boom")
 
     with pytest.raises(ValueError, match="boom"), transaction.atomic():
-        publish("quiz.completed", {})
+        publish(Happened())
 
     assert OutboxEvent.objects.count() == 0
 
@@ -58,7 +61,7 @@ def test_a_failing_subscriber_rolls_back_the_event_and_the_action():
 def test_a_rolled_back_transaction_relays_nothing(django_capture_on_commit_callbacks):
     def failing_action() -> None:
         with transaction.atomic():
-            publish("quiz.completed", {})
+            publish(Happened())
             raise RuntimeError("the action failed")
 
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
@@ -69,14 +72,14 @@ def test_a_rolled_back_transaction_relays_nothing(django_capture_on_commit_callb
 
 def test_publish_relays_the_event_after_commit(django_capture_on_commit_callbacks):
     relayed = []
-    subscribe_relayed("quiz.completed")(lambda event: relayed.append(event.pk))
+    subscribe_relayed(Happened)(lambda event: relayed.append(event.pk))
 
     with (
         celery_broker("memory://", eager=True),
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        event = publish("quiz.completed", {})
+        event = publish(Happened())
 
     event.refresh_from_db()
     assert event.is_published
@@ -93,7 +96,7 @@ def test_publish_succeeds_and_keeps_the_row_when_the_broker_is_unreachable(
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
-        event = publish("quiz.completed", {"campaign": "summer"})
+        event = publish(Happened())
 
     event.refresh_from_db()
     assert event.published_at is None
@@ -132,3 +135,24 @@ def test_a_failed_request_is_asked_again_by_the_next_commit(monkeypatch):
     with celery_broker(nobody_listens):
         assert events.request_relay() is False
         assert events.request_relay() is False
+
+
+def test_publish_stores_the_payload_of_the_definition_in_field_order():
+    with transaction.atomic():
+        event = publish(Happened(campaign="winter"))
+
+    stored = OutboxEvent.objects.get(pk=event.pk)
+    assert (stored.name, stored.payload) == ("test.happened", {"campaign": "winter"})
+
+
+def test_a_name_defined_twice_is_refused():
+    with pytest.raises(TypeError, match="defined twice"):
+
+        @dataclass(frozen=True, kw_only=True)
+        class HappenedAgain(events.Event):
+            name = "test.happened"
+
+
+def test_subscribing_needs_a_definition_not_its_name():
+    with pytest.raises(TypeError, match="event definition"):
+        subscribe("test.happened")

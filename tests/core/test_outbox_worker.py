@@ -18,6 +18,7 @@ from apps.core.events import publish
 from apps.core.models import OutboxEvent
 from apps.core.tasks import sweep_outbox_task
 from tests.celery_broker import RedisServer, celery_broker, free_port
+from tests.events import Happened
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -88,7 +89,7 @@ def test_a_real_worker_relays_a_committed_event(redis_server, start_worker):
     start_worker(redis_server.url)
 
     with celery_broker(redis_server.url), transaction.atomic():
-        event = publish("quiz.completed", {"campaign": "summer"})
+        event = publish(Happened())
 
     assert _wait_until_published(event).relay_attempts == 1
 
@@ -101,7 +102,7 @@ def test_events_committed_one_after_another_are_all_relayed(redis_server, start_
         published = []
         for number in range(5):
             with transaction.atomic():
-                published.append(publish("quiz.completed", {"number": number}))
+                published.append(publish(Happened(campaign=str(number))))
 
     assert all(_wait_until_published(event).relay_attempts == 1 for event in published)
 
@@ -110,7 +111,7 @@ def test_an_event_published_while_redis_is_down_is_relayed_after_it_returns(
     redis_server, start_worker
 ):
     with celery_broker(redis_server.url), transaction.atomic():
-        event = publish("quiz.completed", {"campaign": "summer"})
+        event = publish(Happened())
     event.refresh_from_db()
     assert not event.is_published
 

@@ -4,23 +4,24 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.events import publish, subscribe_relayed
+from apps.core.events import Event, publish, subscribe_relayed
 from apps.core.models import OutboxEvent
 from apps.core.services import outbox_event_relay, outbox_relay_pending, outbox_sweep
+from tests.events import Happened, OtherHappened
 
 pytestmark = pytest.mark.django_db
 
 
-def _unpublished_event(name: str = "quiz.completed", age: timedelta = timedelta()) -> OutboxEvent:
+def _unpublished_event(happened: Event | None = None, age: timedelta = timedelta()) -> OutboxEvent:
     with transaction.atomic():
-        event = publish(name, {})
+        event = publish(happened or Happened())
     OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - age)
     return event
 
 
 def test_outbox_event_relay_marks_the_event_published_once():
     relayed = []
-    subscribe_relayed("quiz.completed")(lambda event: relayed.append(event.pk))
+    subscribe_relayed(Happened)(lambda event: relayed.append(event.pk))
     event = _unpublished_event()
 
     first = outbox_event_relay(event_id=event.pk)
@@ -58,12 +59,12 @@ def test_outbox_sweep_walks_every_batch():
 
 
 def test_outbox_sweep_keeps_an_event_whose_handler_fails_for_the_next_sweep():
-    @subscribe_relayed("webhook.flaky")
+    @subscribe_relayed(OtherHappened)
     def fail(event: OutboxEvent) -> None:
         raise ConnectionError("partner down")
 
-    flaky = _unpublished_event("webhook.flaky", age=timedelta(minutes=5))
-    fine = _unpublished_event("quiz.completed", age=timedelta(minutes=5))
+    flaky = _unpublished_event(OtherHappened(), age=timedelta(minutes=5))
+    fine = _unpublished_event(Happened(), age=timedelta(minutes=5))
 
     assert outbox_sweep(grace_seconds=0, batch_size=100) == 1
     assert outbox_sweep(grace_seconds=0, batch_size=100) == 0
@@ -76,11 +77,11 @@ def test_outbox_sweep_keeps_an_event_whose_handler_fails_for_the_next_sweep():
 
 
 def test_outbox_relay_pending_relays_untried_events_and_leaves_failed_ones_to_the_sweep():
-    @subscribe_relayed("webhook.flaky")
+    @subscribe_relayed(OtherHappened)
     def fail(event: OutboxEvent) -> None:
         raise ConnectionError("partner down")
 
-    flaky = _unpublished_event("webhook.flaky")
+    flaky = _unpublished_event(OtherHappened())
     fresh = [_unpublished_event() for _ in range(5)]
 
     assert outbox_relay_pending(batch_size=2) == 5

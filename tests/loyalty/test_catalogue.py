@@ -6,11 +6,12 @@ from django.db import transaction
 from django.urls import reverse
 from PIL import Image
 
-from apps.core.events import publish
+from apps.campaigns.events import QuizCompleted
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import EarningRule, Reward, RewardCode
 from apps.loyalty.selectors import earning_rule_preview
 from apps.loyalty.services import reward_codes_import, reward_save
+from tests.events import publish_part
 from tests.loyalty.factories import RewardFactory
 from tests.profiles.factories import ProfileFactory
 
@@ -88,7 +89,7 @@ def test_earning_rule_preview_counts_matching_events_of_the_last_30_days():
     someone, other = ProfileFactory.create_batch(2)
     with transaction.atomic():
         for profile, campaign in [(someone, "summer"), (someone, "summer"), (other, "winter")]:
-            publish("quiz.completed", {"profile": str(profile.public_id), "campaign": campaign})
+            publish_part(QuizCompleted, profile=str(profile.public_id), campaign=campaign)
 
     preview = earning_rule_preview(rule=rule)
 
@@ -158,10 +159,7 @@ def test_a_rule_that_has_paid_points_cannot_be_deleted_only_switched_off(client,
     used = EarningRule.objects.create(name="Quiz", event_name="quiz.completed", points=5)
     unused = EarningRule.objects.create(name="Umfrage", event_name="survey.done", points=5)
     profile = ProfileFactory()
-    publish(
-        "quiz.completed",
-        {"profile": str(profile.public_id), "idempotency_key": "participation:7"},
-    )
+    publish_part(QuizCompleted, profile=str(profile.public_id), idempotency_key="participation:7")
     assert LedgerEntry.objects.filter(source_ref=f"rule:{used.pk}").exists()
 
     response = client.post(

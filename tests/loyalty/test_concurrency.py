@@ -6,6 +6,7 @@ import time
 import pytest
 from django.db.models import Sum
 
+from apps.campaigns.events import QuizCompleted
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, Redemption, Reward
 from apps.loyalty.services import ledger_credit, redemption_create
@@ -62,8 +63,8 @@ def test_50_racing_redemptions_of_a_reward_with_stock_10_sell_exactly_10():
 def test_caps_and_budgets_hold_under_parallel_events():
     from django.db import transaction
 
-    from apps.core.events import publish
     from apps.loyalty.models import EarningRule
+    from tests.events import publish_part
 
     EarningRule.objects.create(
         name="Quiz", event_name="quiz.completed", points=50, cap_per_day=100, global_budget=400
@@ -72,7 +73,7 @@ def test_caps_and_budgets_hold_under_parallel_events():
 
     def complete(n: int) -> None:
         with transaction.atomic():
-            publish("quiz.completed", {"profile": str(profiles[n % 6].public_id)})
+            publish_part(QuizCompleted, profile=str(profiles[n % 6].public_id))
 
     failures = run_in_parallel(36, complete)
 

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.events import publish
+from apps.campaigns.events import QuizCompleted
+from apps.consent.events import ConsentGranted
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, EarningRule, LedgerEntry, Redemption, Reward, RewardCode
 from apps.loyalty.services import ledger_credit, redemption_cancel, redemption_create
+from tests.events import publish_part
 from tests.loyalty.factories import EarningRuleFactory, RewardFactory, TierFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -16,7 +18,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 def _completed(profile, **payload):
     with transaction.atomic():
-        return publish("quiz.completed", {"profile": str(profile.public_id), **payload})
+        return publish_part(QuizCompleted, profile=str(profile.public_id), **payload)
 
 
 def _balance(profile) -> int:
@@ -32,7 +34,7 @@ def test_an_earning_rule_credits_in_the_same_transaction_as_the_action(profile):
     EarningRuleFactory(points=50)
 
     with transaction.atomic():
-        publish("quiz.completed", {"profile": str(profile.public_id)})
+        publish_part(QuizCompleted, profile=str(profile.public_id))
         assert _balance(profile) == 50
 
 
@@ -115,7 +117,7 @@ def test_consent_events_never_earn_even_if_a_rule_slips_in(profile):
     EarningRule.objects.create(name="Bribe", event_name="consent.granted", points=100)
 
     with transaction.atomic():
-        publish("consent.granted", {"profile": str(profile.public_id)})
+        publish_part(ConsentGranted, profile=str(profile.public_id))
 
     assert _balance(profile) == 0
 

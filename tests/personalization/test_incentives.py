@@ -2,10 +2,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.core.events import publish
+from apps.campaigns.events import QuizCompleted
 from apps.loyalty.models import Account, EarningRule
 from apps.personalization.models import ChurnScore, Segment
 from apps.personalization.services import segment_save
+from tests.events import publish_part
 from tests.loyalty.factories import EarningRuleFactory
 from tests.profiles.factories import ProfileFactory
 
@@ -32,7 +33,7 @@ def test_a_bonus_rule_pays_only_the_segment_and_needs_no_consent(at_risk):
 
     with transaction.atomic():
         for profile in (drifting, regular):
-            publish("quiz.completed", {"profile": str(profile.public_id)})
+            publish_part(QuizCompleted, profile=str(profile.public_id))
 
     assert Account.objects.get(profile=drifting).balance == 100
     assert Account.objects.get(profile=regular).balance == 50
@@ -78,6 +79,6 @@ def test_a_bonus_segment_whose_tier_was_removed_pays_no_bonus_and_breaks_nothing
     profile = ProfileFactory()
 
     with transaction.atomic():
-        publish("quiz.completed", {"profile": str(profile.public_id)})
+        publish_part(QuizCompleted, profile=str(profile.public_id))
 
     assert Account.objects.get(profile=profile).balance == 50

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.campaigns.events import QuizCompleted
 from apps.campaigns.models import Participation
 from apps.campaigns.selectors import participation_for
 from apps.consent.evidence import Evidence
@@ -275,13 +276,13 @@ def test_points_earned_before_signing_in_count_towards_the_members_tier(member, 
 def test_points_earned_for_a_profile_that_merged_meanwhile_go_to_the_member(member, anonymous):
     from django.db import transaction
 
-    from apps.core.events import publish
+    from tests.events import publish_part
 
     EarningRuleFactory(points=50)
     profile_merge(source=anonymous, target=member)
 
     with transaction.atomic():
-        publish("quiz.completed", {"profile": str(anonymous.public_id)})
+        publish_part(QuizCompleted, profile=str(anonymous.public_id))
 
     assert _balance(member) == 50
     assert _balance(anonymous) == 0

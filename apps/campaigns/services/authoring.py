@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.campaigns.events import CampaignEnded, CampaignPublished, CampaignStarted
 from apps.campaigns.models import (
     Campaign,
     Question,
@@ -131,7 +132,7 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
     campaign.save(update_fields=["status", "updated_at"])
     campaigns_changed()
-    publish("campaign.published", {"campaign": campaign.slug, "status": campaign.status})
+    publish(CampaignPublished(campaign=campaign.slug, status=campaign.status))
     return campaign
 
 
@@ -186,7 +187,7 @@ def campaigns_follow_schedule(*, now=None) -> int:
             ended = campaign.ends_at is not None and campaign.ends_at <= now
             campaign.status = Campaign.Status.ENDED if ended else Campaign.Status.LIVE
             campaign.save(update_fields=["status", "updated_at"])
-            publish(f"campaign.{'ended' if ended else 'started'}", {"campaign": campaign.slug})
+            publish((CampaignEnded if ended else CampaignStarted)(campaign=campaign.slug))
             changed += 1
         expired = Campaign.objects.select_for_update(skip_locked=True).filter(
             status=Campaign.Status.LIVE, ends_at__lte=now
@@ -194,7 +195,7 @@ def campaigns_follow_schedule(*, now=None) -> int:
         for campaign in expired:
             campaign.status = Campaign.Status.ENDED
             campaign.save(update_fields=["status", "updated_at"])
-            publish("campaign.ended", {"campaign": campaign.slug})
+            publish(CampaignEnded(campaign=campaign.slug))
             changed += 1
         if changed:
             campaigns_changed()
@@ -206,5 +207,5 @@ def campaign_end(*, campaign: Campaign) -> Campaign:
     campaign.status = Campaign.Status.ENDED
     campaign.save(update_fields=["status", "updated_at"])
     campaigns_changed()
-    publish("campaign.ended", {"campaign": campaign.slug})
+    publish(CampaignEnded(campaign=campaign.slug))
     return campaign

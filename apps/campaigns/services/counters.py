@@ -9,6 +9,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 
+from apps.campaigns.events import CampaignViewed
 from apps.campaigns.models import (
     Campaign,
     CampaignViews,
@@ -38,7 +39,7 @@ def campaign_count_view(*, campaign: Campaign) -> None:
 
 
 def campaign_views_flush() -> int:
-    """Move the counted views into today's rows and publish one campaign.viewed per campaign.
+    """Move the counted views into today's rows and publish one CampaignViewed per campaign.
 
     Each count is taken off the counter by the amount written, so views counted meanwhile
     wait for the next flush instead of being lost."""
@@ -53,6 +54,6 @@ def campaign_views_flush() -> int:
         with transaction.atomic():
             row, _created = CampaignViews.objects.get_or_create(campaign_id=campaign_id, day=today)
             CampaignViews.objects.filter(pk=row.pk).update(count=F("count") + views)
-            publish("campaign.viewed", {"campaign": slug, "day": today, "views": views})
+            publish(CampaignViewed(campaign=slug, day=today, views=views))
         cache.decr(key, views)
     return sum(counted.values())

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.campaigns.events import ParticipationStarted, QuestionAnswered, QuizCompleted
 from apps.campaigns.models import (
     Answer,
     Campaign,
@@ -40,14 +41,6 @@ def _require_live(campaign: Campaign) -> None:
         raise ApplicationError(_("This campaign is not running."))
 
 
-def _payload(participation: Participation) -> dict:
-    return {
-        "profile": str(participation.profile.public_id),
-        "campaign": participation.campaign.slug,
-        "participation": participation.pk,
-    }
-
-
 @transaction.atomic
 def participation_start(
     *, campaign: Campaign, profile: Profile | None, locale: str
@@ -72,10 +65,7 @@ def participation_start(
     except IntegrityError:
         # A double click or a second tab started this round a moment earlier.
         return Participation.objects.get(campaign=campaign, profile=profile, round=round_)
-    publish(
-        "participation.started",
-        {**_payload(participation), "idempotency_key": f"participation:{participation.pk}:start"},
-    )
+    publish(ParticipationStarted.of(participation))
     return participation
 
 
@@ -211,12 +201,7 @@ def _store_answer(participation: Participation, question: Question, **fields) ->
 
 
 def _publish_answered(participation: Participation, question: Question) -> None:
-    # Re-answering a question is the same occurrence: a rule on it pays once.
-    occurrence = f"participation:{participation.pk}:question:{question.pk}"
-    publish(
-        "question.answered",
-        {**_payload(participation), "question": question.pk, "idempotency_key": occurrence},
-    )
+    publish(QuestionAnswered.of(participation, question=question.pk))
 
 
 def _count(option_ids: set[int]) -> None:
@@ -277,15 +262,12 @@ def participation_complete(*, participation: Participation) -> Participation:
     participation.completed_at = timezone.now()
     participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
     publish(
-        "quiz.completed",
-        {
-            **_payload(participation),
-            "kind": participation.campaign.kind,
-            "score": participation.score,
-            "outcome": participation.outcome.key if participation.outcome else None,
-            # Loyalty credits once per participation, however often this is replayed.
-            "idempotency_key": f"participation:{participation.pk}",
-        },
+        QuizCompleted.of(
+            participation,
+            kind=participation.campaign.kind,
+            score=participation.score,
+            outcome=participation.outcome.key if participation.outcome else None,
+        )
     )
     return participation
 

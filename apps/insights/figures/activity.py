@@ -10,6 +10,7 @@ from apps.challenges.models import ChallengeProgress
 from apps.consent.models import ConsentEvent
 from apps.core.models import OutboxEvent
 from apps.insights.periods import local_day
+from apps.loyalty.events import TierChanged
 from apps.loyalty.models import LedgerEntry
 from apps.preferences.models import DeclarationHistory
 
@@ -40,7 +41,7 @@ def earliest_activity() -> datetime | None:
         LedgerEntry.objects.order_by().aggregate(first=Min("created_at"))["first"],
         DeclarationHistory.objects.order_by().aggregate(first=Min("recorded_at"))["first"],
         ChallengeProgress.objects.order_by().aggregate(first=Min("completed_at"))["first"],
-        OutboxEvent.objects.filter(name="tier.changed")
+        OutboxEvent.objects.filter(name=TierChanged.name)
         .order_by()
         .aggregate(first=Min("created_at"))["first"],
     ]

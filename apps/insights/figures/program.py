@@ -13,6 +13,7 @@ from apps.consent.selectors import consent_granted_for_purpose_of
 from apps.core.models import OutboxEvent
 from apps.insights.figures.common import Row, rule_references
 from apps.insights.periods import day_bounds, local_day, site_zone
+from apps.loyalty.events import TierChanged
 from apps.loyalty.models import Account, LedgerEntry, Reward, Tier
 from apps.personalization.models import ChurnScore
 from apps.preferences.models import Attribute, Declaration
@@ -78,7 +79,7 @@ def program_flows(*, first: date, last: date) -> list[Row]:
 
     thresholds = dict(Tier.objects.values_list("key", "threshold"))
     for row in (
-        OutboxEvent.objects.filter(name="tier.changed", created_at__gte=start, created_at__lt=end)
+        OutboxEvent.objects.filter(name=TierChanged.name, created_at__gte=start, created_at__lt=end)
         .order_by()
         .annotate(day=local_day("created_at"))
         .values("day", "payload__tier", "payload__previous")

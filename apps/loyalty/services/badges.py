@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 
 from apps.core.events import publish
 from apps.core.images import image_renditions
+from apps.loyalty.events import BadgeAwarded
 from apps.loyalty.models import Badge, BadgeAward, Tier
 from apps.profiles.models import Profile
 
@@ -29,10 +30,7 @@ def badge_award(*, profile: Profile, badge: Badge, reason: str) -> BadgeAward | 
             award = BadgeAward.objects.create(profile=profile, badge=badge, reason=reason[:200])
     except IntegrityError:
         return None
-    publish(
-        "badge.awarded",
-        {"profile": str(profile.public_id), "badge": badge.key, "reason": award.reason},
-    )
+    publish(BadgeAwarded(profile=str(profile.public_id), badge=badge.key, reason=award.reason))
     return award
 
 

@@ -12,6 +12,7 @@ from apps.core.db import execute_prepared
 from apps.core.events import publish, publish_recorded
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
+from apps.loyalty.events import PointsChanged
 from apps.loyalty.models import Account, LedgerEntry
 from apps.loyalty.selectors import lots_expiring, points_spent
 from apps.loyalty.services.tiers import account_update_tier, tier_upgrade_reached
@@ -81,13 +82,12 @@ def _write(
 
 def _publish_change(account: Account, amount: int, kind: str) -> None:
     publish(
-        "points.changed",
-        {
-            "profile": str(account.profile.public_id),
-            "amount": amount,
-            "kind": kind,
-            "balance": account.balance,
-        },
+        PointsChanged(
+            profile=str(account.profile.public_id),
+            amount=amount,
+            kind=kind,
+            balance=account.balance,
+        )
     )
 
 
@@ -105,7 +105,7 @@ def _default_expiry() -> datetime:
     return timezone.now() + timedelta(days=settings.LOYALTY_POINTS_VALIDITY_DAYS)
 
 
-# Balance, entry and points.changed event of one credit. The account row comes first, as
+# Balance, entry and PointsChanged event of one credit. The account row comes first, as
 # on every other path, so lock order never differs; entry and event are written only if the
 # idempotency key is new. Prepared once per database session: planning this statement costs
 # more than running it.
@@ -125,7 +125,7 @@ WITH account AS (
     RETURNING id
 ), event AS (
     INSERT INTO {OutboxEvent._meta.db_table} (name, payload, created_at, relay_attempts)
-    SELECT 'points.changed', jsonb_build_object('profile', $10::text, 'amount', $1,
+    SELECT '{PointsChanged.name}', jsonb_build_object('profile', $10::text, 'amount', $1,
         'kind', $5, 'balance', account.balance), $3, 0
     FROM account, entry
     RETURNING id
@@ -200,12 +200,8 @@ def _credit_in_one_statement(
         created_at=now,
         expires_at=expires_at,
     )
-    event = OutboxEvent(
-        id=event_id,
-        name="points.changed",
-        payload={"profile": public_id, "amount": points, "kind": kind, "balance": balance},
-        created_at=now,
-    )
+    changed = PointsChanged(profile=public_id, amount=points, kind=kind, balance=balance)
+    event = OutboxEvent(id=event_id, name=changed.name, payload=changed.payload(), created_at=now)
     for instance in (entry, event):
         instance._state.adding = False
         instance._state.db = connection.alias

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.loyalty.events import RewardCancelled, RewardRedeemed
 from apps.loyalty.models import LedgerEntry, Redemption, Reward, RewardCode
 from apps.loyalty.services.ledger import _default_expiry, _write, account_lock
 from apps.profiles.models import Profile
@@ -97,8 +98,7 @@ def redemption_create(*, profile: Profile, reward_id: int, idempotency_key: str)
     if reward.stock is not None:
         Reward.objects.filter(pk=reward.pk).update(stock=F("stock") - 1)
     publish(
-        "reward.redeemed",
-        {"profile": str(profile.public_id), "reward": reward.pk, "redemption": redemption.pk},
+        RewardRedeemed(profile=str(profile.public_id), reward=reward.pk, redemption=redemption.pk)
     )
     return redemption
 
@@ -129,5 +129,5 @@ def redemption_cancel(
     redemption.save(update_fields=["status", "refund"])
     if reward.stock is not None:
         Reward.objects.filter(pk=reward.pk).update(stock=F("stock") + 1)
-    publish("reward.cancelled", {"redemption": redemption.pk, "reward": reward.pk})
+    publish(RewardCancelled(redemption=redemption.pk, reward=reward.pk))
     return redemption

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.core.events import publish
 from apps.core.process_cache import ProcessCache
+from apps.loyalty.events import TierChanged
 from apps.loyalty.models import Account, LedgerEntry, Tier
 from apps.profiles.selectors import profile_and_merged_ids
 
@@ -49,12 +50,11 @@ def account_update_tier(*, account: Account) -> Tier | None:
         account.tier = tier
         Account.objects.filter(pk=account.pk).update(tier=tier)
         publish(
-            "tier.changed",
-            {
-                "profile": str(account.profile.public_id),
-                "tier": tier.key if tier else None,
-                "previous": previous,
-            },
+            TierChanged(
+                profile=str(account.profile.public_id),
+                tier=tier.key if tier else None,
+                previous=previous,
+            )
         )
     return tier
 

@@ -3,7 +3,7 @@ partner that may hear of it (apps.partners.outbound decides which)."""
 
 from django.db import transaction
 
-from apps.core.events import subscribe_relayed
+from apps.core.events import EVENT_DEFINITIONS, subscribe_relayed
 from apps.core.models import OutboxEvent
 from apps.partners.models import PartnerChange
 from apps.partners.outbound import partner_notices
@@ -30,4 +30,4 @@ def record_partner_changes(event: OutboxEvent) -> None:
 
 
 for _kind in PartnerChange.Kind.values:
-    subscribe_relayed(_kind)(record_partner_changes)
+    subscribe_relayed(EVENT_DEFINITIONS[_kind])(record_partner_changes)

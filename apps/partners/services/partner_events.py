@@ -12,6 +12,7 @@ from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
 from apps.loyalty.selectors import account_for_profile, points_earned_for
+from apps.partners.events import PartnerEventReported
 from apps.partners.models import PartnerClient, PartnerEventType
 from apps.profiles.models import Profile
 
@@ -53,15 +54,14 @@ def partner_event_record(
         raise ApplicationError(_("Unknown event type: %(type)s.") % {"type": event_type})
     occurrence = partner_scoped_key(partner=partner, key=idempotency_key)
     event = publish(
-        event_type,
-        {
-            **properties,
-            # Ours come last: a property can never replace them.
-            "profile": str(profile.public_id),
-            "partner": partner.key,
-            "idempotency_key": occurrence,
-            "occurred_at": (occurred_at or timezone.now()).isoformat(),
-        },
+        PartnerEventReported(
+            type=event_type,
+            properties=properties,
+            profile=str(profile.public_id),
+            partner=partner.key,
+            idempotency_key=occurrence,
+            occurred_at=occurred_at or timezone.now(),
+        )
     )
     account = account_for_profile(profile=profile)
     return RecordedEvent(

@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 from requests.adapters import HTTPAdapter
 from standardwebhooks import Webhook
 
-from apps.core.events import subscribe_relayed
+from apps.core.events import EVENT_DEFINITIONS, subscribe_relayed
 from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
 from apps.partners.models import PartnerChange, WebhookDelivery, WebhookEndpoint
@@ -131,7 +131,7 @@ def webhooks_notify(event: OutboxEvent) -> list[WebhookDelivery]:
 
 
 for _kind in PartnerChange.Kind.values:
-    subscribe_relayed(_kind)(webhooks_notify)
+    subscribe_relayed(EVENT_DEFINITIONS[_kind])(webhooks_notify)
 
 
 def _still_visible(delivery: WebhookDelivery) -> bool:

@@ -2,20 +2,22 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from apps.consent.events import ConsentWithdrawn
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
-from apps.core.events import publish
 from apps.core.services import outbox_relay_pending
 from apps.partners.models import PartnerChange, Scope
 from apps.partners.services import partner_link_customer
 from apps.partners.services.changes import record_partner_changes
+from apps.preferences.events import PreferenceDeclared
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
 from apps.privacy.models import AccessLog
 from apps.profiles.identifiers import sha256_hex
 from apps.profiles.models import Identifier
 from tests.consent.factories import grant_consent
+from tests.events import publish_part
 from tests.preferences.factories import AttributeFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +95,14 @@ def test_the_handler_writes_one_entry_per_partner_told(shop, make_partner, purpo
     profile = _customer(shop.partner, purposes)
     _also_link(profile, crm.partner)
     with transaction.atomic():
-        declared = publish(
-            "preference.declared",
-            {"profile": str(profile.public_id), "attribute": "diet", "purpose": "personalization"},
+        declared = publish_part(
+            PreferenceDeclared,
+            profile=str(profile.public_id),
+            attribute="diet",
+            purpose="personalization",
         )
-        withdrawn = publish(
-            "consent.withdrawn", {"profile": str(profile.public_id), "purpose": "partner_sharing"}
+        withdrawn = publish_part(
+            ConsentWithdrawn, profile=str(profile.public_id), purpose="partner_sharing"
         )
 
     record_partner_changes(declared)

@@ -29,9 +29,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.events import publish
-from apps.privacy.data_requests import data_request_claim, data_request_fail, data_request_finish
 from apps.privacy.models import DataRequest
 from apps.privacy.registry import privacy_parts_for_erasure
+from apps.privacy.services.data_requests import (
+    data_request_claim,
+    data_request_fail,
+    data_request_finish,
+)
+from apps.profiles.events import ProfileErased
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_erasure_begin
 
@@ -85,11 +90,10 @@ def data_request_erase_run(*, data_request_id: int) -> DataRequest | None:
     with transaction.atomic():
         data_request_finish(data_request=data_request, result=result)
         publish(
-            "profile.erased",
-            {
-                "profile": subject["public_id"],
-                "partners": subject["partners"],
-                "request": str(data_request.public_id),
-            },
+            ProfileErased(
+                profile=subject["public_id"],
+                partners=subject["partners"],
+                request=str(data_request.public_id),
+            )
         )
     return data_request

@@ -22,6 +22,7 @@ from redis.exceptions import RedisError
 
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.privacy.events import DataRequestCompleted, DataRequestCreated
 from apps.privacy.models import DataRequest
 from apps.profiles.models import Profile
 
@@ -97,10 +98,7 @@ def data_request_create(
     except IntegrityError:
         # The same request made a moment ago, in another tab or by a double click.
         return DataRequest.objects.open().get(profile=profile, kind=kind)
-    publish(
-        "data_request.created",
-        {"request": str(data_request.public_id), "kind": kind, "channel": channel},
-    )
+    publish(DataRequestCreated(request=str(data_request.public_id), kind=kind, channel=channel))
     transaction.on_commit(partial(data_request_start, data_request=data_request))
     return data_request
 
@@ -141,10 +139,7 @@ def data_request_finish(*, data_request: DataRequest, **fields) -> DataRequest:
     for name, value in fields.items():
         setattr(data_request, name, value)
     data_request.save(update_fields=["status", "completed_at", *fields])
-    publish(
-        "data_request.completed",
-        {"request": str(data_request.public_id), "kind": data_request.kind},
-    )
+    publish(DataRequestCompleted(request=str(data_request.public_id), kind=data_request.kind))
     return data_request
 
 
