@@ -152,9 +152,7 @@ def rule_vocabulary() -> dict[str, Any]:
         "purposes": [
             {
                 "key": purpose.key,
-                "label": purpose.current_version.title()
-                if purpose.current_version
-                else purpose.key,
+                "label": purpose.current_version.title if purpose.current_version else purpose.key,
             }
             for purpose in Purpose.objects.select_related("current_version")
         ],
@@ -172,7 +170,7 @@ def rule_vocabulary() -> dict[str, Any]:
         ],
         "challenges": [
             {"key": challenge.slug, "label": challenge.title}
-            for challenge in Challenge.objects.only("slug", "title_de", "title_en")
+            for challenge in Challenge.objects.only("slug", "title")
         ],
         "segments": [
             {"key": segment.key, "label": segment.name}
