@@ -8,15 +8,19 @@ class TranslatedFields(TranslationOptions):
     """Registration options for a model's translated fields (each app's `translation.py`).
 
     Every language's column stays NOT NULL like the field it translates: a missing translation
-    is "" and reads fall back to German. So the columns that existed before the library keep
-    their schema, and a new language's columns are added without asking for a default.
+    is "" and reads fall back to German. Only German is required (when the field is); the other
+    languages may stay empty, which also lets `makemigrations` add a new language's columns
+    without asking for a default.
     """
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
+        per_language = {
+            "default": {"null": False, "blank": True},
+            mt_settings.DEFAULT_LANGUAGE: {"null": False},
+        }
         cls.field_options = {
-            name: {"default": {"null": False}} | cls.field_options.get(name, {})
-            for name in cls.fields
+            name: per_language | cls.field_options.get(name, {}) for name in cls.fields
         }
 
 
