@@ -124,6 +124,15 @@ class PurposeVersionForm(forms.ModelForm):
             "text",
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Consent wording is evidence: each language a customer may read it in is written out,
+        # never left to fall back to German.
+        for field in ("title", "summary", "text"):
+            for column in get_translation_fields(field):
+                if column in self.fields:
+                    self.fields[column].required = True
+
 
 @admin.register(PurposeVersion)
 class PurposeVersionAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
