@@ -2,8 +2,8 @@
 
 Both checks run in a subprocess under tests/settings_third_language.py (the site's settings
 plus French), because the translation library adds each language's columns to the models when
-Django starts. The subprocess uses the defaults (SQLite in memory, local cache), so it never
-touches the database or cache of the suite that starts it.
+Django starts. The subprocess uses SQLite in memory and the local cache, so it never touches
+the database or cache of the suite that starts it.
 """
 
 import os
@@ -25,6 +25,7 @@ def _run_with_french(*args: str) -> subprocess.CompletedProcess:
         if name not in ("DATABASE_URL", "REDIS_URL", "PYTEST_ADDOPTS")
     }
     env["DJANGO_SETTINGS_MODULE"] = SETTINGS
+    env["DATABASE_URL"] = "sqlite://:memory:"
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
