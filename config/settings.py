@@ -29,6 +29,8 @@ BRAND_NAME = env_str("BRAND_NAME", "Resonanz")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, so its translation tabs patch the admin classes.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -280,6 +282,15 @@ AUTH_PASSWORD_VALIDATORS = [
 # I18N ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# Translated model fields (each app's translation.py): one column per language in LANGUAGES, so a
+# new language is one line above plus `makemigrations`. German is required and the fallback.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
+MODELTRANSLATION_REQUIRED_LANGUAGES = ("de",)
+# Campaign slugs are made from the English title, as before.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# The admin's language tabs use jQuery UI, served from our own static files (strict CSP, no CDN).
+JQUERY_UI_URL = "vendor/jquery-ui.min.js"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True

@@ -6,6 +6,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TabbedTranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+from modeltranslation.utils import get_translation_fields
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
 from apps.campaigns.services import (
@@ -48,10 +54,10 @@ def _save_parts(formset) -> None:
     formset.save_m2m()
 
 
-class QuestionInline(SortableInlineAdminMixin, admin.TabularInline):
+class QuestionInline(SortableInlineAdminMixin, TranslationTabularInline):
     model = Question
     ordering = ["position"]
-    fields = ["position", "kind", "text_de", "text_en", "edit_answers"]
+    fields = ["position", "kind", "text", "edit_answers"]
     readonly_fields = ["edit_answers"]
     extra = 1
 
@@ -70,24 +76,21 @@ class OutcomeForm(forms.ModelForm):
         model = Outcome
         fields = [
             "key",
-            "title_de",
-            "title_en",
-            "text_de",
-            "text_en",
-            "next_step_label_de",
-            "next_step_label_en",
+            "title",
+            "text",
+            "next_step_label",
             "next_step_url",
         ]
 
 
-class OutcomeInline(admin.StackedInline):
+class OutcomeInline(TranslationStackedInline):
     model = Outcome
     form = OutcomeForm
     fields = [
         "key",
-        ("title_de", "title_en"),
-        ("text_de", "text_en"),
-        ("next_step_label_de", "next_step_label_en"),
+        "title",
+        "text",
+        "next_step_label",
         "next_step_url",
         "image_upload",
         "current_image",
@@ -113,10 +116,8 @@ class CampaignForm(forms.ModelForm):
             "slug",
             "kind",
             "position",
-            "title_de",
-            "title_en",
-            "intro_de",
-            "intro_en",
+            "title",
+            "intro",
             "starts_at",
             "ends_at",
             "seconds_per_question",
@@ -129,18 +130,18 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SortableAdminBase, admin.ModelAdmin):
+class CampaignAdmin(SortableAdminBase, TabbedTranslationAdmin):
     form = CampaignForm
-    list_display = ["slug", "title_de", "kind", "status", "starts_at", "ends_at", "play_link"]
+    list_display = ["slug", "title", "kind", "status", "starts_at", "ends_at", "play_link"]
     list_filter = ["kind", "status"]
-    search_fields = ["slug", "title_de", "title_en"]
-    prepopulated_fields = {"slug": ["title_en"]}
+    search_fields = ["slug", *get_translation_fields("title")]
+    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["purposes"]
     readonly_fields = ["status", "ready_to_publish", "current_hero"]
-    # German and English side by side, so a missing translation shows at a glance.
+    # Each text has a tab per language; German is required, the others fall back to it.
     fieldsets = [
         (None, {"fields": ["slug", "kind", "status", "ready_to_publish", "position"]}),
-        (_("Texts"), {"fields": [("title_de", "title_en"), ("intro_de", "intro_en")]}),
+        (_("Texts"), {"fields": ["title", "intro"]}),
         (
             _("Schedule and play"),
             {
@@ -224,8 +225,7 @@ class OptionForm(forms.ModelForm):
         model = Option
         fields = [
             "position",
-            "label_de",
-            "label_en",
+            "label",
             "is_correct",
             "outcome",
             "attribute",
@@ -234,15 +234,14 @@ class OptionForm(forms.ModelForm):
         ]
 
 
-class OptionInline(SortableInlineAdminMixin, admin.TabularInline):
+class OptionInline(SortableInlineAdminMixin, TranslationTabularInline):
     model = Option
     form = OptionForm
     fk_name = "question"
     ordering = ["position"]
     fields = [
         "position",
-        "label_de",
-        "label_en",
+        "label",
         "is_correct",
         "outcome",
         "attribute",
@@ -278,8 +277,8 @@ class OptionInline(SortableInlineAdminMixin, admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(SortableAdminBase, admin.ModelAdmin):
-    list_display = ["__str__", "campaign", "position", "text_de"]
+class QuestionAdmin(SortableAdminBase, TabbedTranslationAdmin):
+    list_display = ["__str__", "campaign", "position", "text"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
     inlines = [OptionInline]

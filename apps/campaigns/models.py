@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import Purpose
 from apps.core.models import TimeStampedModel, within_schedule
-from apps.core.translation import localised
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
@@ -45,10 +44,8 @@ class Campaign(TimeStampedModel):
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    intro_de = models.TextField(_("introduction (German)"), blank=True)
-    intro_en = models.TextField(_("introduction (English)"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    intro = models.TextField(_("introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     purposes = models.ManyToManyField(
@@ -117,14 +114,6 @@ class Campaign(TimeStampedModel):
             and (self.ends_at is None or self.ends_at > now)
         )
 
-    @property
-    def title(self) -> str:
-        return localised(self, "title")
-
-    @property
-    def intro(self) -> str:
-        return localised(self, "intro")
-
 
 class Outcome(models.Model):
     """A personality result; options add points to outcomes, the highest score wins."""
@@ -133,13 +122,10 @@ class Outcome(models.Model):
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="outcomes"
     )
     key = models.SlugField(_("key"), max_length=60)
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    text_de = models.TextField(_("text (German)"), blank=True)
-    text_en = models.TextField(_("text (English)"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
     image = models.ImageField(_("image"), upload_to="outcomes/", blank=True, editable=False)
-    next_step_label_de = models.CharField(_("next step (German)"), max_length=100, blank=True)
-    next_step_label_en = models.CharField(_("next step (English)"), max_length=100, blank=True)
+    next_step_label = models.CharField(_("next step"), max_length=100, blank=True)
     next_step_url = models.CharField(
         _("next step link"),
         max_length=300,
@@ -158,18 +144,6 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return self.key
 
-    @property
-    def title(self) -> str:
-        return localised(self, "title")
-
-    @property
-    def text(self) -> str:
-        return localised(self, "text")
-
-    @property
-    def next_step_label(self) -> str:
-        return localised(self, "next_step_label")
-
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -186,8 +160,7 @@ class Question(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.SINGLE)
-    text_de = models.CharField(_("question (German)"), max_length=300)
-    text_en = models.CharField(_("question (English)"), max_length=300)
+    text = models.CharField(_("question"), max_length=300)
     scale_min = models.SmallIntegerField(_("scale or number from"), default=1)
     scale_max = models.SmallIntegerField(_("scale or number to"), default=5)
     max_length = models.PositiveSmallIntegerField(_("longest text"), default=280)
@@ -220,10 +193,6 @@ class Question(models.Model):
         return f"{self.campaign_id}#{self.position}"
 
     @property
-    def text(self) -> str:
-        return localised(self, "text")
-
-    @property
     def scale_values(self) -> range:
         if self.kind == self.Kind.MOOD:
             return range(1, len(MOOD_FACES) + 1)
@@ -251,8 +220,7 @@ class Option(models.Model):
         Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="options"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    label_de = models.CharField(_("answer (German)"), max_length=200)
-    label_en = models.CharField(_("answer (English)"), max_length=200)
+    label = models.CharField(_("answer"), max_length=200)
     image = models.ImageField(_("image"), upload_to="options/", blank=True, editable=False)
     is_correct = models.BooleanField(_("correct answer"), default=False)
     outcome = models.ForeignKey(
@@ -286,10 +254,6 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label_de
-
-    @property
-    def label(self) -> str:
-        return localised(self, "label")
 
 
 class Participation(models.Model):

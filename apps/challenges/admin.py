@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationStackedInline
+from modeltranslation.utils import get_translation_fields
 
 from apps.challenges.models import KNOWN_PROPERTIES, Challenge, ChallengeStep, LeaderboardName
 from apps.challenges.selectors import challenge_preview_count
@@ -34,8 +36,7 @@ class ChallengeStepForm(forms.ModelForm):
         fields = [
             "position",
             "kind",
-            "label_de",
-            "label_en",
+            "label",
             "event_name",
             "required_count",
             "streak_unit",
@@ -60,13 +61,13 @@ class ChallengeStepForm(forms.ModelForm):
         return cleaned
 
 
-class ChallengeStepInline(admin.StackedInline):
+class ChallengeStepInline(TranslationStackedInline):
     model = ChallengeStep
     form = ChallengeStepForm
     extra = 0
     fields = [
         ("position", "kind"),
-        ("label_de", "label_en"),
+        "label",
         ("event_name", "required_count"),
         ("condition_property", "condition_value"),
         ("streak_unit", "grace_periods"),
@@ -87,10 +88,8 @@ class ChallengeForm(forms.ModelForm):
             "slug",
             "is_active",
             "position",
-            "title_de",
-            "title_en",
-            "description_de",
-            "description_en",
+            "title",
+            "description",
             "starts_at",
             "ends_at",
             "recurrence",
@@ -102,11 +101,11 @@ class ChallengeForm(forms.ModelForm):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(TabbedTranslationAdmin):
     form = ChallengeForm
     list_display = [
         "slug",
-        "title_de",
+        "title",
         "recurrence",
         "is_hidden",
         "is_active",
@@ -114,7 +113,7 @@ class ChallengeAdmin(admin.ModelAdmin):
         "ends_at",
     ]
     list_filter = ["is_active", "recurrence", "is_hidden"]
-    search_fields = ["slug", "title_de", "title_en"]
+    search_fields = ["slug", *get_translation_fields("title")]
     readonly_fields = ["would_have_completed_last_month", "current_image"]
     inlines = [ChallengeStepInline]
     fieldsets = [
@@ -123,8 +122,8 @@ class ChallengeAdmin(admin.ModelAdmin):
             _("Texts"),
             {
                 "fields": [
-                    ("title_de", "title_en"),
-                    ("description_de", "description_en"),
+                    "title",
+                    "description",
                     "image_upload",
                     "current_image",
                 ]

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, within_schedule
-from apps.core.translation import localised
 from apps.loyalty.models import Badge, Tier
 from apps.profiles.models import Profile
 
@@ -40,10 +39,8 @@ class Challenge(TimeStampedModel):
         MONTHLY = "monthly", _("Every month")
 
     slug = models.SlugField(_("key"), max_length=80, unique=True)
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="challenges/", blank=True, editable=False)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
@@ -82,14 +79,6 @@ class Challenge(TimeStampedModel):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must come after the start.")})
 
-    @property
-    def title(self) -> str:
-        return localised(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localised(self, "description")
-
 
 class ChallengeStep(models.Model):
     """Event X happened N times where conditions hold, within the window; or, as a streak,
@@ -107,8 +96,7 @@ class ChallengeStep(models.Model):
         Challenge, verbose_name=_("challenge"), on_delete=models.CASCADE, related_name="steps"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    label_de = models.CharField(_("label (German)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
+    label = models.CharField(_("label"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.COUNT)
     event_name = models.CharField(
         _("event"),
@@ -143,10 +131,6 @@ class ChallengeStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_name} x {self.required_count}"
-
-    @property
-    def label(self) -> str:
-        return localised(self, "label")
 
     def clean(self) -> None:
         errors = {}

@@ -264,7 +264,7 @@ def challenge_preview_count(*, challenge: Challenge, since, until) -> int:
 
 def challenge_list_for_choice() -> QuerySet[Challenge]:
     """Every challenge with only what a list to choose from shows."""
-    return Challenge.objects.only("slug", "title_de", "title_en")
+    return Challenge.objects.only("slug", "title")
 
 
 def profile_progressed_since(*, moment) -> Exists:

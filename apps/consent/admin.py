@@ -7,6 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation import settings as mt_settings
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
@@ -36,7 +39,7 @@ def _event_count(action: str) -> Subquery:
 
 class PurposeVersionInline(admin.TabularInline):
     model = PurposeVersion
-    fields = ["version_link", "title_de", "is_material", "published_at"]
+    fields = ["version_link", "title", "is_material", "published_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -124,23 +127,37 @@ class PurposeVersionForm(forms.ModelForm):
         fields = [
             "purpose",
             "is_material",
-            "title_de",
-            "title_en",
-            "summary_de",
-            "summary_en",
-            "text_de",
-            "text_en",
+            "title",
+            "summary",
+            "text",
         ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Consent wording is evidence: each language a customer may read it in is written out,
+        # never left to fall back to German.
+        for field in ("title", "summary", "text"):
+            for column in get_translation_fields(field):
+                if column in self.fields:
+                    self.fields[column].required = True
 
 
 @admin.register(PurposeVersion)
-class PurposeVersionAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
+class PurposeVersionAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     form = PurposeVersionForm
-    list_display = ["__str__", "title_de", "is_material", "status", "published_at"]
+    list_display = ["__str__", "title", "is_material", "status", "published_at"]
     list_filter = ["purpose", ("published_at", admin.EmptyFieldListFilter), "is_material"]
     list_select_related = ["purpose"]
-    search_fields = ["purpose__key", "title_de", "title_en"]
+    search_fields = ["purpose__key", *get_translation_fields("title")]
     autocomplete_fields = ["purpose"]
+    # Named, since the translation tabs would otherwise show only the form's model fields.
+    fields = [
+        *PurposeVersionForm.Meta.fields,
+        "version",
+        "published_at",
+        "created_at",
+        "publish_link",
+    ]
 
     @admin.display(description=_("status"))
     def status(self, version: PurposeVersion) -> str:
@@ -202,6 +219,13 @@ class PurposeVersionAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("Publish %(version)s?") % {"version": version},
             "version": version,
+            "wordings": [
+                {
+                    field: getattr(version, build_localized_fieldname(field, language))
+                    for field in ("title", "summary", "text")
+                }
+                for language in mt_settings.AVAILABLE_LANGUAGES
+            ],
             "opts": self.model._meta,
             "change_url": change_url,
         }

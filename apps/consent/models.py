@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import AppendOnlyModel, ImmutableRecordError, TimeStampedModel
-from apps.core.translation import localised
 from apps.profiles.models import Profile
 
 
@@ -76,12 +75,9 @@ class PurposeVersion(models.Model):
         Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="versions"
     )
     version = models.PositiveIntegerField(_("version"))
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    summary_de = models.CharField(_("summary (German)"), max_length=500)
-    summary_en = models.CharField(_("summary (English)"), max_length=500)
-    text_de = models.TextField(_("full text (German)"))
-    text_en = models.TextField(_("full text (English)"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=500)
+    text = models.TextField(_("full text"))
     is_material = models.BooleanField(
         _("material change"),
         default=True,
@@ -126,15 +122,6 @@ class PurposeVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-    def title(self, language: str | None = None) -> str:
-        return localised(self, "title", language)
-
-    def summary(self, language: str | None = None) -> str:
-        return localised(self, "summary", language)
-
-    def text(self, language: str | None = None) -> str:
-        return localised(self, "text", language)
 
 
 class Channel(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from apps.consent.events import ConsentDoubleOptInRequested
 from apps.consent.models import ConsentEvent, ConsentState
@@ -17,6 +18,8 @@ from apps.profiles.selectors import profile_and_merged_ids
 def _event(event: ConsentEvent) -> dict:
     version = event.purpose_version
     receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    with translation.override(event.language or None):
+        wording = {"title": version.title, "summary": version.summary, "text": version.text}
     return {
         "receipt_id": event.receipt_id,
         "action": event.action,
@@ -28,11 +31,7 @@ def _event(event: ConsentEvent) -> dict:
         "collection_point": event.collection_point,
         "language": event.language,
         # The wording exactly as shown, in the language it was shown in.
-        "wording": {
-            "title": version.title(event.language),
-            "summary": version.summary(event.language),
-            "text": version.text(event.language),
-        },
+        "wording": wording,
         "evidence": {
             "ip_address_hmac": event.ip_hmac,
             "user_agent_hmac": event.user_agent_hmac,

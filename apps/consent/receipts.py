@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from jwt.algorithms import OKPAlgorithm
 
 from apps.consent.models import ConsentEvent
@@ -67,6 +68,8 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
     `x-resonanz` (the action, the version shown, the evidence hashes)."""
     purpose = event.purpose
     version = event.purpose_version
+    with translation.override(event.language or None):
+        purpose_title = version.title
     controller = settings.CONSENT_CONTROLLER
     return {
         "version": KANTARA_VERSION,
@@ -93,7 +96,7 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
                 "service": settings.BRAND_NAME,
                 "purposes": [
                     {
-                        "purpose": version.title(event.language),
+                        "purpose": purpose_title,
                         "purposeCategory": [purpose.key],
                         "consentType": "EXPLICIT",
                         "piiCategory": ["declared preferences"],

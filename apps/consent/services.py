@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from apps.consent.events import (
     ConsentDecision,
@@ -326,8 +327,10 @@ def purpose_version_create_draft(*, purpose: Purpose) -> PurposeVersion:
     if draft:
         return draft
     latest = purpose.versions.order_by("-version").first()
-    fields = ["title_de", "title_en", "summary_de", "summary_en", "text_de", "text_en"]
-    copied = {field: getattr(latest, field) for field in fields} if latest else {}
+    fields = [
+        column for field in ("title", "summary", "text") for column in get_translation_fields(field)
+    ]
+    copied = {column: getattr(latest, column) for column in fields} if latest else {}
     return purpose_version_save_draft(version=PurposeVersion(purpose=purpose, **copied))
 
 

@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin, image_preview
 from apps.core.exceptions import ApplicationError
@@ -39,8 +41,8 @@ from apps.privacy.audit import ConfigAuditedAdminMixin
 
 
 @admin.register(Tier)
-class TierAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["key", "name_de", "threshold", "multiplier"]
+class TierAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
+    list_display = ["key", "name", "threshold", "multiplier"]
 
     def save_model(self, request: HttpRequest, obj: Tier, form, change: bool) -> None:
         tier_save(tier=obj)
@@ -100,10 +102,8 @@ class RewardForm(forms.ModelForm):
     class Meta:
         model = Reward
         fields = [
-            "title_de",
-            "title_en",
-            "description_de",
-            "description_en",
+            "title",
+            "description",
             "cost",
             "stock",
             "per_profile_limit",
@@ -121,12 +121,14 @@ class CodeUploadForm(forms.Form):
 
 
 @admin.register(Reward)
-class RewardAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
+class RewardAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     form = RewardForm
-    list_display = ["title_de", "cost", "stock", "fulfilment", "valid_until", "is_active"]
+    list_display = ["title", "cost", "stock", "fulfilment", "valid_until", "is_active"]
     list_filter = ["is_active", "fulfilment"]
-    search_fields = ["title_de", "title_en"]
+    search_fields = get_translation_fields("title")
     readonly_fields = ["current_image", "codes_link"]
+    # Named, since the translation tabs would otherwise show only the form's model fields.
+    fields = [*RewardForm.Meta.fields, "image_upload", *readonly_fields]
     inlines = [RewardCodeInline]
 
     @admin.display(description=_("current image"))
@@ -305,10 +307,8 @@ class BadgeForm(forms.ModelForm):
         model = Badge
         fields = [
             "key",
-            "name_de",
-            "name_en",
-            "description_de",
-            "description_en",
+            "name",
+            "description",
             "is_hidden",
             "tier",
             "challenges_completed",
@@ -317,10 +317,12 @@ class BadgeForm(forms.ModelForm):
 
 
 @admin.register(Badge)
-class BadgeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
+class BadgeAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     form = BadgeForm
-    list_display = ["key", "name_de", "tier", "challenges_completed", "is_hidden", "position"]
+    list_display = ["key", "name", "tier", "challenges_completed", "is_hidden", "position"]
     readonly_fields = ["current_image"]
+    # Named, since the translation tabs would otherwise show only the form's model fields.
+    fields = [*BadgeForm.Meta.fields, "image_upload", *readonly_fields]
 
     @admin.display(description=_("current image"))
     def current_image(self, badge: Badge) -> str:

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import AppendOnlyModel, TimeStampedModel
-from apps.core.translation import localised
 from apps.profiles.models import Profile
 
 
@@ -16,16 +15,14 @@ class Tier(models.Model):
     """A status level reached by points earned within the rolling window."""
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
-    name_de = models.CharField(_("name (German)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
     threshold = models.PositiveIntegerField(
         _("points needed"), help_text=_("Points earned within the tier window.")
     )
     multiplier = models.DecimalField(
         _("points multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.00")
     )
-    benefits_de = models.TextField(_("benefits (German)"), blank=True)
-    benefits_en = models.TextField(_("benefits (English)"), blank=True)
+    benefits = models.TextField(_("benefits"), blank=True)
 
     class Meta:
         verbose_name = _("tier")
@@ -34,14 +31,6 @@ class Tier(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-    @property
-    def name(self) -> str:
-        return localised(self, "name")
-
-    @property
-    def benefits(self) -> str:
-        return localised(self, "benefits")
 
 
 class Account(TimeStampedModel):
@@ -234,10 +223,8 @@ class Reward(TimeStampedModel):
         CODE_POOL = "code_pool", _("Codes from an uploaded pool")
         GENERATED = "generated", _("Generated voucher code")
 
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    description_de = models.TextField(_("description (German)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
     cost = models.PositiveIntegerField(_("cost in points"))
     stock = models.PositiveIntegerField(
         _("stock"), null=True, blank=True, help_text=_("Empty: unlimited.")
@@ -265,14 +252,6 @@ class Reward(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title_de
-
-    @property
-    def title(self) -> str:
-        return localised(self, "title")
-
-    @property
-    def description(self) -> str:
-        return localised(self, "description")
 
     @property
     def is_sold_out(self) -> bool:
@@ -353,10 +332,8 @@ class Badge(TimeStampedModel):
     number of challenges completed."""
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
-    name_de = models.CharField(_("name (German)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-    description_de = models.CharField(_("description (German)"), max_length=300, blank=True)
-    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
     image = models.ImageField(_("image"), upload_to="badges/", blank=True, editable=False)
     thumbnail = models.ImageField(_("thumbnail"), upload_to="badges/", blank=True, editable=False)
     is_hidden = models.BooleanField(
@@ -387,14 +364,6 @@ class Badge(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.key
-
-    @property
-    def name(self) -> str:
-        return localised(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localised(self, "description")
 
 
 class BadgeAward(models.Model):

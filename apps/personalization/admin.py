@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.personalization.leads import leads_for_topic
@@ -194,10 +196,10 @@ class OfferMatchInline(admin.TabularInline):
 
 
 @admin.register(Offer)
-class OfferAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
+class OfferAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     list_display = [
         "key",
-        "title_de",
+        "title",
         "campaign",
         "segment",
         "priority",
@@ -206,14 +208,14 @@ class OfferAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
         "ends_at",
     ]
     list_filter = ["is_active", "segment"]
-    search_fields = ["key", "title_de", "title_en"]
+    search_fields = ["key", *get_translation_fields("title")]
     list_select_related = ["campaign", "segment"]
     inlines = [OfferMatchInline]
     fieldsets = [
         (None, {"fields": ["key", "is_active", "priority", "segment"]}),
         (
             _("Texts"),
-            {"fields": [("title_de", "title_en"), ("text_de", "text_en"), "link", "campaign"]},
+            {"fields": ["title", "text", "link", "campaign"]},
         ),
         (_("Schedule"), {"fields": [("starts_at", "ends_at")]}),
     ]

@@ -6,7 +6,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, within_schedule
-from apps.core.translation import localised
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
@@ -82,10 +81,8 @@ class Offer(TimeStampedModel):
     """Something the brand offers, matched to what customers declared about themselves."""
 
     key = models.SlugField(_("key"), max_length=60, unique=True)
-    title_de = models.CharField(_("title (German)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    text_de = models.TextField(_("text (German)"), blank=True)
-    text_en = models.TextField(_("text (English)"), blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"), blank=True)
     link = models.CharField(
         _("link"),
         max_length=500,
@@ -141,19 +138,11 @@ class Offer(TimeStampedModel):
             raise ValidationError({"link": _("An offer for a campaign links to the campaign.")})
 
     @property
-    def title(self) -> str:
-        return localised(self, "title")
-
-    @property
     def target_url(self) -> str:
         """Where "Have a look" goes: the campaign it invites to, or its own link."""
         if self.campaign_id:
             return reverse("campaigns:intro", args=[self.campaign.slug])
         return self.link
-
-    @property
-    def text(self) -> str:
-        return localised(self, "text")
 
 
 class OfferMatch(models.Model):

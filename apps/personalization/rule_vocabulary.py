@@ -150,9 +150,7 @@ def rule_vocabulary() -> dict[str, Any]:
         "purposes": [
             {
                 "key": purpose.key,
-                "label": purpose.current_version.title()
-                if purpose.current_version
-                else purpose.key,
+                "label": purpose.current_version.title if purpose.current_version else purpose.key,
             }
             for purpose in Purpose.objects.select_related("current_version")
         ],

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from apps.consent.models import Purpose
 from apps.core.exceptions import ApplicationError
+from apps.core.translated_fields import translations
 from apps.personalization.models import (
     OFFERS_NOT_INTERESTED,
     Offer,
@@ -92,7 +93,7 @@ def offer_choice_sync(*, offers: Iterable[Offer] | None = None) -> Attribute | N
     offers = Offer.objects.all() if offers is None else offers
     attribute_values_ensure(
         attribute=attribute,
-        labels={offer.key: (offer.title_de, offer.title_en) for offer in offers},
+        labels={offer.key: translations(offer, "title") for offer in offers},
     )
     return attribute
 

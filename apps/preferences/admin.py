@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from modeltranslation.utils import get_translation_fields
 
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
@@ -36,17 +38,17 @@ def _refuse_reshaping_answered(clean):
     return checked_clean
 
 
-class AttributeValueInline(admin.TabularInline):
+class AttributeValueInline(TranslationTabularInline):
     model = AttributeValue
-    fields = ["key", "label_de", "label_en", "position"]
+    fields = ["key", "label", "position"]
     extra = 1
 
 
 @admin.register(Attribute)
-class AttributeAdmin(admin.ModelAdmin):
+class AttributeAdmin(TabbedTranslationAdmin):
     list_display = [
         "key",
-        "label_de",
+        "label",
         "kind",
         "topic",
         "purpose",
@@ -56,7 +58,7 @@ class AttributeAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind", "topic", "purpose", "is_special_category", "is_active", "is_asked"]
     list_select_related = ["purpose"]
-    search_fields = ["key", "label_de", "label_en"]
+    search_fields = ["key", *get_translation_fields("label")]
     autocomplete_fields = ["purpose"]
     inlines = [AttributeValueInline]
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import ConsentEvent, Purpose
 from apps.core.models import AppendOnlyModel, TimeStampedModel
-from apps.core.translation import localised
 from apps.profiles.models import Profile
 
 
@@ -37,8 +36,7 @@ class Attribute(TimeStampedModel):
     purpose = models.ForeignKey(
         Purpose, verbose_name=_("purpose"), on_delete=models.PROTECT, related_name="attributes"
     )
-    label_de = models.CharField(_("label (German)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
+    label = models.CharField(_("label"), max_length=200)
     is_special_category = models.BooleanField(
         _("special category"),
         default=False,
@@ -104,13 +102,9 @@ class Attribute(TimeStampedModel):
             raise ValidationError(_("Scales and numbers need a minimum and a maximum."))
 
     @property
-    def label(self) -> str:
-        return localised(self, "label")
-
-    @property
     def purpose_title(self) -> str:
         version = self.purpose.current_version
-        return version.title() if version else self.purpose.key
+        return version.title if version else self.purpose.key
 
     @property
     def has_choices(self) -> bool:
@@ -124,8 +118,7 @@ class AttributeValue(models.Model):
         Attribute, verbose_name=_("attribute"), on_delete=models.CASCADE, related_name="values"
     )
     key = models.SlugField(_("key"), max_length=60)
-    label_de = models.CharField(_("label (German)"), max_length=200)
-    label_en = models.CharField(_("label (English)"), max_length=200)
+    label = models.CharField(_("label"), max_length=200)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -140,10 +133,6 @@ class AttributeValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attribute_id}={self.key}"
-
-    @property
-    def label(self) -> str:
-        return localised(self, "label")
 
 
 class Source(models.TextChoices):

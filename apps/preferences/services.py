@@ -3,6 +3,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
 from apps.consent.selectors import consent_grant_event
 from apps.core.events import publish
@@ -189,25 +190,28 @@ def attribute_value_delete(*, value: AttributeValue) -> None:
 
 @transaction.atomic
 def attribute_values_ensure(
-    *, attribute: Attribute, labels: dict[str, tuple[str, str]]
+    *, attribute: Attribute, labels: dict[str, dict[str, str]]
 ) -> list[AttributeValue]:
-    """Give a choice attribute these allowed values, keyed, with their (German, English)
-    labels: missing ones are added and changed labels updated. Values not named stay, so
-    what customers said keeps reading as they said it."""
+    """Give a choice attribute these allowed values, keyed, with their labels by language
+    (`{"de": ..., "en": ...}`): missing ones are added and changed labels updated. Values not
+    named stay, so what customers said keeps reading as they said it."""
     stored = {v.key: v for v in AttributeValue.objects.filter(attribute=attribute, key__in=labels)}
+    columns = get_translation_fields("label")
     added, relabelled = [], []
-    for key, (label_de, label_en) in labels.items():
+    for key, by_language in labels.items():
+        wanted = {
+            build_localized_fieldname("label", lang): text for lang, text in by_language.items()
+        }
         value = stored.get(key)
         if value is None:
-            added.append(
-                AttributeValue(attribute=attribute, key=key, label_de=label_de, label_en=label_en)
-            )
-        elif (value.label_de, value.label_en) != (label_de, label_en):
-            value.label_de, value.label_en = label_de, label_en
+            added.append(AttributeValue(attribute=attribute, key=key, **wanted))
+        elif any(getattr(value, column) != text for column, text in wanted.items()):
+            for column, text in wanted.items():
+                setattr(value, column, text)
             relabelled.append(value)
     # Two requests may add the same value at once (two first "not interested" in one offer).
     AttributeValue.objects.bulk_create(added, ignore_conflicts=True)
-    AttributeValue.objects.bulk_update(relabelled, ["label_de", "label_en"])
+    AttributeValue.objects.bulk_update(relabelled, columns)
     if added or relabelled:
         versions_renew(ATTRIBUTES_VERSION)
     return [*added, *relabelled]

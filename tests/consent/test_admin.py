@@ -79,6 +79,25 @@ def test_a_draft_is_edited_and_numbered_in_the_admin(staff_client, purpose):
     assert (draft.version, draft.is_published) == (2, False)
 
 
+def test_a_draft_needs_its_wording_in_every_language(staff_client, purpose):
+    response = staff_client.post(
+        reverse("admin:consent_purposeversion_add"),
+        {
+            "purpose": purpose.pk,
+            "title_de": "Neu",
+            "title_en": "New",
+            "summary_de": "Kurz",
+            "summary_en": "Short",
+            "text_de": "Lang",
+            "text_en": "",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "text_en" in response.context["adminform"].form.errors
+    assert not PurposeVersion.objects.filter(title_de="Neu").exists()
+
+
 def test_consent_events_are_read_only_in_the_admin(
     staff_client, profile, purpose, decision_context
 ):

@@ -2,6 +2,7 @@ import jsonschema
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.utils import translation
 
 from apps.consent.receipts import receipt_build, receipt_sign, receipt_verify
 from apps.consent.services import consent_grant
@@ -23,6 +24,21 @@ def test_receipt_build_follows_the_kantara_v1_1_field_set(receipt, profile):
     assert receipt["piiPrincipalId"] == str(profile.public_id)
     assert receipt["services"][0]["purposes"][0]["purposeCategory"] == ["personalization"]
     assert receipt["x-resonanz"]["action"] == "grant"
+
+
+def test_receipt_build_names_the_purpose_in_the_language_the_customer_saw(
+    profile, purpose, decision_context
+):
+    event = consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        **{**decision_context, "language": "en"},
+    )
+
+    with translation.override("de"):
+        receipt = receipt_build(event=event, site_url="https://resonanz.example")
+
+    assert receipt["services"][0]["purposes"][0]["purpose"] == "Purpose personalization"
 
 
 def test_receipt_sign_produces_a_jws_that_verifies_with_the_published_key(receipt):

@@ -113,6 +113,6 @@ def test_purpose_version_speaks_the_active_language(purpose):
     version = purpose.current_version
 
     with translation.override("en"):
-        assert version.title() == "Purpose personalization"
+        assert version.title == "Purpose personalization"
     with translation.override("de"):
-        assert version.title() == "Zweck personalization"
+        assert version.title == "Zweck personalization"

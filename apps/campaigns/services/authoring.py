@@ -1,8 +1,10 @@
 """Building campaigns: what keeps one from going live, publishing, copying, the schedule."""
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import get_translation_fields
 
 from apps.campaigns.events import CampaignEnded, CampaignPublished, CampaignStarted
 from apps.campaigns.models import (
@@ -26,8 +28,8 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
     purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
     if not questions:
         problems.append(_("The campaign has no questions."))
-    for field in ("title_de", "title_en"):
-        if not getattr(campaign, field).strip():
+    for column in get_translation_fields("title"):
+        if not getattr(campaign, column).strip():
             problems.append(_("The title is missing in one language."))
     for question in questions:
         options = list(question.options.all())
@@ -40,7 +42,7 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
         ):
             problems.extend(_scale_problems(question, name, purpose_ids))
             continue
-        if not question.text_de.strip() or not question.text_en.strip():
+        if _missing_a_language(question, "text"):
             problems.append(
                 _("%(question)s needs its text in German and English.") % {"question": name}
             )
@@ -68,7 +70,7 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
                     _("An answer of %(question)s counts towards another campaign's outcome.")
                     % {"question": name}
                 )
-            if not option.label_de.strip() or not option.label_en.strip():
+            if _missing_a_language(option, "label"):
                 problems.append(
                     _("An answer of %(question)s needs its text in German and English.")
                     % {"question": name}
@@ -89,6 +91,11 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
                     % {"question": name, "attribute": option.attribute.key}
                 )
     return list(dict.fromkeys(problems))
+
+
+def _missing_a_language(row: Model, field: str) -> bool:
+    """Whether a text is empty in any of the site's languages (a campaign goes live in all)."""
+    return any(not getattr(row, column).strip() for column in get_translation_fields(field))
 
 
 def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> list[str]:

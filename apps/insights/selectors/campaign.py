@@ -363,7 +363,7 @@ def _consent_at_end(prefix: str, purposes: list, rows: list[dict], completions: 
     for purpose in purposes:
         entry = sums[purpose.pk]
         declined = entry["refusals"] + entry["withdrawals"]
-        title = purpose.current_version.title() if purpose.current_version else purpose.key
+        title = purpose.current_version.title if purpose.current_version else purpose.key
         table_rows.append(
             [
                 title,

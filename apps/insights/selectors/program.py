@@ -197,7 +197,7 @@ def _consent_over_time(
             entry = per_period[(purpose.pk, day)]
             decisions = entry["grants"] + entry["refusals"] + entry["withdrawals"]
             cells.append(share_cell(entry["grants"], decisions))
-        series.append((purpose.current_version.title(), cells))
+        series.append((purpose.current_version.title, cells))
     dashboard.add_chart(
         line_chart(
             key="consent-rates",
@@ -241,7 +241,7 @@ def _consent_over_time(
         granted = breakdowns["granted"].get(purpose.key, 0)
         table_rows.append(
             [
-                purpose.current_version.title(),
+                purpose.current_version.title,
                 share_cell(granted, profiles),
                 count_cell(entry["grants"]),
                 count_cell(entry["refusals"]),

@@ -1,0 +1,32 @@
+from django.db.models import Model
+from modeltranslation import settings as mt_settings
+from modeltranslation.translator import TranslationOptions
+from modeltranslation.utils import build_localized_fieldname
+
+
+class TranslatedFields(TranslationOptions):
+    """Registration options for a model's translated fields (each app's `translation.py`).
+
+    Every language's column stays NOT NULL like the field it translates: a missing translation
+    is "" and reads fall back to German. Only German is required (when the field is); the other
+    languages may stay empty, which also lets `makemigrations` add a new language's columns
+    without asking for a default.
+    """
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        per_language = {
+            "default": {"null": False, "blank": True},
+            mt_settings.DEFAULT_LANGUAGE: {"null": False},
+        }
+        cls.field_options = {
+            name: per_language | cls.field_options.get(name, {}) for name in cls.fields
+        }
+
+
+def translations(instance: Model, field: str) -> dict[str, str]:
+    """Each language's own text of a translated field, by language code (no fallback)."""
+    return {
+        language: getattr(instance, build_localized_fieldname(field, language))
+        for language in mt_settings.AVAILABLE_LANGUAGES
+    }
