@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "apps.core",
     "apps.profiles",
+    "apps.audit",
     "apps.consent",
     "apps.preferences",
     "apps.campaigns",

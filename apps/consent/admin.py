@@ -8,6 +8,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.audit.models import ConfigChange
+from apps.audit.services import config_change_record, config_snapshot
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
     purpose_save,
@@ -17,9 +20,6 @@ from apps.consent.services import (
 )
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin, config_change_record, config_snapshot
-from apps.privacy.models import ConfigChange
 
 
 def _event_count(action: str) -> Subquery:

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin, image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
@@ -34,8 +35,6 @@ from apps.loyalty.services import (
     reward_save,
     tier_save,
 )
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
 
 
 @admin.register(Tier)

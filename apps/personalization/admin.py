@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, json_script
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.audit.services import access_log_record
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
@@ -17,9 +19,6 @@ from apps.personalization.rules import RuleError, rule_compile
 from apps.personalization.selectors import rule_preview
 from apps.personalization.services import offer_save, segment_save
 from apps.preferences.models import Attribute
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
-from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
 MAX_RULE_CHARACTERS = 20_000

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.services import attribute_save
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
 
 def _refuse_reshaping_answered(clean):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.selectors import access_log_for_profile
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
@@ -24,7 +25,6 @@ from apps.preferences.selectors import (
 )
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
-from apps.privacy.selectors import access_log_for_profile
 from apps.profiles.selectors import profile_email
 
 ACCESS_LOG_SHOWN = 50
