@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.privacy",
     "apps.insights",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,6 @@ from apps.audit.selectors import access_log_for_profile
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.loyalty.selectors import account_for_profile
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
@@ -25,6 +24,7 @@ from apps.preferences.selectors import (
 )
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.selectors import profile_email
 
 ACCESS_LOG_SHOWN = 50

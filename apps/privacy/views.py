@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.audit.models import AccessLog
 from apps.audit.selectors import access_log_for_profile
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts, limit_reached
 from apps.core.views import rate_limited
 from apps.privacy.forms import ErasureConfirmForm
@@ -36,6 +35,7 @@ from apps.privacy.services.data_requests import (
     export_download_check,
     export_download_token,
 )
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.identifiers import mailbox
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_email, sign_in_link_used_for
