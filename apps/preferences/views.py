@@ -11,7 +11,6 @@ from apps.audit.selectors import access_log_for_profile
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
-from apps.loyalty.selectors import account_for_profile
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import (
@@ -60,7 +59,6 @@ def preference_center(request: HtmxHttpRequest) -> HttpResponse:
         "preferences/center.html",
         {
             "groups": preference_center_groups(profile=profile),
-            "account": account_for_profile(profile=profile),
             "choices": consent_choices(profile=profile),
             "access_log": access_log,
             "signed_in_email": profile_email(profile=profile),
