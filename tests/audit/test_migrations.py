@@ -16,20 +16,27 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 BEFORE_THE_MOVE = [("privacy", "0005_roles"), ("audit", None)]
 
 
-def _migrate(targets) -> MigrationExecutor:
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection)
+def _migrate(targets) -> None:
+    MigrationExecutor(connection).migrate(targets)
+    ContentType.objects.clear_cache()
 
 
-def test_moving_the_audit_models_keeps_every_row_and_their_content_types():
+@pytest.fixture
+def migrate_forward():
+    """Migrates to the latest state; again after the test, so a failure leaves no old schema
+    behind for the tests that follow."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    yield lambda: _migrate(latest)
+    _migrate(latest)
+
+
+def test_moving_the_audit_models_keeps_every_row_and_their_content_types(migrate_forward):
     profile = ProfileFactory()
     staff = User.objects.create_user(username="officer", is_staff=True)
     purpose_type = ContentType.objects.get_for_model(Purpose)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
-    executor = _migrate(BEFORE_THE_MOVE)
-    old = executor.loader.project_state([("privacy", "0005_roles")]).apps
+    _migrate(BEFORE_THE_MOVE)
+    old = MigrationExecutor(connection).loader.project_state([("privacy", "0005_roles")]).apps
     OldAccessLog = old.get_model("privacy", "AccessLog")
     OldConfigChange = old.get_model("privacy", "ConfigChange")
     OldContentType = old.get_model("contenttypes", "ContentType")
@@ -51,8 +58,7 @@ def test_moving_the_audit_models_keeps_every_row_and_their_content_types():
     )
     access_log_type = OldContentType.objects.get(app_label="privacy", model="accesslog")
 
-    _migrate(latest)
-    ContentType.objects.clear_cache()
+    migrate_forward()
 
     assert AccessLog.objects.values_list("pk", "profile", "reason").get() == (
         read.pk,
