@@ -12,7 +12,7 @@ help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
 	@echo "make test    the whole suite (SQLite unless DATABASE_URL is set)"
 	@echo "make e2e     browser tests only (needs the chromium package)"
-	@echo "make lint    ruff check + format check;  make fmt  to fix"
+	@echo "make lint    ruff check + format check + import layers (lint-imports);  make fmt  to fix"
 	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
 	@echo "make bench   HTTP and ledger benchmarks (wrk recommended; ledger needs PostgreSQL)"
 
@@ -53,6 +53,7 @@ e2e: messages
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format .

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "adminsortable2",
     "apps.core",
     "apps.profiles",
+    "apps.audit",
     "apps.consent",
     "apps.preferences",
     "apps.campaigns",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.privacy",
     "apps.insights",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -38,9 +38,9 @@ from apps.campaigns.services import (
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts
 from apps.loyalty.selectors import points_earned_for
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.models import Profile
 from apps.profiles.sessions import session_remember_profile
 

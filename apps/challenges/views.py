@@ -18,8 +18,8 @@ from apps.challenges.selectors import (
 from apps.challenges.services import LEADERBOARD_PURPOSE, leaderboard_join, leaderboard_leave
 from apps.consent.selectors import consent_is_granted
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts
+from apps.profiles.http import HtmxHttpRequest
 
 
 def _page(request: HtmxHttpRequest, form: DisplayNameForm | None = None, status: int = 200):

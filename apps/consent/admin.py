@@ -11,6 +11,9 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import build_localized_fieldname, get_translation_fields
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.audit.models import ConfigChange
+from apps.audit.services import config_change_record, config_snapshot
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
     purpose_delete,
@@ -21,9 +24,6 @@ from apps.consent.services import (
 )
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin, config_change_record, config_snapshot
-from apps.privacy.models import ConfigChange
 
 
 def _event_count(action: str) -> Subquery:

@@ -27,8 +27,9 @@ from apps.consent.services import (
     double_opt_in_receipt_id,
 )
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest, safe_local_path
+from apps.core.http import safe_local_path
 from apps.core.ratelimits import limit_posts
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.sessions import session_remember_profile
 
 HISTORY_PAGE_SIZE = 50

@@ -1,19 +1,6 @@
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_htmx.middleware import HtmxDetails
-
-if TYPE_CHECKING:
-    from apps.profiles.models import Profile
-
-
-class HtmxHttpRequest(HttpRequest):
-    """The request our middleware hands to views: htmx details and the lazy profile."""
-
-    htmx: HtmxDetails
-    profile: "Profile | None"
 
 
 def client_ip(request: HttpRequest) -> str:

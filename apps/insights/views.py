@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from apps.core.http import HtmxHttpRequest
 from apps.insights.charts import Table
 from apps.insights.forms import CampaignRangeForm, CompareForm, RangeForm
 from apps.insights.selectors import campaign_dashboard, program_dashboard
+from apps.profiles.http import HtmxHttpRequest
 
 VIEW_DASHBOARDS = "insights.view_dashboards"
 VIEW_FREE_TEXT = "insights.view_free_text"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin, image_preview
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
@@ -36,8 +37,6 @@ from apps.loyalty.services import (
     reward_save,
     tier_save,
 )
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
 
 
 @admin.register(Tier)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.loyalty.selectors import (
     account_for_profile,
     earned_in_window,
@@ -22,6 +21,7 @@ from apps.loyalty.selectors import (
     upcoming_expiry,
 )
 from apps.loyalty.services import redemption_create
+from apps.profiles.http import HtmxHttpRequest
 
 FRESH_CREDIT = timedelta(minutes=2)
 

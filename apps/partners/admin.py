@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.core.exceptions import ApplicationError
 from apps.partners.models import (
     PartnerChange,
@@ -21,8 +22,6 @@ from apps.partners.services.webhook_endpoints import (
     webhook_secret_rotate,
     webhook_url_validate,
 )
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
 from apps.profiles.models import Profile
 
 

@@ -8,10 +8,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest, safe_local_path
+from apps.core.http import safe_local_path
 from apps.core.ratelimits import ip_limit_reached
 from apps.core.views import rate_limited
 from apps.partners.services import embed_sign_in
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.sessions import session_sign_in
 
 

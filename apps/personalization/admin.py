@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.audit.services import access_log_record
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
@@ -26,9 +28,6 @@ from apps.personalization.services import (
     segment_save,
 )
 from apps.preferences.models import Attribute
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
-from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
 MAX_RULE_CHARACTERS = 20_000

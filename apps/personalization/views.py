@@ -6,10 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.personalization.models import Offer, OfferSettings
 from apps.personalization.selectors import recommendations
 from apps.personalization.services import offer_dismiss, offer_settings_save, offers_shown
+from apps.profiles.http import HtmxHttpRequest
 
 
 class OfferSettingsForm(forms.Form):

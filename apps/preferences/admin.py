@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 from modeltranslation.utils import get_translation_fields
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.services import (
@@ -13,7 +14,6 @@ from apps.preferences.services import (
     attribute_value_delete,
     attribute_value_save,
 )
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
 
 
 def _refuse_reshaping_answered(clean):

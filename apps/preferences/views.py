@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.selectors import access_log_for_profile
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
-from apps.loyalty.selectors import account_for_profile
 from apps.preferences.forms import PreferenceValueForm
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.selectors import (
@@ -24,7 +23,7 @@ from apps.preferences.selectors import (
 )
 from apps.preferences.services import preference_confirm, preference_declare, preference_delete
 from apps.preferences.values import attribute_display_value
-from apps.privacy.selectors import access_log_for_profile
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.selectors import profile_email
 
 ACCESS_LOG_SHOWN = 50
@@ -60,7 +59,6 @@ def preference_center(request: HtmxHttpRequest) -> HttpResponse:
         "preferences/center.html",
         {
             "groups": preference_center_groups(profile=profile),
-            "account": account_for_profile(profile=profile),
             "choices": consent_choices(profile=profile),
             "access_log": access_log,
             "signed_in_email": profile_email(profile=profile),

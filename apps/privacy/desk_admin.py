@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.audit.admin_mixins import AccessLoggedAdminMixin
+from apps.audit.models import AccessLog
+from apps.audit.services import access_log_record
 from apps.core.exceptions import ApplicationError
-from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
-from apps.privacy.services import access_log_record
+from apps.privacy.models import DataRequest, PartnerNotice
 from apps.privacy.services.data_requests import (
     data_request_create,
     data_request_retry,

@@ -1,7 +1,4 @@
-"""Admin for data governance: retention rules and runs, the record of processing, the audit
-trail of configuration changes, and roles that nobody can widen for themselves."""
-
-import json
+"""Admin for data governance: retention rules and runs, the record of processing, and roles that nobody can widen for themselves."""
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -11,12 +8,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin_mixins import ConfigAuditedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin
-from apps.privacy.audit import ConfigAuditedAdminMixin
-from apps.privacy.models import ConfigChange, RetentionRule, RetentionRun
+from apps.privacy.models import RetentionRule, RetentionRun
 from apps.privacy.processing import record_of_processing
 
 
@@ -68,30 +64,6 @@ class RetentionRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("removed"))
     def removed_counts(self, run: RetentionRun) -> str:
         return ", ".join(f"{kind}: {count}" for kind, count in sorted(run.removed.items()))
-
-
-@admin.register(ConfigChange)
-class ConfigChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["occurred_at", "staff_username", "action", "content_type", "object_repr"]
-    list_filter = ["action", "content_type"]
-    search_fields = ["staff_username", "object_repr", "=object_id"]
-    date_hierarchy = "occurred_at"
-    list_select_related = ["content_type"]
-    fields = [
-        "occurred_at",
-        "staff_username",
-        "action",
-        "content_type",
-        "object_id",
-        "object_repr",
-        "changes_shown",
-    ]
-    readonly_fields = fields
-
-    @admin.display(description=_("changes"))
-    def changes_shown(self, change: ConfigChange) -> str:
-        text = json.dumps(change.changes, indent=2, ensure_ascii=False, sort_keys=True)
-        return format_html("<pre>{}</pre>", text)
 
 
 class OwnAccessGuard:

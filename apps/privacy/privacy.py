@@ -1,9 +1,11 @@
-"""The privacy app's own part of a data-subject export and erasure (see registry.py)."""
+"""The privacy app's own part of a data-subject export and erasure (see registry.py), which
+also covers the audit app's access log: the export shows it beside the requests it answers."""
 
 from django.db import transaction
 
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
-from apps.privacy.selectors import access_log_for_profile
+from apps.audit.selectors import access_log_for_profile
+from apps.audit.services import access_log_reasons_forget
+from apps.privacy.models import DataRequest, PartnerNotice
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
@@ -60,8 +62,7 @@ def erase(profile: Profile) -> dict[str, int]:
     with_files = DataRequest.objects.filter(profile__in=profiles).exclude(file="")
     files = [request.file for request in with_files]
     with_files.update(file="")
-    # What staff typed as a reason for looking may name the person; the looks stay as proof.
-    reasons = AccessLog.objects.filter(profile__in=profiles).exclude(reason="").update(reason="")
+    reasons = access_log_reasons_forget(profiles=profiles)
     # The files go once the rows no longer name them, so a rollback never points at nothing.
     transaction.on_commit(lambda: [file.storage.delete(file.name) for file in files])
     return {"export_files": len(files), "access_reasons": reasons}

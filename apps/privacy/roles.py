@@ -41,6 +41,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     PRIVACY_OFFICER: {
         "privacy.*": ALL,
+        "audit.*": ALL,
         "consent.purpose": ALL,
         "consent.purposeversion": ALL,
         "consent.consentevent": VIEW,

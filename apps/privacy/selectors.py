@@ -8,15 +8,9 @@ from apps.campaigns.models import Participation
 from apps.loyalty.models import LedgerEntry
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.values import attribute_display_value
-from apps.privacy.models import AccessLog, DataRequest
+from apps.privacy.models import DataRequest
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
-
-
-def access_log_for_profile(*, profile: Profile) -> QuerySet[AccessLog]:
-    return AccessLog.objects.filter(
-        profile__in=profile_and_merged_ids(profile=profile)
-    ).select_related("staff_user")
 
 
 def data_request_latest(*, profile: Profile | None, kind: str) -> DataRequest | None:

@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.models import AccessLog
+from apps.audit.selectors import access_log_for_profile
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts, limit_reached
 from apps.core.views import rate_limited
 from apps.privacy.forms import ErasureConfirmForm
-from apps.privacy.models import AccessLog, DataRequest
+from apps.privacy.models import DataRequest
 from apps.privacy.selectors import (
-    access_log_for_profile,
     data_request_latest,
     data_request_open,
     exchange_receipts,
@@ -35,6 +35,7 @@ from apps.privacy.services.data_requests import (
     export_download_check,
     export_download_token,
 )
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.identifiers import mailbox
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_email, sign_in_link_used_for

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.exceptions import ApplicationError
-from apps.core.http import HtmxHttpRequest, safe_local_path
+from apps.core.http import safe_local_path
 from apps.core.ratelimits import ip_limit_reached, limit_reached
 from apps.core.views import rate_limited
 from apps.profiles.forms import SignInForm
+from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.identifiers import email_normalise, mailbox
 from apps.profiles.services import (
     profile_sign_out_everywhere,

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from apps.audit.models import AccessLog
 from apps.consent.models import ConsentEvent, PurposeVersion
 from apps.consent.services import consent_grant, purpose_version_create_draft
-from apps.privacy.models import AccessLog
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db

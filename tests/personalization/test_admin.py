@@ -3,9 +3,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from apps.audit.models import AccessLog
 from apps.personalization.models import Segment
 from apps.preferences.models import Declaration, Source
-from apps.privacy.models import AccessLog
 from tests.consent.factories import grant_consent
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory

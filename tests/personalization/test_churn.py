@@ -3,11 +3,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.urls import reverse
 
+from apps.audit.models import AccessLog
 from apps.campaigns.models import Participation
 from apps.personalization.churn import churn_scores_compute
 from apps.personalization.models import ChurnScore, Segment
 from apps.personalization.selectors import segment_profiles
-from apps.privacy.models import AccessLog
 from tests.campaigns.factories import CampaignFactory
 from tests.consent.factories import grant_consent
 from tests.profiles.factories import ProfileFactory

@@ -4,12 +4,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.models import AccessLog
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
 from apps.personalization.leads import leads_for_topic
 from apps.preferences.models import Attribute
-from apps.privacy.models import AccessLog
 from tests.personalization.conftest import declare
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from apps.audit.models import AccessLog
+from apps.audit.services import access_log_record
 from apps.preferences.models import Attribute, Declaration, DeclarationHistory, Source
 from apps.preferences.services import preference_declare
-from apps.privacy.models import AccessLog
-from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 from tests.preferences.conftest import withdraw
 from tests.preferences.factories import AttributeFactory

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from apps.audit.services import access_log_record
 from apps.campaigns.models import Campaign, Participation, Question
 from apps.campaigns.services import (
     answer_submit,
@@ -24,7 +25,6 @@ from apps.personalization.models import ChurnScore, Offer, Segment
 from apps.personalization.services import offer_dismiss
 from apps.preferences.models import Attribute, Source
 from apps.preferences.services import preference_declare
-from apps.privacy.services import access_log_record
 from apps.profiles.identifiers import sha256_hex
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_sign_in_as

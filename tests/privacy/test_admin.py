@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.models import AccessLog
 from apps.partners.services import partner_client_create
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.models import DataRequest, PartnerNotice
 from apps.privacy.services.data_requests import data_request_create
 from apps.privacy.services.exports import data_request_export_build
 from apps.profiles.models import Identifier

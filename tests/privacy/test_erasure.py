@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from apps.audit.models import AccessLog
 from apps.campaigns.models import Answer, Participation
 from apps.challenges.models import ChallengeProgress, LeaderboardName
 from apps.consent.models import ConsentEvent, ConsentState
@@ -15,7 +16,7 @@ from apps.loyalty.models import Account, BadgeAward, LedgerEntry
 from apps.partners.models import PartnerChange
 from apps.personalization.models import ChurnScore, SegmentMember
 from apps.preferences.models import Declaration, DeclarationHistory
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.models import DataRequest, PartnerNotice
 from apps.privacy.services.data_requests import data_request_create
 from apps.privacy.services.erasure import data_request_erase_run
 from apps.privacy.services.exports import data_request_export_build

@@ -2,12 +2,13 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
+from apps.audit.models import AccessLog, ConfigChange
+from apps.audit.services import config_change_record, config_snapshot
 from apps.consent.models import Purpose
 from apps.consent.services import purpose_version_create_draft
 from apps.core.models import ImmutableRecordError
 from apps.partners.models import PartnerClient
-from apps.privacy.audit import config_change_record, config_snapshot
-from apps.privacy.models import AccessLog, ConfigChange, RetentionRule
+from apps.privacy.models import RetentionRule
 from apps.privacy.processing import record_of_processing
 from apps.privacy.roles import ANALYST, CAMPAIGN_MANAGER, PRIVACY_OFFICER, ROLES, SUPPORT
 from apps.profiles.models import Identifier
@@ -54,18 +55,18 @@ def test_the_migration_creates_every_role_with_permissions():
                 "personalization_churnscore",
                 "loyalty_ledgerentry",
                 "consent_consentevent",
-                "privacy_accesslog",
+                "audit_accesslog",
             ],
         ),
         (
             PRIVACY_OFFICER,
-            ["privacy_accesslog", "consent_consentevent", "privacy_retentionrule"],
+            ["audit_accesslog", "consent_consentevent", "privacy_retentionrule"],
             ["campaigns_campaign", "loyalty_ledgerentry", "preferences_declaration"],
         ),
         (
             SUPPORT,
             ["profiles_profile", "loyalty_account"],
-            ["campaigns_campaign", "privacy_accesslog", "consent_purpose", "auth_group"],
+            ["campaigns_campaign", "audit_accesslog", "consent_purpose", "auth_group"],
         ),
         (
             ANALYST,

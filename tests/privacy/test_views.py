@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.services import access_log_record
 from apps.campaigns.models import Campaign
 from apps.campaigns.services import (
     answer_submit,
@@ -21,7 +22,6 @@ from apps.campaigns.services import (
     participation_start,
 )
 from apps.privacy.models import DataRequest
-from apps.privacy.services import access_log_record
 from apps.privacy.services.data_requests import data_request_create, export_download_token
 from apps.privacy.services.exports import data_request_export_build
 from apps.profiles.models import Identifier, Profile

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from apps.privacy.models import AccessLog
+from apps.audit.models import AccessLog
 from apps.profiles.models import Identifier
 from apps.profiles.services import profile_sign_in_as
 

@@ -8,11 +8,11 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 
+from apps.audit.services import access_log_record
 from apps.partners.api.problems import ApiProblem
 from apps.partners.api.ratelimit import rate_limit_headers
 from apps.partners.models import PartnerClient
 from apps.partners.selectors import partner_profile_get
-from apps.privacy.services import access_log_record
 from apps.profiles.models import Profile
 
 

@@ -1,4 +1,3 @@
-from apps.privacy.services.access_log import access_log_record
 from apps.privacy.services.data_requests import (
     DownloadRefused,
     data_request_create,
@@ -18,7 +17,6 @@ from apps.privacy.services.retention import retention_sweep
 
 __all__ = [
     "DownloadRefused",
-    "access_log_record",
     "data_request_create",
     "data_request_erase_run",
     "data_request_export_build",

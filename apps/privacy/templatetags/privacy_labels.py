@@ -3,10 +3,11 @@
 from django import template
 from django.db.models import TextChoices
 
+from apps.audit.models import AccessLog
 from apps.consent.models import Channel, ConsentEvent, ConsentState
 from apps.loyalty.models import LedgerEntry, Redemption
 from apps.preferences.models import DeclarationHistory, Source
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.models import DataRequest, PartnerNotice
 from apps.profiles.models import Identifier
 
 register = template.Library()

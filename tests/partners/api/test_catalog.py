@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.audit.models import AccessLog
 from apps.campaigns.models import Campaign
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
@@ -15,7 +16,6 @@ from apps.partners.services import partner_link_customer
 from apps.personalization.materialize import segment_materialize
 from apps.personalization.models import Offer, OfferMatch, Segment, SegmentMember
 from apps.personalization.services import segment_save
-from apps.privacy.models import AccessLog
 from tests.campaigns.factories import CampaignFactory
 from tests.consent.factories import grant_consent
 from tests.personalization.conftest import declare

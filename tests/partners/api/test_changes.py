@@ -2,6 +2,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from apps.audit.models import AccessLog
 from apps.consent.events import ConsentWithdrawn
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
@@ -13,7 +14,6 @@ from apps.partners.services.changes import record_partner_changes
 from apps.preferences.events import PreferenceDeclared
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
-from apps.privacy.models import AccessLog
 from apps.profiles.identifiers import sha256_hex
 from apps.profiles.models import Identifier
 from tests.consent.factories import grant_consent

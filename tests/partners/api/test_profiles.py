@@ -1,9 +1,9 @@
 import pytest
 
+from apps.audit.models import AccessLog
 from apps.partners.services import partner_link_customer
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
-from apps.privacy.models import AccessLog
 from tests.consent.factories import grant_consent
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
 import pytest
 
-from apps.privacy.models import AccessLog
-from apps.privacy.selectors import access_log_for_profile
-from apps.privacy.services import access_log_record
+from apps.audit.models import AccessLog
+from apps.audit.selectors import access_log_for_profile
+from apps.audit.services import access_log_reasons_forget, access_log_record
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +37,19 @@ def test_access_log_record_needs_exactly_one_actor(profile, admin_user, actors):
         access_log_record(profiles=[profile], data_category="consent_history", **actors)
 
     assert not AccessLog.objects.exists()
+
+
+def test_access_log_reasons_forget_blanks_the_reasons_and_keeps_the_reads(profile, admin_user):
+    access_log_record(
+        profiles=[profile],
+        data_category="consent_history",
+        staff_user=admin_user,
+        reason="Ticket 4711 from Kim Example",
+    )
+
+    forgotten = access_log_reasons_forget(profiles=[profile])
+
+    assert forgotten == 1
+    assert list(AccessLog.objects.values_list("reason", "data_category")) == [
+        ("", "consent_history")
+    ]

@@ -1,3 +1,6 @@
+"""Admin mixins every app's admin uses: one that logs staff reads of personal data and asks
+for the reason first, one that records configuration changes in the audit trail."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Model
@@ -6,7 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.privacy.services import access_log_record
+from apps.audit.models import ConfigChange
+from apps.audit.services import access_log_record, config_change_record, config_snapshot
 from apps.profiles.models import Profile
 
 # A reason given once covers further looks at the same record for this long.
@@ -69,7 +73,7 @@ class AccessLoggedAdminMixin(admin.ModelAdmin):
             "title": _("Reason for looking"),
             "form": form,
         }
-        return TemplateResponse(request, "admin/privacy/access_reason.html", context)
+        return TemplateResponse(request, "admin/audit/access_reason.html", context)
 
     def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
@@ -85,3 +89,52 @@ class AccessLoggedAdminMixin(admin.ModelAdmin):
         if isinstance(response, TemplateResponse) and response.context_data.get("original"):
             self._log(request, [response.context_data["original"]], reason)
         return response
+
+
+class ConfigAuditedAdminMixin(admin.ModelAdmin):
+    """Writes a ConfigChange for every add, change and delete made through this admin.
+
+    The state before is read when the admin loads the object for a POST, before the form
+    touches it, and kept on the request (the admin instance is shared between requests);
+    the state after is read where Django logs the change, once related objects are saved."""
+
+    def _before_key(self, obj: Model) -> str:
+        return f"_config_before_{obj._meta.label}_{obj.pk}"
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "POST":
+            setattr(request, self._before_key(obj), config_snapshot(obj))
+        return obj
+
+    def log_addition(self, request: HttpRequest, obj: Model, message):
+        config_change_record(
+            staff_user=request.user,
+            obj=obj,
+            action=ConfigChange.Action.ADDED,
+            after=config_snapshot(obj),
+        )
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request: HttpRequest, obj: Model, message):
+        before = getattr(request, self._before_key(obj), {})
+        after = config_snapshot(type(obj)._default_manager.get(pk=obj.pk))
+        if before != after:
+            config_change_record(
+                staff_user=request.user,
+                obj=obj,
+                action=ConfigChange.Action.CHANGED,
+                before=before,
+                after=after,
+            )
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request: HttpRequest, queryset):
+        for obj in queryset:
+            config_change_record(
+                staff_user=request.user,
+                obj=obj,
+                action=ConfigChange.Action.DELETED,
+                before=config_snapshot(obj),
+            )
+        return super().log_deletions(request, queryset)
