@@ -12,6 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
 
 from apps.audit.models import AccessLog, ConfigChange
+from apps.core.translated_fields import translated_base_fields
 from apps.profiles.models import Profile
 
 # Values that are credentials are recorded as changed, never with their content.
@@ -22,8 +23,10 @@ MASKED = "********"
 def config_snapshot(obj: Model) -> dict[str, Any]:
     """The object's own fields and its many-to-many links as JSON-safe values."""
     values: dict[str, Any] = {}
+    translated = translated_base_fields(type(obj))
     for field in obj._meta.concrete_fields:
-        values[field.name] = field.value_from_object(obj)
+        if field.name not in translated:
+            values[field.name] = field.value_from_object(obj)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             values[field.name] = sorted(

@@ -1,6 +1,6 @@
 from django.db.models import Model
 from modeltranslation import settings as mt_settings
-from modeltranslation.translator import TranslationOptions
+from modeltranslation.translator import NotRegistered, TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
 
 
@@ -30,3 +30,13 @@ def translations(instance: Model, field: str) -> dict[str, str]:
         language: getattr(instance, build_localized_fieldname(field, language))
         for language in mt_settings.AVAILABLE_LANGUAGES
     }
+
+
+def translated_base_fields(model: type[Model]) -> frozenset[str]:
+    """The fields read through the active language; their own column only mirrors German, so
+    a snapshot of the row keeps the per-language columns instead."""
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return frozenset()
+    return frozenset(options.all_fields)

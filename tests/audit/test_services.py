@@ -1,8 +1,10 @@
 import pytest
+from django.utils import translation
 
 from apps.audit.models import AccessLog
 from apps.audit.selectors import access_log_for_profile
-from apps.audit.services import access_log_reasons_forget, access_log_record
+from apps.audit.services import access_log_reasons_forget, access_log_record, config_snapshot
+from apps.preferences.models import Attribute
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +55,12 @@ def test_access_log_reasons_forget_blanks_the_reasons_and_keeps_the_reads(profil
     assert list(AccessLog.objects.values_list("reason", "data_category")) == [
         ("", "consent_history")
     ]
+
+
+def test_config_snapshot_keeps_each_language_and_not_the_text_read_in_the_staff_language():
+    attribute = Attribute(key="diet", label_de="Ernährung", label_en="Diet")
+    with translation.override("en"):
+        snapshot = config_snapshot(attribute)
+    assert snapshot["label_de"] == "Ernährung"
+    assert snapshot["label_en"] == "Diet"
+    assert "label" not in snapshot
