@@ -13,8 +13,8 @@ from apps.partners.models import (
     WebhookEndpoint,
 )
 from apps.partners.services import partner_secret_reset
-from apps.partners.webhooks.delivery import webhook_delivery_replay
-from apps.partners.webhooks.endpoints import (
+from apps.partners.services.webhook_delivery import webhook_delivery_replay
+from apps.partners.services.webhook_endpoints import (
     webhook_endpoint_create,
     webhook_endpoint_limit_check,
     webhook_endpoint_update,

@@ -7,7 +7,7 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from apps.partners import changes  # noqa: F401 - fills the partners' change feed
-        from apps.partners.webhooks import (
-            delivery,  # noqa: F401 - sends events to partners' endpoints
+        from apps.partners.services import (  # noqa: F401
+            changes,  # fills the partners' change feed
+            webhook_delivery,  # sends events to partners' endpoints
         )

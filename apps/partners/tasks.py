@@ -1,7 +1,10 @@
 from celery import shared_task
 
 from apps.partners.services import embed_token_uses_forget_expired, idempotency_records_forget_old
-from apps.partners.webhooks.delivery import webhook_deliveries_send_due, webhook_delivery_attempt
+from apps.partners.services.webhook_delivery import (
+    webhook_deliveries_send_due,
+    webhook_delivery_attempt,
+)
 
 
 @shared_task(ignore_result=True)

@@ -5,7 +5,10 @@ from django.urls import reverse
 
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_client_create, partner_link_customer
-from apps.partners.webhooks.endpoints import MAX_ENDPOINTS_PER_PARTNER, webhook_endpoint_create
+from apps.partners.services.webhook_endpoints import (
+    MAX_ENDPOINTS_PER_PARTNER,
+    webhook_endpoint_create,
+)
 from apps.privacy.models import AccessLog
 
 pytestmark = pytest.mark.django_db

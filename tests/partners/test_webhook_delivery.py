@@ -20,10 +20,10 @@ from apps.core.models import OutboxEvent
 from apps.core.services import outbox_relay_pending
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_client_create, partner_link_customer
+from apps.partners.services import webhook_endpoints as endpoints
+from apps.partners.services.webhook_delivery import webhook_delivery_replay, webhooks_notify
+from apps.partners.services.webhook_endpoints import webhook_endpoint_create, webhook_secret_rotate
 from apps.partners.tasks import deliver_due_webhooks_task, deliver_webhook_task
-from apps.partners.webhooks import endpoints
-from apps.partners.webhooks.delivery import webhook_delivery_replay, webhooks_notify
-from apps.partners.webhooks.endpoints import webhook_endpoint_create, webhook_secret_rotate
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
 from tests.concurrency import run_in_parallel

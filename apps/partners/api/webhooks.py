@@ -23,8 +23,8 @@ from apps.partners.selectors import (
     webhook_endpoint_get,
     webhook_endpoint_list,
 )
-from apps.partners.webhooks.delivery import webhook_delivery_replay
-from apps.partners.webhooks.endpoints import (
+from apps.partners.services.webhook_delivery import webhook_delivery_replay
+from apps.partners.services.webhook_endpoints import (
     webhook_endpoint_create,
     webhook_endpoint_delete,
     webhook_endpoint_update,

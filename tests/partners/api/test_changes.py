@@ -7,9 +7,9 @@ from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
 from apps.core.events import publish
 from apps.core.services import outbox_relay_pending
-from apps.partners.changes import record_partner_changes
 from apps.partners.models import PartnerChange, Scope
 from apps.partners.services import partner_link_customer
+from apps.partners.services.changes import record_partner_changes
 from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
 from apps.privacy.models import AccessLog

@@ -11,8 +11,8 @@ from standardwebhooks import Webhook
 
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_link_customer
-from apps.partners.webhooks.delivery import webhook_signatures
-from apps.partners.webhooks.endpoints import (
+from apps.partners.services.webhook_delivery import webhook_signatures
+from apps.partners.services.webhook_endpoints import (
     MAX_ENDPOINTS_PER_PARTNER,
     webhook_endpoint_create,
     webhook_secret_generate,

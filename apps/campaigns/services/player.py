@@ -1,25 +1,19 @@
-import logging
+"""The player: starting a play, answering, finishing, keeping the answers."""
+
 import math
-import uuid
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from django.core.cache import cache
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
-from redis.exceptions import RedisError
 
 from apps.campaigns.models import (
     Answer,
     Campaign,
-    CampaignViews,
     Option,
     OptionTally,
-    Outcome,
     Participation,
     Question,
     answer_is_correct,
@@ -34,15 +28,11 @@ from apps.campaigns.selectors import (
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
-from apps.core.images import image_renditions
-from apps.loyalty.services import ledger_take_back
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.services import preference_declare
 from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
-
-logger = logging.getLogger(__name__)
 
 
 def _require_live(campaign: Campaign) -> None:
@@ -362,197 +352,6 @@ def participation_keep_answers(*, participation: Participation) -> list[Declarat
     return kept
 
 
-def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
-    """Everything that keeps a campaign from going live, in words staff can act on."""
-    problems = []
-    questions = list(
-        campaign.questions.prefetch_related(
-            "options__attribute__values", "options__outcome", "options__skip_to"
-        )
-    )
-    purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
-    if not questions:
-        problems.append(_("The campaign has no questions."))
-    for field in ("title_de", "title_en"):
-        if not getattr(campaign, field).strip():
-            problems.append(_("The title is missing in one language."))
-    for question in questions:
-        options = list(question.options.all())
-        name = _("Question %(number)s") % {"number": question.position}
-        if question.kind in (
-            Question.Kind.SCALE,
-            Question.Kind.MOOD,
-            Question.Kind.NUMBER,
-            Question.Kind.TEXT,
-        ):
-            problems.extend(_scale_problems(question, name, purpose_ids))
-            continue
-        if not question.text_de.strip() or not question.text_en.strip():
-            problems.append(
-                _("%(question)s needs its text in German and English.") % {"question": name}
-            )
-        if not options:
-            problems.append(_("%(question)s has no answers.") % {"question": name})
-        if question.kind == Question.Kind.IMAGE and any(not o.image for o in options):
-            problems.append(_("%(question)s needs an image for every answer.") % {"question": name})
-        if (
-            campaign.kind == Campaign.Kind.TRIVIA
-            and options
-            and not any(o.is_correct for o in options)
-        ):
-            problems.append(_("%(question)s has no correct answer.") % {"question": name})
-        for option in options:
-            if option.skip_to_id and (
-                option.skip_to.campaign_id != campaign.pk
-                or option.skip_to.position <= question.position
-            ):
-                problems.append(
-                    _("An answer of %(question)s branches to a question that does not come later.")
-                    % {"question": name}
-                )
-            if option.outcome_id and option.outcome.campaign_id != campaign.pk:
-                problems.append(
-                    _("An answer of %(question)s counts towards another campaign's outcome.")
-                    % {"question": name}
-                )
-            if not option.label_de.strip() or not option.label_en.strip():
-                problems.append(
-                    _("An answer of %(question)s needs its text in German and English.")
-                    % {"question": name}
-                )
-            if option.attribute_id is None:
-                continue
-            if option.attribute.purpose_id not in purpose_ids:
-                problems.append(
-                    _(
-                        "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
-                    )
-                    % {"question": name, "attribute": option.attribute.key}
-                )
-            allowed = {value.key for value in option.attribute.values.all()}
-            if option.attribute_value not in allowed:
-                problems.append(
-                    _("%(question)s sets “%(attribute)s” to a value it does not allow.")
-                    % {"question": name, "attribute": option.attribute.key}
-                )
-    return list(dict.fromkeys(problems))
-
-
-def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> list[str]:
-    problems = []
-    if question.kind != Question.Kind.TEXT and question.scale_min >= question.scale_max:
-        problems.append(_("%(question)s needs a scale that goes up.") % {"question": name})
-    attribute = question.attribute
-    if attribute is not None:
-        if attribute.purpose_id not in purpose_ids:
-            problems.append(
-                _(
-                    "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
-                )
-                % {"question": name, "attribute": attribute.key}
-            )
-        if question.kind == Question.Kind.TEXT:
-            fits = attribute.kind == Attribute.Kind.TEXT and (
-                question.max_length <= attribute.max_length
-            )
-        else:
-            fits = attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER) and (
-                attribute.min_value <= question.scale_min
-                and question.scale_max <= attribute.max_value
-            )
-        if not fits:
-            problems.append(
-                _("%(question)s sets “%(attribute)s” to a value it does not allow.")
-                % {"question": name, "attribute": attribute.key}
-            )
-    return problems
-
-
-@transaction.atomic
-def campaign_publish(*, campaign: Campaign) -> Campaign:
-    problems = campaign_publish_problems(campaign=campaign)
-    if problems:
-        raise ApplicationError(" ".join(problems), extra={"problems": problems})
-    if campaign.ends_at and campaign.ends_at <= timezone.now():
-        raise ApplicationError(_("The campaign's end lies in the past; move it first."))
-    starts_later = campaign.starts_at is not None and campaign.starts_at > timezone.now()
-    campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
-    campaign.save(update_fields=["status", "updated_at"])
-    publish("campaign.published", {"campaign": campaign.slug, "status": campaign.status})
-    return campaign
-
-
-@transaction.atomic
-def campaign_duplicate(*, campaign: Campaign) -> Campaign:
-    """A draft copy with the same questions, answers and outcomes, ready to change."""
-    source = Campaign.objects.prefetch_related("questions__options", "outcomes", "purposes").get(
-        pk=campaign.pk
-    )
-    copy = Campaign.objects.get(pk=campaign.pk)
-    copy.pk = None
-    copy.status = Campaign.Status.DRAFT
-    copy.slug = _free_slug(f"{source.slug}-copy")
-    copy.save()
-    copy.purposes.set(source.purposes.all())
-    outcomes = {}
-    for outcome in source.outcomes.all():
-        old_pk = outcome.pk
-        outcome.pk, outcome.campaign = None, copy
-        outcome.save()
-        outcomes[old_pk] = outcome
-    for question in source.questions.all():
-        options = list(question.options.all())
-        question.pk, question.campaign = None, copy
-        question.save()
-        for option in options:
-            option.pk, option.question = None, question
-            option.outcome = outcomes.get(option.outcome_id)
-            option.save()
-    return copy
-
-
-def _free_slug(base: str) -> str:
-    slug, n = base[:80], 2
-    while Campaign.objects.filter(slug=slug).exists():
-        slug = f"{base[:75]}-{n}"
-        n += 1
-    return slug
-
-
-def campaigns_follow_schedule(*, now=None) -> int:
-    """Start scheduled campaigns whose start has come and end live ones whose end has passed;
-    returns how many changed. Run every minute by beat."""
-    now = now or timezone.now()
-    changed = 0
-    with transaction.atomic():
-        due = Campaign.objects.select_for_update(skip_locked=True).filter(
-            status=Campaign.Status.SCHEDULED, starts_at__lte=now
-        )
-        for campaign in due:
-            ended = campaign.ends_at is not None and campaign.ends_at <= now
-            campaign.status = Campaign.Status.ENDED if ended else Campaign.Status.LIVE
-            campaign.save(update_fields=["status", "updated_at"])
-            publish(f"campaign.{'ended' if ended else 'started'}", {"campaign": campaign.slug})
-            changed += 1
-        expired = Campaign.objects.select_for_update(skip_locked=True).filter(
-            status=Campaign.Status.LIVE, ends_at__lte=now
-        )
-        for campaign in expired:
-            campaign.status = Campaign.Status.ENDED
-            campaign.save(update_fields=["status", "updated_at"])
-            publish("campaign.ended", {"campaign": campaign.slug})
-            changed += 1
-    return changed
-
-
-@transaction.atomic
-def campaign_end(*, campaign: Campaign) -> Campaign:
-    campaign.status = Campaign.Status.ENDED
-    campaign.save(update_fields=["status", "updated_at"])
-    publish("campaign.ended", {"campaign": campaign.slug})
-    return campaign
-
-
 @transaction.atomic
 def participation_withhold(*, participation: Participation, attribute_id: int) -> Participation:
     """The customer's one tap on "don't keep this" for one thing an answer told us."""
@@ -602,103 +401,3 @@ def participations_forget_unkept_answers(*, older_than_hours: int = 24) -> int:
     deleted, _by_model = Answer.objects.filter(participation__in=stale).delete()
     stale.update(answers_kept_at=timezone.now())
     return deleted
-
-
-def _store_image(instance, field: str, upload: UploadedFile, size: int | tuple[int, int]):
-    """Re-encode an upload without metadata at a fixed size and keep it under a fresh name,
-    so a cached old picture is never shown for the new one."""
-    rendition = image_renditions(upload, {field: size})[field]
-    getattr(instance, field).save(f"{uuid.uuid4().hex}-{rendition.name}", rendition, save=False)
-    instance.save(update_fields=[field])
-    return instance
-
-
-@transaction.atomic
-def option_set_image(*, option: Option, upload: UploadedFile) -> Option:
-    """An answer's picture for image-choice questions."""
-    return _store_image(option, "image", upload, 400)
-
-
-@transaction.atomic
-def campaign_set_hero_image(*, campaign: Campaign, upload: UploadedFile) -> Campaign:
-    """The wide picture at the top of the campaign's intro, 2:1."""
-    return _store_image(campaign, "hero_image", upload, (1200, 600))
-
-
-@transaction.atomic
-def outcome_set_image(*, outcome: Outcome, upload: UploadedFile) -> Outcome:
-    return _store_image(outcome, "image", upload, 600)
-
-
-VIEW_COUNTER_KEY = "campaign-views:{pk}"
-VIEW_FLUSH_KEY = "campaign-views:flush-due"
-
-
-def campaign_count_view(*, campaign: Campaign) -> None:
-    """Count an opened campaign page in the shared cache; a lost count is no customer's data,
-    so an unreachable cache is ignored. About once a minute the counts are written down."""
-    from apps.campaigns.tasks import flush_campaign_views_task
-
-    key = VIEW_COUNTER_KEY.format(pk=campaign.pk)
-    try:
-        if not cache.add(key, 1, timeout=None):
-            cache.incr(key)
-        if cache.add(VIEW_FLUSH_KEY, 1, timeout=60):
-            flush_campaign_views_task.delay()
-    except (RedisError, BrokerError, OSError, ValueError):
-        logger.warning("Campaign view of %s not counted.", campaign.pk)
-
-
-def campaign_views_flush() -> int:
-    """Move the counted views into today's rows and publish one campaign.viewed per campaign.
-
-    Each count is taken off the counter by the amount written, so views counted meanwhile
-    wait for the next flush instead of being lost."""
-    campaigns = {
-        VIEW_COUNTER_KEY.format(pk=pk): (pk, slug)
-        for pk, slug in Campaign.objects.values_list("pk", "slug")
-    }
-    counted = {key: n for key, n in cache.get_many(list(campaigns)).items() if n}
-    today = timezone.localdate()
-    for key, views in counted.items():
-        campaign_id, slug = campaigns[key]
-        with transaction.atomic():
-            row, _created = CampaignViews.objects.get_or_create(campaign_id=campaign_id, day=today)
-            CampaignViews.objects.filter(pk=row.pk).update(count=F("count") + views)
-            publish("campaign.viewed", {"campaign": slug, "day": today, "views": views})
-        cache.decr(key, views)
-    return sum(counted.values())
-
-
-def _wins(play: Participation, other: Participation) -> bool:
-    """Which of two plays of one round a merged member keeps: the earlier completion; a
-    finished play over an unfinished one; of two unfinished plays, the later one."""
-    if play.is_completed and other.is_completed:
-        return (play.completed_at, play.pk) < (other.completed_at, other.pk)
-    if play.is_completed or other.is_completed:
-        return play.is_completed
-    return (play.started_at, play.pk) > (other.started_at, other.pk)
-
-
-@transaction.atomic
-def participations_merge_profiles(*, source: Profile, target: Profile) -> None:
-    """Plays move to the member. Where both played the same round, one play is kept (see
-    `_wins`); the other stays with the merged profile and its points are taken back, so a
-    campaign never pays twice for one round."""
-    kept = {(p.campaign_id, p.round): p for p in Participation.objects.filter(profile=target)}
-    for play in Participation.objects.filter(profile=source).order_by("pk"):
-        other = kept.get((play.campaign_id, play.round))
-        if other is None:
-            Participation.objects.filter(pk=play.pk).update(profile=target)
-            continue
-        loser, owner = (other, target) if _wins(play, other) else (play, source)
-        if loser is other:
-            # Swap owners through round 0, which no play uses: one play per round is unique.
-            Participation.objects.filter(pk=other.pk).update(profile=source, round=0)
-            Participation.objects.filter(pk=play.pk).update(profile=target)
-            Participation.objects.filter(pk=other.pk).update(round=play.round)
-        ledger_take_back(
-            profile=owner,
-            occurrence=f"participation:{loser.pk}",
-            reason="The same campaign round was played twice before signing in",
-        )

@@ -31,7 +31,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
 from apps.partners.models import PartnerChange, WebhookDelivery, WebhookEndpoint
 from apps.partners.outbound import ALWAYS_TOLD, partner_notices
-from apps.partners.webhooks.endpoints import (
+from apps.partners.services.webhook_endpoints import (
     WebhookAddressRefused,
     _endpoint_disable,
     _public_addresses,

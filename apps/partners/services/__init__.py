@@ -1,0 +1,45 @@
+"""Everything that changes partners' state, by job; the public names are re-exported here."""
+
+from apps.partners.services.clients import (
+    oauth_client_create,
+    partner_client_create,
+    partner_link_customer,
+    partner_secret_reset,
+    partner_token_issue,
+)
+from apps.partners.services.embed import (
+    embed_sign_in,
+    embed_token_claims,
+    embed_token_uses_forget_expired,
+)
+from apps.partners.services.idempotency import (
+    idempotency_record_claim,
+    idempotency_record_finish,
+    idempotency_record_release,
+    idempotency_records_forget_old,
+)
+from apps.partners.services.partner_events import (
+    RESERVED_EVENT_FIELDS,
+    RecordedEvent,
+    partner_event_record,
+    partner_scoped_key,
+)
+
+__all__ = [
+    "RESERVED_EVENT_FIELDS",
+    "RecordedEvent",
+    "embed_sign_in",
+    "embed_token_claims",
+    "embed_token_uses_forget_expired",
+    "idempotency_record_claim",
+    "idempotency_record_finish",
+    "idempotency_record_release",
+    "idempotency_records_forget_old",
+    "oauth_client_create",
+    "partner_client_create",
+    "partner_event_record",
+    "partner_link_customer",
+    "partner_scoped_key",
+    "partner_secret_reset",
+    "partner_token_issue",
+]

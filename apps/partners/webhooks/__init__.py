@@ -1,1 +1,0 @@
-"""Webhooks after the Standard Webhooks spec: endpoints in `endpoints`, sending in `delivery`."""
