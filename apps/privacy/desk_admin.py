@@ -17,14 +17,17 @@ from django.utils.translation import ngettext
 
 from apps.core.exceptions import ApplicationError
 from apps.privacy.admin_mixins import AccessLoggedAdminMixin
-from apps.privacy.data_requests import (
+from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.services import access_log_record
+from apps.privacy.services.data_requests import (
     data_request_create,
     data_request_retry,
     data_request_start,
 )
-from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
-from apps.privacy.notices import partner_notices_acknowledge_delivered, partner_notices_confirm
-from apps.privacy.services import access_log_record
+from apps.privacy.services.notices import (
+    partner_notices_acknowledge_delivered,
+    partner_notices_confirm,
+)
 from apps.profiles.identifiers import email_normalise
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.selectors import profile_by_identifier

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.consent.models import Purpose
 from apps.partners.models import PartnerClient
 from apps.preferences.models import Attribute
-from apps.privacy.retention import retention_effective
+from apps.privacy.services.retention import retention_effective
 
 RECORD_VERSION = 1
 

@@ -8,9 +8,9 @@ from django.utils import timezone, translation
 
 from apps.core.events import subscribe_relayed
 from apps.core.models import OutboxEvent
-from apps.privacy.data_requests import export_available_until, export_download_token
 from apps.privacy.models import DataRequest, PartnerNotice
-from apps.privacy.notices import partner_notices_record
+from apps.privacy.services.data_requests import export_available_until, export_download_token
+from apps.privacy.services.notices import partner_notices_record
 from apps.profiles.selectors import profile_email
 
 

@@ -1,10 +1,10 @@
 from celery import shared_task
 
-from apps.privacy.data_requests import data_requests_start_waiting
-from apps.privacy.erasure import data_request_erase_run
-from apps.privacy.exports import data_request_export_build, export_files_forget_expired
-from apps.privacy.notices import partner_notices_acknowledge_delivered
-from apps.privacy.retention import retention_sweep
+from apps.privacy.services.data_requests import data_requests_start_waiting
+from apps.privacy.services.erasure import data_request_erase_run
+from apps.privacy.services.exports import data_request_export_build, export_files_forget_expired
+from apps.privacy.services.notices import partner_notices_acknowledge_delivered
+from apps.privacy.services.retention import retention_sweep
 
 
 # Safe to run twice: the request is claimed under a row lock, and a second run finds it taken.

@@ -19,13 +19,6 @@ from apps.core.exceptions import ApplicationError
 from apps.core.http import HtmxHttpRequest
 from apps.core.ratelimits import limit_posts, limit_reached
 from apps.core.views import rate_limited
-from apps.privacy.data_requests import (
-    DownloadRefused,
-    data_request_create,
-    export_available_until,
-    export_download_check,
-    export_download_token,
-)
 from apps.privacy.forms import ErasureConfirmForm
 from apps.privacy.models import AccessLog, DataRequest
 from apps.privacy.selectors import (
@@ -34,6 +27,13 @@ from apps.privacy.selectors import (
     data_request_open,
     exchange_receipts,
     participations_unfinished,
+)
+from apps.privacy.services.data_requests import (
+    DownloadRefused,
+    data_request_create,
+    export_available_until,
+    export_download_check,
+    export_download_token,
 )
 from apps.profiles.identifiers import mailbox
 from apps.profiles.models import Profile

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.partners.services import partner_client_create
-from apps.privacy.data_requests import data_request_create
-from apps.privacy.exports import data_request_export_build
 from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.services.data_requests import data_request_create
+from apps.privacy.services.exports import data_request_export_build
 from apps.profiles.models import Identifier
 from apps.profiles.services import profile_sign_in_as
 from tests.profiles.factories import ProfileFactory

@@ -9,9 +9,9 @@ from apps.campaigns.models import Answer, Question
 from apps.campaigns.services import answer_submit, participation_start
 from apps.core.models import OutboxEvent
 from apps.loyalty.services import ledger_credit
-from apps.privacy.data_requests import data_request_create
-from apps.privacy.erasure import data_request_erase_run
 from apps.privacy.models import DataRequest
+from apps.privacy.services.data_requests import data_request_create
+from apps.privacy.services.erasure import data_request_erase_run
 from apps.profiles.models import Profile
 from tests.campaigns.factories import CampaignFactory, QuestionFactory
 from tests.concurrency import run_in_parallel
@@ -23,7 +23,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def jobs_wait(monkeypatch):
     """Requests are made without starting their job, so the test runs it itself."""
-    monkeypatch.setattr("apps.privacy.data_requests.data_request_start", lambda **kwargs: None)
+    monkeypatch.setattr(
+        "apps.privacy.services.data_requests.data_request_start", lambda **kwargs: None
+    )
 
 
 def _ledger_adds_up() -> None:

@@ -15,10 +15,10 @@ from apps.loyalty.models import Account, BadgeAward, LedgerEntry
 from apps.partners.models import PartnerChange
 from apps.personalization.models import ChurnScore, SegmentMember
 from apps.preferences.models import Declaration, DeclarationHistory
-from apps.privacy.data_requests import data_request_create
-from apps.privacy.erasure import data_request_erase_run
-from apps.privacy.exports import data_request_export_build
 from apps.privacy.models import AccessLog, DataRequest, PartnerNotice
+from apps.privacy.services.data_requests import data_request_create
+from apps.privacy.services.erasure import data_request_erase_run
+from apps.privacy.services.exports import data_request_export_build
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import sign_in_link_request
 from tests.privacy.helpers import tables_containing
@@ -164,7 +164,7 @@ def test_erasure_run_twice_erases_once(customer):
 
 def test_a_failed_erasure_is_recorded_and_a_retry_finishes_it(customer, monkeypatch):
     from apps.privacy import registry
-    from apps.privacy.data_requests import data_request_retry
+    from apps.privacy.services.data_requests import data_request_retry
 
     parts = registry.privacy_parts_for_erasure()
     broken = [
@@ -173,14 +173,14 @@ def test_a_failed_erasure_is_recorded_and_a_retry_finishes_it(customer, monkeypa
         )
         for p in parts
     ]
-    monkeypatch.setattr("apps.privacy.erasure.privacy_parts_for_erasure", lambda: broken)
+    monkeypatch.setattr("apps.privacy.services.erasure.privacy_parts_for_erasure", lambda: broken)
     data_request = _erase(customer.profile)
 
     assert data_request.status == DataRequest.Status.FAILED
     assert data_request.error.startswith("loyalty: RuntimeError")
     assert Identifier.objects.filter(profile=customer.profile).exists()
 
-    monkeypatch.setattr("apps.privacy.erasure.privacy_parts_for_erasure", lambda: parts)
+    monkeypatch.setattr("apps.privacy.services.erasure.privacy_parts_for_erasure", lambda: parts)
     data_request_retry(data_request=data_request)
     data_request = data_request_erase_run(data_request_id=data_request.pk)
 

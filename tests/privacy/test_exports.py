@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from apps.consent.receipts import receipt_verify
 from apps.core.services import outbox_relay_pending
-from apps.privacy.data_requests import data_request_create
-from apps.privacy.exports import (
+from apps.privacy.models import DataRequest
+from apps.privacy.registry import privacy_parts
+from apps.privacy.services.data_requests import data_request_create
+from apps.privacy.services.exports import (
     JSON_NAME,
     SCHEMA_NAME,
     SCHEMA_PATH,
@@ -22,8 +24,6 @@ from apps.privacy.exports import (
     data_request_export_build,
     export_files_forget_expired,
 )
-from apps.privacy.models import DataRequest
-from apps.privacy.registry import privacy_parts
 from tests.privacy.conftest import (
     DISPLAY_NAME,
     EMAIL,
@@ -184,7 +184,7 @@ def test_a_build_that_fails_is_recorded_on_the_request(profile, export_root, mon
     def broken(*, profile):
         raise ValueError("schema drift")
 
-    monkeypatch.setattr("apps.privacy.exports.export_document", broken)
+    monkeypatch.setattr("apps.privacy.services.exports.export_document", broken)
 
     data_request = _export(profile)
 

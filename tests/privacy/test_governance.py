@@ -262,8 +262,8 @@ def test_support_files_requests_but_cannot_take_a_customers_export(
 ):
     from django.core.files.base import ContentFile
 
-    from apps.privacy.data_requests import data_request_create
     from apps.privacy.models import DataRequest
+    from apps.privacy.services.data_requests import data_request_create
 
     settings.PRIVACY_EXPORT_ROOT = tmp_path
     _staff(client, SUPPORT)

@@ -10,7 +10,10 @@ from apps.core.services import outbox_relay_pending
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
 from apps.partners.services import partner_client_create, partner_link_customer
 from apps.privacy.models import PartnerNotice
-from apps.privacy.notices import partner_notices_acknowledge_delivered, partner_notices_confirm
+from apps.privacy.services.notices import (
+    partner_notices_acknowledge_delivered,
+    partner_notices_confirm,
+)
 from apps.privacy.tasks import check_partner_acknowledgements_task
 from tests.consent.factories import grant_consent, published_purpose
 
@@ -84,7 +87,7 @@ def test_a_withdrawal_of_a_purpose_the_partner_never_had_is_not_noted(customer, 
 
 def test_relaying_a_withdrawal_again_notes_it_once(customer, purposes):
     from apps.core.models import OutboxEvent
-    from apps.privacy.notices import partner_notices_record
+    from apps.privacy.services.notices import partner_notices_record
 
     _withdraw(customer, purposes["personalization"])
     partner_notices_record(event=OutboxEvent.objects.get(name="consent.withdrawn"))
@@ -132,9 +135,9 @@ def test_staff_record_a_partners_confirmation(customer, purposes, admin_user):
 def test_an_erasure_reaches_the_partners_webhook_and_is_acknowledged_by_its_answer(
     customer, partner, export_root
 ):
-    from apps.privacy.data_requests import data_request_create
-    from apps.privacy.erasure import data_request_erase_run
     from apps.privacy.models import DataRequest
+    from apps.privacy.services.data_requests import data_request_create
+    from apps.privacy.services.erasure import data_request_erase_run
 
     _endpoint(partner)
     old_public_id = str(customer.public_id)

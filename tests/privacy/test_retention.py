@@ -7,7 +7,7 @@ from apps.campaigns.models import Answer, Participation
 from apps.preferences.models import Declaration, DeclarationHistory, Source
 from apps.preferences.services import preference_declare
 from apps.privacy.models import RetentionRule, RetentionRun
-from apps.privacy.retention import retention_effective, retention_sweep
+from apps.privacy.services.retention import retention_effective, retention_sweep
 from tests.campaigns.factories import OptionFactory, QuestionFactory
 from tests.consent.factories import grant_consent
 from tests.preferences.conftest import withdraw
@@ -122,7 +122,7 @@ def test_answers_that_tell_nothing_stay_with_the_game(purpose, diet):
 
 
 def test_batches_remove_everything_due(purpose, diet, monkeypatch):
-    monkeypatch.setattr("apps.privacy.retention.BATCH_SIZE", 2)
+    monkeypatch.setattr("apps.privacy.services.retention.BATCH_SIZE", 2)
     profiles = [ProfileFactory() for _ in range(5)]
     with time_machine.travel(DAY_ONE, tick=False):
         for leaving in profiles:

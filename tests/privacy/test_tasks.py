@@ -7,8 +7,8 @@ import time_machine
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from apps.privacy.data_requests import data_request_create
 from apps.privacy.models import DataRequest
+from apps.privacy.services.data_requests import data_request_create
 from apps.privacy.tasks import (
     build_export_task,
     erase_profile_task,

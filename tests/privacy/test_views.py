@@ -20,10 +20,10 @@ from apps.campaigns.services import (
     participation_keep_answers,
     participation_start,
 )
-from apps.privacy.data_requests import data_request_create, export_download_token
-from apps.privacy.exports import data_request_export_build
 from apps.privacy.models import DataRequest
 from apps.privacy.services import access_log_record
+from apps.privacy.services.data_requests import data_request_create, export_download_token
+from apps.privacy.services.exports import data_request_export_build
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.selectors import SESSION_KEY
 from apps.profiles.services import profile_sign_in_as
@@ -169,7 +169,7 @@ def test_the_status_poll_without_htmx_goes_to_the_page(visitor):
 def test_an_export_asked_for_twenty_times_in_a_minute_runs_once(
     visitor, profile, export_root, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from apps.privacy import exports
+    from apps.privacy.services import exports
 
     runs = []
     build = exports.data_request_export_build

@@ -29,9 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.events import publish
-from apps.privacy.data_requests import data_request_claim, data_request_fail, data_request_finish
 from apps.privacy.models import DataRequest
 from apps.privacy.registry import privacy_parts_for_erasure
+from apps.privacy.services.data_requests import (
+    data_request_claim,
+    data_request_fail,
+    data_request_finish,
+)
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_erasure_begin
 

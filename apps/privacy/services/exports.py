@@ -1,6 +1,6 @@
 """A person's copy of everything (Art. 15 and 20 GDPR): one ZIP with the machine-readable
-`resonanz-export.json` (versioned, described by the JSON Schema committed next to this
-module and shipped in the ZIP) and a readable `summary.html`."""
+`resonanz-export.json` (versioned, described by the JSON Schema committed in the app's
+folder and shipped in the ZIP) and a readable `summary.html`."""
 
 import json
 import logging
@@ -22,16 +22,20 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
-from apps.privacy.data_requests import data_request_claim, data_request_fail, data_request_finish
 from apps.privacy.models import DataRequest
 from apps.privacy.registry import privacy_parts
 from apps.privacy.selectors import ExchangeReceipt, exchange_receipts
+from apps.privacy.services.data_requests import (
+    data_request_claim,
+    data_request_fail,
+    data_request_finish,
+)
 from apps.profiles.models import Profile
 
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-SCHEMA_PATH = Path(__file__).with_name("export_schema.json")
+SCHEMA_PATH = Path(__file__).parent.parent / "export_schema.json"
 JSON_NAME = "resonanz-export.json"
 SUMMARY_NAME = "summary.html"
 SCHEMA_NAME = "export_schema.json"
