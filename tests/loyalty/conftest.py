@@ -13,8 +13,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Tests asking for `credit_path` run once per way a credit can be written.
 
     PostgreSQL credits in one statement and falls back to the locked ORM path for a first
-    credit or a retried key; SQLite only has the locked path. On PostgreSQL every such test
-    runs both ways, so the two paths answer the same cases the same way.
+    credit or a retried key; SQLite only has the locked path (it cannot UPDATE inside WITH).
+    Both are kept because the single statement is what makes a credit cheap on the production
+    database (see the ledger benchmark), and the locked path is what the demo runs. So on
+    PostgreSQL every such test runs both ways, and the two answer the same cases the same way.
     """
     if "credit_path" not in metafunc.fixturenames:
         return
