@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -54,6 +55,37 @@ def consent_granted_exists(
     """An EXISTS clause for querysets over profiles (segments, exports): consent in SQL."""
     states = _states_for(purpose_key, for_new_collection=for_new_collection)
     return Exists(states.filter(profile_id=OuterRef(profile_ref)))
+
+
+def consent_state_list_granted(*, profile: Profile | None = None) -> QuerySet[ConsentState]:
+    """Current grants (of any version), of one profile or of everyone."""
+    states = ConsentState.objects.granted()
+    return states if profile is None else states.filter(profile=profile)
+
+
+def consent_state_list(*, profile: Profile, purposes: Iterable[Purpose]) -> QuerySet[ConsentState]:
+    """The profile's current answers (granted, pending or withdrawn) on these purposes."""
+    return ConsentState.objects.filter(profile=profile, purpose__in=purposes)
+
+
+def consent_changed_exists(*, profile_ref: str, since: datetime) -> Exists:
+    """EXISTS clause: the row's profile answered a purpose at or after `since`."""
+    return Exists(
+        ConsentState.objects.filter(profile_id=OuterRef(profile_ref), updated_at__gte=since)
+    )
+
+
+def consent_withdrawn_exists(*, profile_ref: str, purpose: Purpose, before: datetime) -> Exists:
+    """EXISTS clause: the row's profile withdrew the purpose before `before` and has not
+    granted it again since."""
+    return Exists(
+        ConsentState.objects.filter(
+            profile_id=OuterRef(profile_ref),
+            purpose=purpose,
+            status=ConsentState.Status.WITHDRAWN,
+            updated_at__lt=before,
+        )
+    )
 
 
 def purpose_list_published() -> QuerySet[Purpose]:

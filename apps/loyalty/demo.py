@@ -1,11 +1,23 @@
 """Tiers, earning rules and rewards for the demo brand. Idempotent."""
 
+import contextlib
+import random
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
-from apps.loyalty.models import EarningRule, Reward, Tier
-from apps.loyalty.services import earning_rule_save
+from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import Account, EarningRule, Reward, Tier
+from apps.loyalty.services import (
+    earning_rule_save,
+    ledger_credit,
+    ledger_debit,
+    ledger_expire,
+    ledger_reverse,
+    redemption_create,
+)
 
 TIERS = [
     ("bronze", "Bronze", "Bronze", 0, "1.00", "Punkte für jede Runde.", "Points for every round."),
@@ -63,3 +75,39 @@ def demo_loyalty_ensure() -> int:
         )
         created += made
     return created
+
+
+def demo_ledger_exercise(*, accounts: int, seed: int = 1) -> int:
+    """Run `accounts` existing accounts through every ledger service (credit, replayed
+    credit, debit, redemption, reversal, expiry), one transaction each as in production, so
+    that a check of the ledger afterwards has the services' writes to check and not only bulk
+    rows. Returns the number of services called."""
+    chance = random.Random(seed)
+    rewards = list(
+        Reward.objects.filter(is_active=True).order_by("cost").values_list("pk", flat=True)
+    )
+    called = 0
+    for account in Account.objects.select_related("profile").order_by("pk")[:accounts]:
+        profile, tag = account.profile, f"exercise:{seed}:{account.pk}"
+        credit = {"profile": profile, "points": chance.randint(10, 800), "reason": "Exercise"}
+        ledger_credit(**credit, idempotency_key=f"{tag}:credit")
+        ledger_credit(**credit, idempotency_key=f"{tag}:credit")  # a retry credits nothing
+        debit = ledger_debit(
+            profile=profile,
+            points=chance.randint(1, 10),
+            idempotency_key=f"{tag}:debit",
+            reason="Exercise",
+        )
+        ledger_reverse(entry=debit, reason="Exercise")
+        called += 4
+        if rewards:
+            # Not enough points, sold out or above the tier: refused, and nothing written.
+            with contextlib.suppress(ApplicationError):
+                redemption_create(
+                    profile=profile, reward_id=chance.choice(rewards), idempotency_key=tag
+                )
+            called += 1
+        if chance.random() < 0.2:
+            ledger_expire(account_id=account.pk, as_of=timezone.now() + timedelta(days=400))
+            called += 1
+    return called

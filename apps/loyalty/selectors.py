@@ -152,6 +152,11 @@ def ledger_mismatches() -> QuerySet[Account]:
     )
 
 
+def ledger_size() -> tuple[int, int]:
+    """How many accounts and ledger entries there are, so a check can say what it covered."""
+    return Account.objects.count(), LedgerEntry.objects.count()
+
+
 def points_liability() -> int:
     """Outstanding points over all accounts: what the brand still owes its customers."""
     return Account.objects.aggregate(total=Sum("balance"))["total"] or 0

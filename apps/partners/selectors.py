@@ -5,6 +5,11 @@ import uuid
 from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.consent.models import ConsentState
+from apps.consent.selectors import (
+    consent_granted_exists,
+    consent_state_list,
+    consent_state_list_granted,
+)
 from apps.partners.models import PartnerClient, WebhookDelivery, WebhookEndpoint
 from apps.profiles.models import Identifier, Profile
 
@@ -28,10 +33,8 @@ def partner_linked_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
 def partner_visible_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:
     """Linked customers who currently allow sharing with partners: the partner's whole view.
     A withdrawal takes a customer out of it on the next request."""
-    sharing = ConsentState.objects.granted().filter(
-        profile=OuterRef("pk"), purpose__key=SHARING_PURPOSE
-    )
-    return partner_linked_profiles(partner=partner).filter(Exists(sharing))
+    sharing = consent_granted_exists(purpose_key=SHARING_PURPOSE)
+    return partner_linked_profiles(partner=partner).filter(sharing)
 
 
 def partner_profile_get(*, partner: PartnerClient, public_id: uuid.UUID | str) -> Profile | None:
@@ -50,9 +53,9 @@ def partner_readable_purposes(*, partner: PartnerClient, profile: Profile) -> di
         partnerclient_id=partner.pk, purpose_id=OuterRef("purpose_id")
     )
     granted = list(
-        ConsentState.objects.granted()
-        .filter(profile=profile)
-        .values_list("purpose_id", "purpose__key", Exists(allowed))
+        consent_state_list_granted(profile=profile).values_list(
+            "purpose_id", "purpose__key", Exists(allowed)
+        )
     )
     if not any(key == SHARING_PURPOSE for _pk, key, _allowed in granted):
         return {}
@@ -98,7 +101,7 @@ def partner_redemption_exists(*, partner: PartnerClient, redemption_id: int) -> 
 def partner_consent_states(*, partner: PartnerClient, profile: Profile) -> list[ConsentState]:
     """The customer's decisions on the purposes this partner is allowed, nothing else."""
     return list(
-        ConsentState.objects.filter(profile=profile, purpose__in=partner.allowed_purposes.all())
+        consent_state_list(profile=profile, purposes=partner.allowed_purposes.all())
         .select_related("purpose", "version")
         .order_by("purpose__key")
     )

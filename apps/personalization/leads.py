@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from apps.consent.models import ConsentState
-from apps.preferences.models import Attribute, Declaration
+from apps.preferences.models import Attribute
+from apps.preferences.selectors import declaration_list_usable
 from apps.preferences.values import attribute_display_value
 
 LEADS_SHOWN = 50
@@ -21,14 +20,6 @@ class Lead:
     value: str
     declared_at: datetime
     relevance: float
-
-
-def _granted_for_attribute_purpose() -> Exists:
-    return Exists(
-        ConsentState.objects.granted().filter(
-            profile_id=OuterRef("profile_id"), purpose_id=OuterRef("attribute__purpose_id")
-        )
-    )
 
 
 def leads_for_topic(*, topic: str, limit: int = LEADS_SHOWN, now=None) -> list[Lead]:
@@ -45,8 +36,8 @@ def leads_for_topic(*, topic: str, limit: int = LEADS_SHOWN, now=None) -> list[L
         horizon = attribute.intent_horizon_days
         since = now - timezone.timedelta(days=horizon)
         declarations = (
-            Declaration.objects.filter(attribute=attribute, declared_at__gt=since)
-            .filter(_granted_for_attribute_purpose())
+            declaration_list_usable(attribute=attribute)
+            .filter(declared_at__gt=since)
             .select_related("profile")
             .order_by("-declared_at")[:limit]
         )

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from apps.campaigns.selectors import profile_played_since
 from apps.challenges.selectors import profile_progressed_since
-from apps.consent.models import ConsentState
+from apps.consent.selectors import consent_changed_exists
 from apps.loyalty.models import LedgerEntry
 from apps.personalization.models import ChurnScore, Segment, SegmentMember
 from apps.personalization.rules import rule_compile
-from apps.preferences.models import Declaration, DeclarationHistory
+from apps.preferences.models import DeclarationHistory
+from apps.preferences.selectors import declaration_changed_exists
 from apps.profiles.models import Profile
 
 
@@ -24,8 +25,8 @@ def _touched_since(moment: datetime) -> QuerySet[Profile]:
         Exists(
             DeclarationHistory.objects.filter(profile_id=OuterRef("pk"), recorded_at__gte=moment)
         )
-        | Exists(Declaration.objects.filter(profile_id=OuterRef("pk"), confirmed_at__gte=moment))
-        | Exists(ConsentState.objects.filter(profile_id=OuterRef("pk"), updated_at__gte=moment))
+        | declaration_changed_exists(profile_ref="pk", since=moment)
+        | consent_changed_exists(profile_ref="pk", since=moment)
         | Exists(
             LedgerEntry.objects.filter(account__profile_id=OuterRef("pk"), created_at__gte=moment)
         )

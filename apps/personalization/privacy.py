@@ -12,7 +12,7 @@ from apps.personalization.models import (
     SegmentMember,
 )
 from apps.personalization.selectors import profile_in_segment, segment_list
-from apps.preferences.models import Declaration
+from apps.preferences.selectors import declaration_list_told
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
 
@@ -20,9 +20,9 @@ from apps.profiles.selectors import profile_and_merged_ids
 def _offers_declined(profile: Profile) -> list[dict]:
     """ "Not interested" is kept as a declaration (its values are offer keys), so it is also
     in the preferences part; here it reads as the offers it names."""
-    declaration = Declaration.objects.filter(
-        profile=profile, attribute__key=OFFERS_NOT_INTERESTED
-    ).first()
+    declaration = (
+        declaration_list_told(profile=profile).filter(attribute__key=OFFERS_NOT_INTERESTED).first()
+    )
     keys = declaration.value if declaration and isinstance(declaration.value, list) else []
     titles = {offer.key: offer.title for offer in Offer.objects.filter(key__in=keys)}
     return [

@@ -40,10 +40,11 @@ from django.utils.translation import gettext as _
 from apps.campaigns.selectors import profile_completed_campaign, profile_reached_outcome
 from apps.challenges.selectors import profile_completed_challenge
 from apps.consent.models import Purpose
-from apps.consent.selectors import consent_granted_exists, consent_granted_for_purpose_of
+from apps.consent.selectors import consent_granted_exists
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, LedgerEntry, Tier
-from apps.preferences.models import Attribute, Declaration
+from apps.preferences.models import Attribute
+from apps.preferences.selectors import declaration_list_usable
 
 MAX_DEPTH = 8
 MAX_CONDITIONS = 100
@@ -130,15 +131,10 @@ class Compiler:
         attribute = self._attribute(rule["attribute"], path)
         op, value = rule.get("op"), rule.get("value")
         # An answer counts only while its own purpose is granted (special categories too), so
-        # "not" reads as "not known to us for a purpose the customer allows". Every segment
-        # already requires `personalization`, so its own answers need no second check.
-        declarations = Declaration.objects.filter(profile_id=OuterRef("pk"), attribute=attribute)
-        if attribute.purpose.key != PERSONALIZATION:
-            declarations = declarations.filter(
-                consent_granted_for_purpose_of(
-                    profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-                )
-            )
+        # "not" reads as "not known to us for a purpose the customer allows".
+        declarations = declaration_list_usable(
+            attribute=attribute, purpose_required_by_caller=PERSONALIZATION
+        ).filter(profile_id=OuterRef("pk"))
         if op == "declared":
             return Q(Exists(declarations))
         if op == "declared_within_days":

@@ -18,7 +18,7 @@ from apps.personalization.models import (
 from apps.personalization.rules import PERSONALIZATION, rule_compile
 from apps.personalization.selectors import offer_catalog_forget
 from apps.preferences.models import Attribute, Declaration, Source
-from apps.preferences.selectors import declared_preferences
+from apps.preferences.selectors import declaration_list_usable
 from apps.preferences.services import attribute_save, attribute_values_ensure, preference_declare
 from apps.profiles.lock_objects import profile_lock
 from apps.profiles.models import Profile
@@ -147,7 +147,7 @@ def offer_dismiss(*, profile: Profile, offer: Offer) -> Declaration:
         raise ApplicationError(_("To save this, first agree to personalised offers."))
     # Read and extend under the profile's lock: two quick "not interested" both count.
     profile_lock(profile=profile)
-    told = declared_preferences(profile_ids=[profile.pk], attribute_keys=[attribute.key]).first()
+    told = declaration_list_usable(profile_ids=[profile.pk], attribute=attribute).first()
     declined = told.value if told is not None and isinstance(told.value, list) else []
     return preference_declare(
         profile=profile,

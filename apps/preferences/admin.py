@@ -8,6 +8,7 @@ from modeltranslation.utils import get_translation_fields
 from apps.audit.admin_mixins import AccessLoggedAdminMixin
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
+from apps.preferences.selectors import attribute_has_declarations
 from apps.preferences.services import (
     attribute_delete,
     attribute_save,
@@ -22,7 +23,7 @@ def _refuse_reshaping_answered(clean):
     def checked_clean(form):
         cleaned = clean(form)
         attribute = form.instance
-        if attribute.pk and Declaration.objects.filter(attribute_id=attribute.pk).exists():
+        if attribute.pk and attribute_has_declarations(attribute_id=attribute.pk):
             stored = Attribute.objects.get(pk=attribute.pk)
             if (cleaned.get("kind"), getattr(cleaned.get("purpose"), "pk", None)) != (
                 stored.kind,

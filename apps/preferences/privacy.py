@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Prefetch
 
-from apps.consent.models import ConsentState
+from apps.consent.selectors import consent_state_list_granted
 from apps.preferences.models import AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.values import attribute_display_value
 from apps.profiles.models import Profile
@@ -32,9 +32,7 @@ def _provenance(row: Declaration | DeclarationHistory) -> dict:
 
 def export(profile: Profile) -> dict:
     ids = profile_and_merged_ids(profile=profile)
-    granted = set(
-        ConsentState.objects.granted().filter(profile=profile).values_list("purpose_id", flat=True)
-    )
+    granted = set(consent_state_list_granted(profile=profile).values_list("purpose_id", flat=True))
     declarations = (
         Declaration.objects.filter(profile=profile)
         .select_related(*_ATTRIBUTE)

@@ -1,10 +1,14 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from apps.consent.models import ConsentState, Purpose
-from apps.consent.selectors import consent_granted_for_purpose_of
+from apps.consent.models import Purpose
+from apps.consent.selectors import (
+    consent_granted_for_purpose_of,
+    consent_state_list_granted,
+)
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.values import attribute_display_value
 from apps.profiles.models import Profile
@@ -15,31 +19,65 @@ from apps.profiles.selectors import profile_and_merged_ids
 ATTRIBUTES_VERSION = "preferences.attributes"
 
 
-def declared_preferences(
+def declaration_list_usable(
     *,
-    profile_ids: Iterable[int],
-    purpose_key: str | None = None,
+    profile_ids: Iterable[int] | None = None,
+    purpose_keys: Iterable[str] | None = None,
     attribute_keys: Iterable[str] | None = None,
+    attribute: Attribute | None = None,
+    purpose_required_by_caller: str | None = None,
 ) -> QuerySet[Declaration]:
-    """The one way other apps read declarations: only those whose purpose is granted right now.
+    """The one way to read declarations for using them: only those whose attribute's purpose
+    the customer has granted right now (any version of it; special categories need their own
+    explicit purpose, as every attribute does). A withdrawal hides them on the very next read.
 
-    A withdrawal hides the declarations on the very next read. Each result knows whether it is
+    Without `profile_ids`, over every customer: chain `.filter(profile_id=OuterRef(...))` for
+    a condition inside a query over profiles. `purpose_required_by_caller` names a purpose the
+    caller's own query already requires for the same customer (every segment requires
+    `personalization`): with `attribute` under that purpose the identical second check is left
+    out, so a segment stays one plain EXISTS per condition. Each result knows whether it is
     stale (`is_stale`, `stale_since`) from its attribute's freshness period.
     """
-    declarations = (
-        Declaration.objects.filter(profile_id__in=list(profile_ids))
-        .filter(
-            consent_granted_for_purpose_of(
-                profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-            )
-        )
-        .select_related("attribute__purpose")
-    )
-    if purpose_key is not None:
-        declarations = declarations.filter(attribute__purpose__key=purpose_key)
+    declarations = Declaration.objects.all()
+    if profile_ids is not None:
+        declarations = declarations.filter(profile_id__in=list(profile_ids))
+    if purpose_keys is not None:
+        declarations = declarations.filter(attribute__purpose__key__in=list(purpose_keys))
     if attribute_keys is not None:
         declarations = declarations.filter(attribute__key__in=list(attribute_keys))
-    return declarations
+    if attribute is not None:
+        declarations = declarations.filter(attribute=attribute)
+        if purpose_required_by_caller and attribute.purpose.key == purpose_required_by_caller:
+            return declarations
+    return declarations.filter(
+        consent_granted_for_purpose_of(
+            profile_ref="profile_id", purpose_ref="attribute__purpose_id"
+        )
+    )
+
+
+def declaration_list_told(*, profile: Profile) -> QuerySet[Declaration]:
+    """Everything the customer told us, used now or not: for their own eyes (preference
+    center, their plays, their export), never for using it."""
+    return Declaration.objects.filter(profile=profile)
+
+
+def declaration_list_under_purpose(*, purpose: Purpose) -> QuerySet[Declaration]:
+    """Every declaration collected for the purpose, usable or not: for retention, which
+    deletes what consent no longer covers."""
+    return Declaration.objects.filter(attribute__purpose=purpose)
+
+
+def declaration_changed_exists(*, profile_ref: str, since: datetime) -> Exists:
+    """EXISTS clause: the row's profile declared or confirmed something at or after `since`."""
+    return Exists(
+        Declaration.objects.filter(profile_id=OuterRef(profile_ref), confirmed_at__gte=since)
+    )
+
+
+def attribute_has_declarations(*, attribute_id: int) -> bool:
+    """Whether anyone has answered the attribute: its kind and purpose are then fixed."""
+    return Declaration.objects.filter(attribute_id=attribute_id).exists()
 
 
 def attribute_list_active() -> QuerySet[Attribute]:
@@ -112,11 +150,9 @@ def preference_center_groups(*, profile: Profile | None) -> list[TopicGroup]:
     declarations: dict[int, Declaration] = {}
     granted: set[int] = set()
     if profile:
-        declarations = {d.attribute_id: d for d in Declaration.objects.filter(profile=profile)}
+        declarations = {d.attribute_id: d for d in declaration_list_told(profile=profile)}
         granted = set(
-            ConsentState.objects.granted()
-            .filter(profile=profile)
-            .values_list("purpose_id", flat=True)
+            consent_state_list_granted(profile=profile).values_list("purpose_id", flat=True)
         )
     labels = dict(Attribute.Topic.choices)
     groups: dict[str, TopicGroup] = {}
@@ -141,12 +177,12 @@ def preference_row(*, profile: Profile | None, attribute: Attribute) -> Preferen
     declaration = None
     granted = False
     if profile:
-        declaration = Declaration.objects.filter(profile=profile, attribute=attribute).first()
+        declaration = declaration_list_told(profile=profile).filter(attribute=attribute).first()
         if declaration:
             declaration.attribute = attribute
         granted = (
-            ConsentState.objects.granted()
-            .filter(profile=profile, purpose=attribute.purpose)
+            consent_state_list_granted(profile=profile)
+            .filter(purpose_id=attribute.purpose_id)
             .exists()
         )
     return PreferenceRow(attribute, declaration, granted)

@@ -18,6 +18,7 @@ from apps.preferences.selectors import (
     attribute_get,
     attribute_get_active,
     declaration_history_list,
+    declaration_list_told,
     preference_center_groups,
     preference_row,
 )
@@ -130,7 +131,8 @@ def _own_declaration_action(request: HtmxHttpRequest, declaration_id: int, actio
     if not request.profile:
         raise Http404(_("We could not find this answer."))
     declaration = (
-        Declaration.objects.filter(pk=declaration_id, profile=request.profile)
+        declaration_list_told(profile=request.profile)
+        .filter(pk=declaration_id)
         .select_related("attribute")
         .first()
     )

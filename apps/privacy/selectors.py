@@ -6,7 +6,8 @@ from django.db.models import Prefetch, QuerySet
 
 from apps.campaigns.models import Participation
 from apps.loyalty.models import LedgerEntry
-from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
+from apps.preferences.models import Attribute, AttributeValue, DeclarationHistory
+from apps.preferences.selectors import declaration_list_told
 from apps.preferences.values import attribute_display_value
 from apps.privacy.models import DataRequest
 from apps.profiles.models import Profile
@@ -105,9 +106,9 @@ def exchange_receipts(*, profile: Profile | None) -> list[ExchangeReceipt]:
         .order_by("recorded_at", "pk")
     )
     kept = set(
-        Declaration.objects.filter(profile=profile, source_ref__in=refs).values_list(
-            "attribute_id", "source_ref"
-        )
+        declaration_list_told(profile=profile)
+        .filter(source_ref__in=refs)
+        .values_list("attribute_id", "source_ref")
     )
     told: dict[str, dict[int, Told]] = defaultdict(dict)
     for entry in history:

@@ -1,8 +1,18 @@
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.models import (
+    Answer,
+    Campaign,
+    CampaignViews,
+    Option,
+    Outcome,
+    Participation,
+    Question,
+)
 from apps.campaigns.services import option_save, outcome_save, question_save
+from tests.profiles.factories import ProfileFactory
 
 
 class CampaignFactory(DjangoModelFactory[Campaign]):
@@ -57,3 +67,37 @@ class OutcomeFactory(DjangoModelFactory[Outcome]):
     key = factory.Sequence(lambda n: f"outcome-{n}")
     title_de = factory.LazyAttribute(lambda o: o.key.title())
     title_en = factory.LazyAttribute(lambda o: o.key.title())
+
+
+class ParticipationFactory(DjangoModelFactory[Participation]):
+    """A play row as stored; plays that should run the player's rules go through the services."""
+
+    class Meta:
+        model = Participation
+
+    campaign = factory.SubFactory(CampaignFactory)
+    profile = factory.SubFactory(ProfileFactory)
+
+
+class AnswerFactory(DjangoModelFactory[Answer]):
+    class Meta:
+        model = Answer
+        skip_postgeneration_save = True
+
+    participation = factory.SubFactory(ParticipationFactory)
+    question = factory.SubFactory(
+        QuestionFactory, campaign=factory.SelfAttribute("..participation.campaign")
+    )
+
+    @factory.post_generation
+    def options(self, create: bool, extracted: list[Option] | None, **kwargs) -> None:
+        if create and extracted:
+            self.options.set(extracted)
+
+
+class CampaignViewsFactory(DjangoModelFactory[CampaignViews]):
+    class Meta:
+        model = CampaignViews
+
+    campaign = factory.SubFactory(CampaignFactory)
+    day = factory.LazyFunction(timezone.localdate)

@@ -16,7 +16,8 @@ def played_survey(purpose):
     from apps.insights.periods import site_today
     from apps.insights.services import rollups_refresh
     from apps.privacy.roles import ANALYST, roles_sync
-    from tests.insights.conftest import PASSWORD, build_survey, staff_with
+    from tests.factories import PASSWORD
+    from tests.insights.conftest import build_survey, staff_with
 
     survey = build_survey(day=site_today(), purpose=purpose)
     rollups_refresh()

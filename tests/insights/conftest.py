@@ -5,11 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 
-from apps.campaigns.models import Answer, Campaign, CampaignViews, Participation, Question
+from apps.campaigns.models import Campaign, Participation, Question
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
@@ -20,17 +19,19 @@ from apps.preferences.models import Source
 from apps.preferences.services import preference_declare
 from apps.privacy.roles import ANALYST
 from tests.campaigns.factories import (
+    AnswerFactory,
     CampaignFactory,
+    CampaignViewsFactory,
     OptionFactory,
     OutcomeFactory,
+    ParticipationFactory,
     QuestionFactory,
 )
 from tests.consent.factories import grant_consent
+from tests.factories import StaffUserFactory
 from tests.loyalty.factories import EarningRuleFactory
 from tests.preferences.factories import AttributeFactory
 from tests.profiles.factories import ProfileFactory
-
-PASSWORD = "insights-analyst"
 
 # What the eleven plays add up to, counted by hand.
 EXPECTED = {
@@ -68,7 +69,7 @@ TEXTS = [
 
 
 def staff_with(username: str, *codenames: str):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
+    user = StaffUserFactory(username=username)
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="insights", codename__in=codenames)
     )
@@ -160,11 +161,11 @@ def build_survey(*, day: date, purpose, slug: str = "umfrage") -> Survey:
         profile = ProfileFactory()
         started = morning + timedelta(minutes=n)
         if n < 5:
-            Participation.objects.create(
+            ParticipationFactory(
                 campaign=earlier, profile=profile, started_at=started - timedelta(days=1)
             )
         finished = n < 8
-        play = Participation.objects.create(
+        play = ParticipationFactory(
             campaign=campaign,
             profile=profile,
             started_at=started,
@@ -173,18 +174,20 @@ def build_survey(*, day: date, purpose, slug: str = "umfrage") -> Survey:
         )
         answered = 3 if finished else {8: 2, 9: 1, 10: 0}[n]
         if answered >= 1:
-            answer = Answer.objects.create(participation=play, question=single, answered_at=started)
-            answer.options.set([options[CHOICES[n] if finished else "sweet"]])
-        if answered >= 2:
-            Answer.objects.create(
-                participation=play, question=scale, number=SCORES[n] if finished else 5
+            AnswerFactory(
+                participation=play,
+                question=single,
+                answered_at=started,
+                options=[options[CHOICES[n] if finished else "sweet"]],
             )
+        if answered >= 2:
+            AnswerFactory(participation=play, question=scale, number=SCORES[n] if finished else 5)
         if answered >= 3:
-            Answer.objects.create(participation=play, question=text, text=TEXTS[n])
+            AnswerFactory(participation=play, question=text, text=TEXTS[n])
         (survey.completed if finished else survey.unfinished).append(play)
     # What the subscriber does when a play is completed through the campaign pages.
     answers_tally(participation_ids=[play.pk for play in survey.completed])
-    CampaignViews.objects.create(campaign=campaign, day=day, count=40)
+    CampaignViewsFactory(campaign=campaign, day=day, count=40)
     rule = EarningRuleFactory(points=50)
     point = f"campaign:{campaign.slug}"
     for n, play in enumerate(survey.completed):
@@ -239,14 +242,13 @@ def small_campaign(purpose) -> Campaign:
     morning = day_start(site_today())
     plays = []
     for n in range(3):
-        play = Participation.objects.create(
+        play = ParticipationFactory(
             campaign=campaign,
-            profile=ProfileFactory(),
             started_at=morning + timedelta(minutes=n),
             completed_at=morning + timedelta(minutes=n, seconds=30),
         )
-        Answer.objects.create(participation=play, question=question).options.set([option])
+        AnswerFactory(participation=play, question=question, options=[option])
         plays.append(play.pk)
     answers_tally(participation_ids=plays)
-    CampaignViews.objects.create(campaign=campaign, day=site_today(), count=3)
+    CampaignViewsFactory(campaign=campaign, day=site_today(), count=3)
     return campaign

@@ -1,7 +1,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from apps.loyalty.models import EarningRule, Reward, Tier
+from apps.loyalty.models import Badge, EarningRule, Reward, Tier
 
 
 class TierFactory(DjangoModelFactory[Tier]):
@@ -31,3 +31,13 @@ class RewardFactory(DjangoModelFactory[Reward]):
     title_de = factory.Sequence(lambda n: f"Prämie {n}")
     title_en = factory.Sequence(lambda n: f"Reward {n}")
     cost = 100
+
+
+class BadgeFactory(DjangoModelFactory[Badge]):
+    class Meta:
+        model = Badge
+        django_get_or_create = ["key"]
+
+    key = factory.Sequence(lambda n: f"badge-{n}")
+    name_de = factory.Sequence(lambda n: f"Abzeichen {n}")
+    name_en = factory.Sequence(lambda n: f"Badge {n}")

@@ -29,6 +29,7 @@ operations = st.lists(
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("credit_path")
 @settings(
     max_examples=60,
     deadline=None,

@@ -24,6 +24,7 @@ def _deliver_four_times(profile) -> None:
         )
 
 
+@pytest.mark.usefixtures("credit_path")
 def test_200_concurrent_deliveries_of_the_same_event_credit_once():
     profile = ProfileFactory()
 
@@ -83,6 +84,7 @@ def test_caps_and_budgets_hold_under_parallel_events():
     assert sum(balances) == 400
 
 
+@pytest.mark.usefixtures("credit_path")
 def test_a_credit_racing_a_locked_account_with_the_same_key_neither_deadlocks_nor_doubles():
     from django.db import transaction
 

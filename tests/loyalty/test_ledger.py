@@ -19,7 +19,7 @@ from apps.loyalty.services import (
 )
 from tests.loyalty.factories import TierFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "credit_path")]
 
 
 def _credit(profile, points=100, key="k1", **kwargs):
@@ -180,7 +180,7 @@ def test_verify_ledger_passes_when_everything_adds_up(profile, capsys):
 
     call_command("verify_ledger")
 
-    assert "adds up" in capsys.readouterr().out
+    assert "adds up (1 accounts, 1 entries)" in capsys.readouterr().out
 
 
 def test_verify_ledger_fails_on_a_mismatch(profile):

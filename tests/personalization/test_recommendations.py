@@ -121,7 +121,7 @@ def test_deleting_the_declaration_brings_the_offer_back(catalogue):
 
 
 def test_a_withdrawal_stops_using_the_decline_with_everything_else(catalogue, purpose):
-    from apps.preferences.selectors import declared_preferences
+    from apps.preferences.selectors import declaration_list_usable
 
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
@@ -138,7 +138,7 @@ def test_a_withdrawal_stops_using_the_decline_with_everything_else(catalogue, pu
 
     # Nothing is recommended without personalization, and the decline is not read either.
     assert recommendations(profile=profile) == []
-    assert not declared_preferences(profile_ids=[profile.pk]).exists()
+    assert not declaration_list_usable(profile_ids=[profile.pk]).exists()
     # Agreeing again uses what was kept, the decline included, until it is deleted.
     grant_consent(profile, purpose)
     assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]

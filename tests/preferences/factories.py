@@ -1,8 +1,9 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from apps.preferences.models import Attribute, AttributeValue
-from tests.consent.factories import published_purpose
+from apps.preferences.models import Attribute, AttributeValue, Declaration, Source
+from tests.consent.factories import grant_consent, published_purpose
+from tests.profiles.factories import ProfileFactory
 
 
 class AttributeFactory(DjangoModelFactory[Attribute]):
@@ -29,3 +30,17 @@ class AttributeFactory(DjangoModelFactory[Attribute]):
                 label_en=f"{key} (en)",
                 position=position,
             )
+
+
+class DeclarationFactory(DjangoModelFactory[Declaration]):
+    """A stored declaration row under a fresh grant of its attribute's purpose. Declarations
+    that should run the purpose check go through `preference_declare`."""
+
+    class Meta:
+        model = Declaration
+
+    profile = factory.SubFactory(ProfileFactory)
+    attribute = factory.SubFactory(AttributeFactory)
+    value = "sweet"
+    source = Source.QUIZ
+    consent_event = factory.LazyAttribute(lambda d: grant_consent(d.profile, d.attribute.purpose))

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from apps.preferences.models import Declaration, Source
-from apps.preferences.selectors import declared_preferences, preference_center_groups
+from apps.preferences.selectors import declaration_list_usable, preference_center_groups
 from apps.preferences.services import preference_declare
 from tests.consent.factories import published_purpose
 from tests.preferences.conftest import grant, withdraw
@@ -20,7 +20,7 @@ def _declare(profile, attribute, value):
     )
 
 
-def test_declared_preferences_returns_only_granted_purposes(profile, favourite, granted):
+def test_declaration_list_usable_returns_only_granted_purposes(profile, favourite, granted):
     research = published_purpose(key="research")
     opinion = AttributeFactory(key="opinion", purpose=research, choices=["yes", "no"])
     grant(profile, research)
@@ -28,7 +28,7 @@ def test_declared_preferences_returns_only_granted_purposes(profile, favourite, 
     _declare(profile, opinion, "yes")
     withdraw(profile, research)
 
-    results = declared_preferences(profile_ids=[profile.pk])
+    results = declaration_list_usable(profile_ids=[profile.pk])
 
     assert [d.attribute.key for d in results] == ["favourite_category"]
 
@@ -37,26 +37,26 @@ def test_a_withdrawal_hides_declarations_on_the_very_next_read(
     profile, favourite, granted, purpose
 ):
     _declare(profile, favourite, "savory")
-    assert declared_preferences(profile_ids=[profile.pk]).count() == 1
+    assert declaration_list_usable(profile_ids=[profile.pk]).count() == 1
 
     withdraw(profile, purpose)
 
-    assert declared_preferences(profile_ids=[profile.pk]).count() == 0
+    assert declaration_list_usable(profile_ids=[profile.pk]).count() == 0
     assert Declaration.objects.count() == 1
 
 
-def test_declared_preferences_reports_staleness(profile, favourite, granted):
+def test_declaration_list_usable_reports_staleness(profile, favourite, granted):
     declaration = _declare(profile, favourite, "savory")
     Declaration.objects.filter(pk=declaration.pk).update(
         confirmed_at=timezone.now() - timedelta(days=200)
     )
 
-    (result,) = declared_preferences(profile_ids=[profile.pk], purpose_key="personalization")
+    (result,) = declaration_list_usable(profile_ids=[profile.pk], purpose_keys=["personalization"])
 
     assert result.is_stale
 
 
-def test_declared_preferences_reads_a_batch_in_one_query(
+def test_declaration_list_usable_reads_a_batch_in_one_query(
     purpose, favourite, django_assert_num_queries
 ):
     profiles = ProfileFactory.create_batch(20)
@@ -66,7 +66,11 @@ def test_declared_preferences_reads_a_batch_in_one_query(
     withdraw(profiles[0], purpose)
 
     with django_assert_num_queries(1):
-        results = list(declared_preferences(profile_ids=[p.pk for p in profiles]))
+        results = list(
+            declaration_list_usable(profile_ids=[p.pk for p in profiles]).select_related(
+                "attribute__purpose"
+            )
+        )
         assert all(r.attribute.purpose.key == "personalization" for r in results)
 
     assert len(results) == 19

@@ -16,25 +16,23 @@ from apps.challenges.services import leaderboard_join
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from apps.consent.services import consent_withdraw
-from apps.loyalty.models import Badge
 from apps.loyalty.services import badge_award, ledger_credit, redemption_create
 from apps.partners.models import PartnerClient
 from apps.partners.services import partner_client_create
 from apps.personalization.materialize import segment_materialize
-from apps.personalization.models import ChurnScore, Offer, Segment
 from apps.personalization.services import offer_dismiss
 from apps.preferences.models import Attribute, Source
 from apps.preferences.services import preference_declare
-from apps.profiles.identifiers import sha256_hex
 from apps.profiles.models import Identifier, Profile
 from apps.profiles.services import profile_sign_in_as
 from config.celery import app as celery_app
 from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
 from tests.challenges.factories import ChallengeFactory, StepFactory
 from tests.consent.factories import grant_consent, published_purpose
-from tests.loyalty.factories import EarningRuleFactory, RewardFactory
+from tests.loyalty.factories import BadgeFactory, EarningRuleFactory, RewardFactory
+from tests.personalization.factories import ChurnScoreFactory, OfferFactory, SegmentFactory
 from tests.preferences.factories import AttributeFactory
-from tests.profiles.factories import ProfileFactory
+from tests.profiles.factories import IdentifierFactory, ProfileFactory
 
 EMAIL = "kim.mustermann@example.com"
 DISPLAY_NAME = "Kimberly Quizfan"
@@ -114,12 +112,11 @@ def customer_touched_by_every_app(admin_user) -> Customer:
     device = ProfileFactory()
     grant_consent(device, purposes["personalization"])
     profile_sign_in_as(kind=Identifier.Kind.EMAIL, value=EMAIL, current=device, locale="de")
-    Identifier.objects.create(
+    IdentifierFactory(
         profile=member,
         kind=Identifier.Kind.EXTERNAL,
         namespace=partner.key,
         value=PARTNER_CUSTOMER_ID,
-        value_sha256=sha256_hex(PARTNER_CUSTOMER_ID),
     )
     # `personalization` came with the device.
     for key in ("partner_sharing", "leaderboard", "email_marketing"):
@@ -168,11 +165,11 @@ def customer_touched_by_every_app(admin_user) -> Customer:
     ledger_credit(profile=member, points=100, idempotency_key="welcome", reason="Willkommen")
     reward = RewardFactory(title_de="Kaffee", title_en="Coffee", cost=30)
     redemption_create(profile=member, reward_id=reward.pk, idempotency_key="coffee")
-    badge = Badge.objects.create(key="first-steps", name_de="Erste Schritte", name_en="First steps")
+    badge = BadgeFactory(key="first-steps", name_de="Erste Schritte", name_en="First steps")
     badge_award(profile=member, badge=badge, reason="Zum Start")
     leaderboard_join(profile=member, display_name=DISPLAY_NAME)
 
-    segment = Segment.objects.create(
+    segment = SegmentFactory(
         key="sweet-tooth",
         name="Naschkatzen",
         description="Sagt, dass sie Süßes mag.",
@@ -180,11 +177,9 @@ def customer_touched_by_every_app(admin_user) -> Customer:
         materialize=True,
     )
     segment_materialize(segment=segment, full=True)
-    offer = Offer.objects.create(key="crisps", title_de="Chips-Box", title_en="Crisps box")
+    offer = OfferFactory(key="crisps", title_de="Chips-Box", title_en="Crisps box")
     offer_dismiss(profile=member, offer=offer)
-    ChurnScore.objects.create(
-        profile=member, score=12, band=ChurnScore.Band.LOW, computed_at=kept_play.completed_at
-    )
+    ChurnScoreFactory(profile=member, computed_at=kept_play.completed_at)
 
     access_log_record(
         profiles=[member],

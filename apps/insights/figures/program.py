@@ -8,15 +8,15 @@ from django.db.models import CharField, Count, Q, Sum, Value
 from django.db.models.functions import Cast, Concat
 
 from apps.challenges.models import ChallengeProgress
-from apps.consent.models import ConsentState
-from apps.consent.selectors import consent_granted_for_purpose_of
+from apps.consent.selectors import consent_state_list_granted
 from apps.core.models import OutboxEvent
 from apps.insights.figures.common import Row, rule_references
 from apps.insights.periods import day_bounds, local_day, site_zone
 from apps.loyalty.events import TierChanged
 from apps.loyalty.models import Account, LedgerEntry, Reward, Tier
 from apps.personalization.models import ChurnScore
-from apps.preferences.models import Attribute, Declaration
+from apps.preferences.models import Attribute
+from apps.preferences.selectors import declaration_list_usable
 from apps.profiles.models import Profile
 
 # Profile depth buckets: declared attributes per profile.
@@ -96,11 +96,7 @@ def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     bands, purposes granted, challenges joined and completed). Runs over every profile, so
     only the rollup task calls it."""
     profiles = Profile.objects.exclude(kind=Profile.Kind.MERGED).count()
-    usable = Declaration.objects.filter(
-        consent_granted_for_purpose_of(
-            profile_ref="profile_id", purpose_ref="attribute__purpose_id"
-        )
-    ).order_by()
+    usable = declaration_list_usable().order_by()
     # As `Declaration.is_stale` decides: the day its freshness ran out (a UTC date) has come.
     today = now.astimezone(site_zone()).date()
     cut = datetime.combine(today + timedelta(days=1), time.min, tzinfo=utc)
@@ -151,7 +147,7 @@ def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     ]
     breakdowns += [
         {"kind": "granted", "key": key, "count": n}
-        for key, n in ConsentState.objects.granted()
+        for key, n in consent_state_list_granted()
         .order_by()
         .values("purpose__key")
         .annotate(n=Count("id"))

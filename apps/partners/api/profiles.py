@@ -21,7 +21,7 @@ from apps.partners.selectors import (
     partner_visible_profiles,
 )
 from apps.partners.services import partner_link_customer
-from apps.preferences.selectors import declared_preferences
+from apps.preferences.selectors import declaration_list_usable
 from apps.profiles.identifiers import external_id_normalise
 from apps.profiles.models import Identifier, Profile
 
@@ -256,8 +256,9 @@ class ProfilePreferences(PartnerAPIView):
         profile = self.visible_profile(profile_id)
         purposes = partner_readable_purposes(partner=self.partner, profile=profile)
         declarations = list(
-            declared_preferences(profile_ids=[profile.pk])
+            declaration_list_usable(profile_ids=[profile.pk])
             .filter(attribute__purpose_id__in=list(purposes))
+            .select_related("attribute__purpose")
             .order_by("attribute__key")
         )
         if declarations:

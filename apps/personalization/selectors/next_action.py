@@ -15,6 +15,7 @@ from apps.personalization.models import (
 )
 from apps.personalization.selectors.recommendations import recommendations
 from apps.preferences.models import Declaration
+from apps.preferences.selectors import declaration_list_usable
 from apps.profiles.models import Profile
 
 
@@ -55,10 +56,7 @@ def next_best_action(
 
 
 def _answers(profile: Profile, purpose_keys: Collection[str] | None) -> QuerySet[Declaration]:
-    answers = Declaration.objects.filter(profile=profile)
-    if purpose_keys is not None:
-        answers = answers.filter(attribute__purpose__key__in=list(purpose_keys))
-    return answers
+    return declaration_list_usable(profile_ids=[profile.pk], purpose_keys=purpose_keys)
 
 
 def _quiz_filling_a_gap(profile: Profile, purpose_keys=None) -> NextAction | None:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.campaigns.selectors import participation_list_completed
-from apps.consent.models import ConsentState
+from apps.consent.selectors import consent_state_list_granted
 from apps.personalization.models import (
     Offer,
     OfferImpression,
@@ -20,6 +20,7 @@ from apps.personalization.rules import PERSONALIZATION
 from apps.personalization.selectors.catalog import offer_catalog
 from apps.personalization.selectors.segments import profile_in_segment
 from apps.preferences.models import Attribute, AttributeValue, Declaration
+from apps.preferences.selectors import declaration_list_usable
 from apps.profiles.models import Profile
 
 # How fast an answer without its own freshness loses weight: half every 180 days.
@@ -64,9 +65,9 @@ def recommendations(
     catalog = offer_catalog()
     granted = {
         purpose_id: catalog.purpose_keys.get(purpose_id)
-        for purpose_id in ConsentState.objects.granted()
-        .filter(profile=profile)
-        .values_list("purpose_id", flat=True)
+        for purpose_id in consent_state_list_granted(profile=profile).values_list(
+            "purpose_id", flat=True
+        )
     }
     if held_back or PERSONALIZATION not in granted.values() or (push and _quiet_now(profile)):
         return []
@@ -79,9 +80,9 @@ def recommendations(
     ]
     declarations = {
         d.attribute_id: d
-        for d in Declaration.objects.filter(profile=profile, attribute_id__in=counting).defer(
-            "consent_event_id"
-        )
+        for d in declaration_list_usable(profile_ids=[profile.pk])
+        .filter(attribute_id__in=counting)
+        .defer("consent_event_id")
     }
     if not declarations:
         return []

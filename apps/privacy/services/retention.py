@@ -10,8 +10,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from apps.campaigns.models import Answer
-from apps.consent.models import ConsentState, Purpose
+from apps.consent.models import Purpose
+from apps.consent.selectors import consent_withdrawn_exists
 from apps.preferences.models import Declaration, DeclarationHistory
+from apps.preferences.selectors import declaration_list_under_purpose
 from apps.privacy.models import DEFAULT_DAYS_AFTER_WITHDRAWAL, RetentionRule, RetentionRun
 
 BATCH_SIZE = 1000
@@ -57,18 +59,13 @@ def retention_effective() -> list[Retention]:
 
 
 def _withdrawn(retention: Retention, now: datetime, *, profile_ref: str) -> Exists:
-    return Exists(
-        ConsentState.objects.filter(
-            profile_id=OuterRef(profile_ref),
-            purpose=retention.purpose,
-            status=ConsentState.Status.WITHDRAWN,
-            updated_at__lt=retention.withdrawn_before(now),
-        )
+    return consent_withdrawn_exists(
+        profile_ref=profile_ref, purpose=retention.purpose, before=retention.withdrawn_before(now)
     )
 
 
 def declarations_due(retention: Retention, now: datetime) -> QuerySet[Declaration]:
-    return Declaration.objects.filter(attribute__purpose=retention.purpose).filter(
+    return declaration_list_under_purpose(purpose=retention.purpose).filter(
         _withdrawn(retention, now, profile_ref="profile_id")
         | Q(confirmed_at__lt=retention.older_than(now))
     )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.loyalty.selectors import ledger_mismatches
+from apps.loyalty.selectors import ledger_mismatches, ledger_size
 
 
 class Command(BaseCommand):
@@ -14,4 +14,9 @@ class Command(BaseCommand):
             )
         if mismatches:
             raise CommandError(f"{len(mismatches)} account(s) do not add up.")
-        self.stdout.write(self.style.SUCCESS("Every account adds up."))
+        accounts, entries = ledger_size()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Every account adds up ({accounts:,} accounts, {entries:,} entries)."
+            )
+        )
