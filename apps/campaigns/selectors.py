@@ -22,9 +22,9 @@ from apps.profiles.models import Profile
 # Renewed by every change to a campaign, its questions, answers or outcomes: what other
 # apps keep of campaigns follows it.
 CAMPAIGNS_VERSION = "campaigns"
-PLAYER_QUESTIONS = ProcessCache(
-    "campaigns.player-questions", follows=(CAMPAIGNS_VERSION,), max_age=300
-)
+# Each entry names the campaign as last changed, so a change is seen at once without asking
+# the shared cache on every step of every player: its version is checked once a second.
+PLAYER_QUESTIONS = ProcessCache("campaigns.player-questions", max_age=300, check_every=1)
 
 
 def campaign_list_live() -> QuerySet[Campaign]:

@@ -44,11 +44,11 @@ def _new_version() -> str:
 def versions_renew(*names: str) -> None:
     """The data these names stand for has changed: every process reads it again. Called by
     the service that writes it."""
-    for kept in _caches:
-        if set(names) & set(kept.versions):
-            kept._checked = None
 
     def renew() -> None:
+        for kept in _caches:
+            if set(names) & set(kept.versions):
+                kept._checked = None
         try:
             cache.set_many({_version_key(name): _new_version() for name in names}, timeout=None)
         except (RedisError, OSError):

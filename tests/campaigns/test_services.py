@@ -1,12 +1,14 @@
 import pytest
 
 from apps.campaigns.models import Answer, Campaign, OptionTally, Participation
+from apps.campaigns.selectors import player_questions
 from apps.campaigns.services import (
     answer_submit,
     participation_complete,
     participation_keep_answers,
     participation_start,
 )
+from apps.core import process_cache
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account
 from apps.preferences.models import Declaration
@@ -375,3 +377,18 @@ def test_an_image_choice_needs_a_clean_picture_for_every_answer(settings, tmp_pa
     problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
     assert "needs an image for every answer" in problems
     assert without.image.name == ""
+
+
+def test_player_questions_ask_the_shared_cache_at_most_once_a_second(snack_quiz, monkeypatch):
+    campaign = snack_quiz[0]
+
+    asked = []
+    versions = process_cache._versions
+    monkeypatch.setattr(
+        process_cache, "_versions", lambda names: asked.append(names) or versions(names)
+    )
+
+    for _ in range(3):
+        player_questions(campaign=Campaign.objects.get(pk=campaign.pk))
+
+    assert len(asked) <= 1

@@ -126,3 +126,14 @@ def test_a_cache_asked_on_every_event_sees_a_renewal_of_what_it_follows_at_once(
     versions_renew("test.vocabulary")
 
     assert kept.get(load) == 2
+
+
+def test_a_cache_asked_on_every_event_sees_the_renewal_at_commit_at_once(
+    django_capture_on_commit_callbacks,
+):
+    kept, load = ProcessCache("test.hot", check_every=1), Loads()
+    with django_capture_on_commit_callbacks(execute=True):
+        versions_renew("test.hot")
+        assert kept.get(load) == 1
+
+    assert kept.get(load) == 2
