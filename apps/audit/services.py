@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
+from django.db.models.fields.files import FieldFile
 
 from apps.audit.models import AccessLog, ConfigChange
 from apps.core.translated_fields import translated_base_fields
@@ -26,7 +27,9 @@ def config_snapshot(obj: Model) -> dict[str, Any]:
     translated = translated_base_fields(type(obj))
     for field in obj._meta.concrete_fields:
         if field.name not in translated:
-            values[field.name] = field.value_from_object(obj)
+            value = field.value_from_object(obj)
+            # An uploaded file is recorded by its stored name.
+            values[field.name] = value.name if isinstance(value, FieldFile) else value
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             values[field.name] = sorted(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import AppendOnlyModel, ImmutableRecordError, TimeStampedModel
+from apps.core.translated_fields import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE, translations
 from apps.profiles.models import Profile
 
 
@@ -68,6 +69,10 @@ class PurposeVersionQuerySet(models.QuerySet["PurposeVersion"]):
         return self.filter(published_at__isnull=False)
 
 
+# The wording a customer agrees to, kept per language.
+PURPOSE_WORDING_FIELDS = ("title", "summary", "text")
+
+
 class PurposeVersion(models.Model):
     """The exact wording shown to a customer. Frozen once published."""
 
@@ -122,6 +127,19 @@ class PurposeVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    def languages_missing(self) -> list[str]:
+        """Languages in which some of the wording is not written out."""
+        return [
+            language
+            for language in AVAILABLE_LANGUAGES
+            if not all(translations(self, field)[language] for field in PURPOSE_WORDING_FIELDS)
+        ]
+
+    def wording_language(self, language: str) -> str:
+        """The language a customer asking for `language` reads this wording in: theirs where it
+        is written out, German (the fallback) where it is not."""
+        return DEFAULT_LANGUAGE if language in self.languages_missing() else language
 
 
 class Channel(models.TextChoices):

@@ -73,7 +73,7 @@ def _record(
         trigger=trigger,
         channel=channel,
         collection_point=collection_point[:200],
-        language=language,
+        language=version.wording_language(language),
         ip_hmac=evidence.ip_hmac,
         user_agent_hmac=evidence.user_agent_hmac,
         gpc_signal=evidence.gpc_signal,
@@ -345,6 +345,13 @@ def purpose_version_publish(*, version: PurposeVersion) -> PurposeVersion:
     current = purpose.current_version
     if current and current.version > version.version:
         raise ApplicationError(_("A newer version is already published."))
+    if missing := version.languages_missing():
+        names = dict(settings.LANGUAGES)
+        raise ApplicationError(
+            _("Write the title, summary and full text in every language before publishing.")
+            + " "
+            + _("Missing: %(languages)s.") % {"languages": ", ".join(names[m] for m in missing)}
+        )
     version.published_at = timezone.now()
     version.save(update_fields=["published_at"])
     purpose.current_version = version

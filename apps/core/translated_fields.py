@@ -3,6 +3,9 @@ from modeltranslation import settings as mt_settings
 from modeltranslation.translator import NotRegistered, TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
 
+AVAILABLE_LANGUAGES: tuple[str, ...] = tuple(mt_settings.AVAILABLE_LANGUAGES)
+DEFAULT_LANGUAGE: str = mt_settings.DEFAULT_LANGUAGE
+
 
 class TranslatedFields(TranslationOptions):
     """Registration options for a model's translated fields (each app's `translation.py`).

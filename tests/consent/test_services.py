@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from apps.consent.evidence import Evidence
 from apps.consent.models import ConsentEvent, ConsentState, ImmutableRecordError, PurposeVersion
@@ -448,3 +449,47 @@ def test_an_older_double_opt_in_link_stops_working_after_a_new_request(
         token=double_opt_in_token(receipt_id=second.receipt_id), evidence=Evidence()
     )
     assert _state(profile, newsletter_purpose).status == ConsentState.Status.GRANTED
+
+
+def test_purpose_version_publish_refuses_wording_missing_a_language(purpose):
+    draft = PurposeVersionFactory(purpose=purpose, version=9, summary_en="")
+
+    with pytest.raises(ApplicationError, match="every language"):
+        purpose_version_publish(version=draft)
+
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+
+def test_a_grant_records_german_when_the_wording_was_never_written_in_the_customers_language(
+    profile, purpose, decision_context
+):
+    # As a version published before English was added: it has no English wording.
+    version = PurposeVersionFactory(
+        purpose=purpose,
+        version=9,
+        title_en="",
+        summary_en="",
+        text_en="",
+        published_at=timezone.now(),
+    )
+    purpose.current_version = version
+    purpose.save(update_fields=["current_version"])
+
+    event = consent_grant(
+        profile=profile, purpose_version=version, **{**decision_context, "language": "en"}
+    )
+
+    assert event.language == "de"
+
+
+def test_a_grant_records_the_customers_language_when_the_wording_is_written_in_it(
+    profile, purpose, decision_context
+):
+    event = consent_grant(
+        profile=profile,
+        purpose_version=purpose.current_version,
+        **{**decision_context, "language": "en"},
+    )
+
+    assert event.language == "en"

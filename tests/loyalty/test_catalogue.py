@@ -173,3 +173,29 @@ def test_a_rule_that_has_paid_points_cannot_be_deleted_only_switched_off(client,
 
     client.post(reverse("admin:loyalty_earningrule_delete", args=[unused.pk]), {"post": "yes"})
     assert not EarningRule.objects.filter(pk=unused.pk).exists()
+
+
+def test_staff_save_a_reward_with_an_image_and_the_change_is_on_record(client, admin_user):
+    from apps.audit.models import ConfigChange
+
+    client.force_login(admin_user)
+    reward = RewardFactory(image="rewards/box.webp")
+
+    response = client.post(
+        reverse("admin:loyalty_reward_change", args=[reward.pk]),
+        {
+            "title_de": "Neue Box",
+            "title_en": "New box",
+            "cost": 20,
+            "fulfilment": "generated",
+            "is_active": "on",
+            "position": 0,
+            "codes-TOTAL_FORMS": 0,
+            "codes-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    change = ConfigChange.objects.get(object_id=str(reward.pk))
+    assert change.changes["title_de"] == {"from": reward.title_de, "to": "Neue Box"}
+    assert "image" not in change.changes
