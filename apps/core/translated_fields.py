@@ -1,4 +1,5 @@
 from django.db.models import Model
+from django.utils import translation
 from modeltranslation import settings as mt_settings
 from modeltranslation.translator import NotRegistered, TranslationOptions, translator
 from modeltranslation.utils import build_localized_fieldname
@@ -43,3 +44,9 @@ def translated_base_fields(model: type[Model]) -> frozenset[str]:
     except NotRegistered:
         return frozenset()
     return frozenset(options.all_fields)
+
+
+def text_in(instance: Model, field: str, language: str) -> str:
+    """A translated field's text in one language, German where that language has none."""
+    with translation.override(language):
+        return getattr(instance, field)

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from apps.consent.models import Purpose
+from apps.core.translated_fields import text_in
 from apps.partners.models import PartnerClient
 from apps.preferences.models import Attribute
 from apps.privacy.services.retention import retention_effective
@@ -23,7 +24,7 @@ def record_of_processing() -> dict[str, Any]:
             {
                 "key": attribute.key,
                 "label_de": attribute.label_de,
-                "label_en": attribute.label_en,
+                "label_en": text_in(attribute, "label", "en"),
                 "kind": attribute.kind,
                 "special_category": attribute.is_special_category,
                 "collected": attribute.is_active,
@@ -48,8 +49,8 @@ def record_of_processing() -> dict[str, Any]:
             {
                 "key": purpose.key,
                 "title_de": version.title_de if version else "",
-                "title_en": version.title_en if version else "",
-                "summary_en": version.summary_en if version else "",
+                "title_en": text_in(version, "title", "en") if version else "",
+                "summary_en": text_in(version, "summary", "en") if version else "",
                 "version": version.version if version else None,
                 "published_at": version.published_at.isoformat()
                 if version and version.published_at

@@ -134,6 +134,18 @@ def test_redemption_debits_points_reserves_stock_and_hands_out_a_code(profile):
     assert redemption.debit.amount == -100
 
 
+@pytest.mark.parametrize(
+    ("title_en", "reason"), [("Snack box", "Reward: Snack box"), ("", "Reward: Snackbox")]
+)
+def test_a_redemption_names_the_reward_in_english_or_else_german(profile, title_en, reason):
+    reward = RewardFactory(cost=100, title_de="Snackbox", title_en=title_en)
+    _fund(profile, 100)
+
+    redemption = redemption_create(profile=profile, reward_id=reward.pk, idempotency_key="r1")
+
+    assert redemption.debit.reason == reason
+
+
 def test_a_double_clicked_redemption_redeems_once(profile):
     reward = RewardFactory(cost=100, stock=3)
     _fund(profile, 300)

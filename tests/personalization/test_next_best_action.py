@@ -4,6 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.consent.evidence import Evidence
+from apps.consent.models import Channel
+from apps.consent.services import consent_withdraw
 from apps.loyalty.services import ledger_credit
 from apps.personalization.selectors import next_best_action
 from apps.preferences.models import Declaration, Source
@@ -91,3 +94,30 @@ def test_a_first_visit_to_the_home_page_costs_no_query_for_it(
         response = client.get(reverse("home"))
 
     assert "Dein nächster Schritt".encode() not in response.content
+
+
+def test_a_quiz_is_not_suggested_for_what_the_customer_told_us_under_a_withdrawn_purpose(
+    quiz, purpose
+):
+    profile = ProfileFactory()
+    grant = grant_consent(profile, purpose)
+    for question in quiz.questions.all():
+        Declaration.objects.create(
+            profile=profile,
+            attribute_id=question.options.get().attribute_id,
+            value="sweet",
+            source=Source.QUIZ,
+            consent_event=grant,
+        )
+    consent_withdraw(
+        profile=profile,
+        purpose=purpose,
+        channel=Channel.WEB,
+        collection_point="preference-center",
+        evidence=Evidence(),
+        language="de",
+    )
+
+    action = next_best_action(profile=profile)
+
+    assert action is None or action.kind != "quiz"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.core.translated_fields import text_in
 from apps.loyalty.events import RewardCancelled, RewardRedeemed
 from apps.loyalty.models import LedgerEntry, Redemption, Reward, RewardCode
 from apps.loyalty.services.ledger import _default_expiry, _write, account_lock
@@ -83,7 +84,7 @@ def redemption_create(*, profile: Profile, reward_id: int, idempotency_key: str)
         amount=-reward.cost,
         kind=LedgerEntry.Kind.REDEEM,
         idempotency_key=key,
-        reason=f"Reward: {reward.title_en}",
+        reason=f"Reward: {text_in(reward, 'title', 'en')}",
         source_ref=f"reward:{reward.pk}",
     )
     redemption = Redemption.objects.create(

@@ -15,7 +15,7 @@ from apps.personalization.models import (
 )
 from apps.personalization.selectors.recommendations import recommendations
 from apps.preferences.models import Declaration
-from apps.preferences.selectors import declaration_list_usable
+from apps.preferences.selectors import declaration_list_told, declaration_list_usable
 from apps.profiles.models import Profile
 
 
@@ -60,7 +60,15 @@ def _answers(profile: Profile, purpose_keys: Collection[str] | None) -> QuerySet
 
 
 def _quiz_filling_a_gap(profile: Profile, purpose_keys=None) -> NextAction | None:
-    declared = set(_answers(profile, purpose_keys).values_list("attribute_id", flat=True))
+    # The customer is told what a quiz asks that they have not told us yet, so on their own
+    # page an answer under a withdrawn purpose still counts as told; a partner sees only what
+    # it may use.
+    told = (
+        declaration_list_told(profile=profile)
+        if purpose_keys is None
+        else _answers(profile, purpose_keys)
+    )
+    declared = set(told.values_list("attribute_id", flat=True))
     played = set(
         participation_list_completed(profile_ids=[profile.pk]).values_list("campaign_id", flat=True)
     )
