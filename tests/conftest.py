@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_e2e)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker) -> None:
+    """Transactional tests flush the database, role groups included, so a reused test
+    database (`--reuse-db`) may start without the groups the migrations made."""
+    from apps.privacy.roles import roles_sync
+
+    with django_db_blocker.unblock():
+        roles_sync()
+
+
 @pytest.fixture(autouse=True)
 def _empty_process_cache() -> None:
     caches["local"].clear()

@@ -30,7 +30,7 @@ from apps.campaigns.services import (
     question_delete,
     question_save,
 )
-from apps.core.admin_mixins import image_preview
+from apps.core.admin_mixins import image_preview, inline_save_through_services
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
 from apps.preferences.models import Attribute
@@ -43,15 +43,10 @@ _PART_SERVICES = {
 
 
 def _save_parts(formset) -> None:
-    """An inline's questions, outcomes or answers, saved and deleted through the services,
-    which touch the campaign."""
+    """An inline's questions, outcomes or answers, through the services that touch the
+    campaign."""
     save, delete, name = _PART_SERVICES[formset.model]
-    instances = formset.save(commit=False)
-    for removed in formset.deleted_objects:
-        delete(**{name: removed})
-    for instance in instances:
-        save(**{name: instance})
-    formset.save_m2m()
+    inline_save_through_services(formset, save=save, delete=delete, name=name)
 
 
 class QuestionInline(SortableInlineAdminMixin, TranslationTabularInline):

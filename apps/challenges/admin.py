@@ -157,6 +157,14 @@ class ChallengeAdmin(TabbedTranslationAdmin):
             challenge_set_image(challenge=form.instance, upload=form.cleaned_data["image_upload"])
         challenge_steps_changed()
 
+    def delete_model(self, request: HttpRequest, obj: Challenge) -> None:
+        super().delete_model(request, obj)
+        challenge_steps_changed()
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        challenge_steps_changed()
+
 
 @admin.register(LeaderboardName)
 class LeaderboardNameAdmin(admin.ModelAdmin):

@@ -11,6 +11,7 @@ frozen dataclasses of `Event`, with the name and the fields of the payload the o
 `publish(QuizCompleted(...))` writes it; `subscribe(QuizCompleted)` listens to it.
 """
 
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -59,7 +60,12 @@ class Event:
         EVENT_DEFINITIONS[name] = cls
 
     def payload(self) -> dict[str, Any]:
-        return {field.name: getattr(self, field.name) for field in fields(self)}
+        return {name: getattr(self, name) for name in _payload_fields(type(self))}
+
+
+@functools.cache
+def _payload_fields(definition: type[Event]) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(definition))
 
 
 def _name_of(event: type[Event] | str) -> str:

@@ -13,7 +13,7 @@ from modeltranslation.utils import get_translation_fields
 
 from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.audit.services import access_log_record
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, inline_save_through_services
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import CareFlag, ChurnScore, Offer, OfferMatch, Segment
 from apps.personalization.rule_vocabulary import rule_vocabulary
@@ -227,11 +227,9 @@ class OfferAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
         offer_save(offer=obj)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        matches = formset.save(commit=False)
-        for removed in formset.deleted_objects:
-            offer_match_delete(match=removed)
-        for match in matches:
-            offer_match_save(match=match)
+        inline_save_through_services(
+            formset, save=offer_match_save, delete=offer_match_delete, name="match"
+        )
 
     def delete_model(self, request: HttpRequest, obj: Offer) -> None:
         offer_delete(offer=obj)

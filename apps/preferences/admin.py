@@ -6,7 +6,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 from modeltranslation.utils import get_translation_fields
 
 from apps.audit.admin_mixins import AccessLoggedAdminMixin
-from apps.core.admin_mixins import ReadOnlyAdminMixin
+from apps.core.admin_mixins import ReadOnlyAdminMixin, inline_save_through_services
 from apps.preferences.models import Attribute, AttributeValue, Declaration, DeclarationHistory
 from apps.preferences.selectors import attribute_has_declarations
 from apps.preferences.services import (
@@ -74,11 +74,9 @@ class AttributeAdmin(TabbedTranslationAdmin):
         attribute_save(attribute=obj)
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        values = formset.save(commit=False)
-        for removed in formset.deleted_objects:
-            attribute_value_delete(value=removed)
-        for value in values:
-            attribute_value_save(value=value)
+        inline_save_through_services(
+            formset, save=attribute_value_save, delete=attribute_value_delete, name="value"
+        )
 
     def delete_model(self, request: HttpRequest, obj: Attribute) -> None:
         attribute_delete(attribute=obj)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from PIL import Image
 
 from apps.challenges.models import Challenge
+from apps.challenges.services import step_event_names
 from apps.core.models import OutboxEvent
 from tests.challenges.factories import StepFactory
 from tests.profiles.factories import ProfileFactory
@@ -105,3 +106,15 @@ def test_a_step_counting_nothing_is_refused_in_the_admin(admin_client):
 
     assert response.status_code == 200
     assert not Challenge.objects.exists()
+
+
+def test_a_challenge_deleted_in_the_admin_is_no_longer_counted_by_any_process(admin_client):
+    step = StepFactory(event_name="quiz.completed")
+    assert "quiz.completed" in step_event_names()
+
+    response = admin_client.post(
+        reverse("admin:challenges_challenge_delete", args=[step.challenge.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert "quiz.completed" not in step_event_names()

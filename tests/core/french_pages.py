@@ -106,3 +106,10 @@ def test_the_admin_has_a_french_tab_with_the_french_text(
     assert f'name="{field}_fr"' in page or f"{field}_fr" in page
     assert french in page
     assert "modeltranslation/js/tabbed_translation_fields.js" in page
+
+
+def test_the_language_switch_offers_french(french_browser):
+    page = french_browser.get(reverse("home")).content.decode()
+
+    assert 'name="language" value="fr" lang="fr" aria-pressed="true"' in page
+    assert 'name="language" value="de" lang="de" aria-pressed="false"' in page
