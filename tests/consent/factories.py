@@ -1,8 +1,9 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from apps.consent.models import Purpose, PurposeVersion
+from apps.consent.models import PURPOSE_WORDING_FIELDS, Purpose, PurposeVersion
 from apps.consent.services import purpose_version_publish, purpose_version_save_draft
+from apps.core.translated_fields import AVAILABLE_LANGUAGES
 
 
 class PurposeFactory(DjangoModelFactory[Purpose]):
@@ -28,6 +29,13 @@ class PurposeVersionFactory(DjangoModelFactory[PurposeVersion]):
     summary_en = "In short."
     text_de = "Der vollständige Text."
     text_en = "The full text."
+
+    # Wording is published only when written in every language: a language added in test
+    # settings gets the German text unless the test writes its own.
+    for _language in AVAILABLE_LANGUAGES:
+        if _language not in ("de", "en"):
+            for _field in PURPOSE_WORDING_FIELDS:
+                vars()[f"{_field}_{_language}"] = factory.SelfAttribute(f"{_field}_de")
 
 
 def publish_new_version(purpose: Purpose, *, is_material: bool = True, **text) -> PurposeVersion:
