@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, Self
 
-from apps.core.events import Event
+from apps.core.events import Event, KeyedEvent
 
 if TYPE_CHECKING:
     from apps.campaigns.models import Participation
 
 
 @dataclass(frozen=True, kw_only=True)
-class PlayEvent(Event):
+class PlayEvent(KeyedEvent):
     profile: str
     campaign: str
     participation: int
@@ -29,13 +29,6 @@ class PlayEvent(Event):
             participation=participation.pk,
             **fields,
         )
-
-    @property
-    def idempotency_key(self) -> str:
-        raise NotImplementedError
-
-    def payload(self) -> dict[str, Any]:
-        return {**super().payload(), "idempotency_key": self.idempotency_key}
 
 
 @dataclass(frozen=True, kw_only=True)

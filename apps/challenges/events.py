@@ -1,13 +1,12 @@
 """The events of challenges."""
 
 from dataclasses import dataclass
-from typing import Any
 
-from apps.core.events import Event
+from apps.core.events import KeyedEvent
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChallengeCompleted(Event):
+class ChallengeCompleted(KeyedEvent):
     """Every step of a challenge done in one period (a week, a month, or once);
     `completed_total` counts the customer's completed challenges, for count badges."""
 
@@ -22,6 +21,3 @@ class ChallengeCompleted(Event):
     def idempotency_key(self) -> str:
         # Loyalty credits a challenge once per period, however often the event is replayed.
         return f"challenge:{self.challenge}:{self.period}"
-
-    def payload(self) -> dict[str, Any]:
-        return {**super().payload(), "idempotency_key": self.idempotency_key}

@@ -63,6 +63,19 @@ class Event:
         return {name: getattr(self, name) for name in _payload_fields(type(self))}
 
 
+@dataclass(frozen=True, kw_only=True)
+class KeyedEvent(Event):
+    """An event whose payload also carries the key earning rules credit it under, derived
+    from its fields, so a replayed event never credits twice."""
+
+    @property
+    def idempotency_key(self) -> str:
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, Any]:
+        return {**super().payload(), "idempotency_key": self.idempotency_key}
+
+
 @functools.cache
 def _payload_fields(definition: type[Event]) -> tuple[str, ...]:
     return tuple(field.name for field in fields(definition))

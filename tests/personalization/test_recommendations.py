@@ -229,7 +229,8 @@ def test_an_offer_leaves_when_its_schedule_ends_while_the_catalog_is_cached(
 def test_a_change_made_by_another_process_is_seen_on_the_next_read(catalogue):
     from django.core.cache import cache
 
-    from apps.personalization.selectors import OFFER_CATALOG_VERSION_KEY
+    from apps.core.process_cache import VERSION_KEY
+    from apps.personalization.selectors.catalog import OFFER_CATALOG
 
     profile = ProfileFactory()
     _declare(profile, catalogue["diet"], "vegan")
@@ -238,7 +239,7 @@ def test_a_change_made_by_another_process_is_seen_on_the_next_read(catalogue):
     # Another process deactivates the offer: this process gets no signal, only the new
     # version its receiver names in the shared cache.
     Offer.objects.filter(key="vegan-box").update(is_active=False)
-    cache.set(OFFER_CATALOG_VERSION_KEY, "changed-elsewhere", timeout=None)
+    cache.set(VERSION_KEY.format(name=OFFER_CATALOG.name), "changed-elsewhere", timeout=None)
 
     assert "vegan-box" not in [r.offer.key for r in recommendations(profile=profile)]
 

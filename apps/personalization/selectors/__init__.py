@@ -2,7 +2,6 @@
 
 from apps.personalization.selectors.catalog import (
     OFFER_CATALOG,
-    OFFER_CATALOG_VERSION_KEY,
     OfferCatalog,
     offer_catalog,
     offer_catalog_forget,
@@ -19,7 +18,6 @@ from apps.personalization.selectors.segments import (
 
 __all__ = [
     "OFFER_CATALOG",
-    "OFFER_CATALOG_VERSION_KEY",
     "NextAction",
     "OfferCatalog",
     "Recommendation",

@@ -7,7 +7,7 @@ from django.db.models import Prefetch
 from apps.campaigns.selectors import CAMPAIGNS_VERSION
 from apps.consent.models import Purpose
 from apps.consent.selectors import PURPOSES_VERSION
-from apps.core.process_cache import VERSION_KEY, ProcessCache
+from apps.core.process_cache import ProcessCache
 from apps.personalization.models import (
     OFFERS_NOT_INTERESTED,
     Offer,
@@ -23,7 +23,6 @@ OFFER_CATALOG = ProcessCache(
     follows=(CAMPAIGNS_VERSION, ATTRIBUTES_VERSION, PURPOSES_VERSION),
     max_age=60,
 )
-OFFER_CATALOG_VERSION_KEY = VERSION_KEY.format(name=OFFER_CATALOG.name)
 
 
 @dataclass(frozen=True)
