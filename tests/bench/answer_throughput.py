@@ -2,8 +2,8 @@
 bare-Django floor.
 
 Gunicorn serves Resonanz under production settings; eight customers (own sessions, own
-participations) re-answer a question as fast as wrk can send, and the bare view is loaded the
-same way. So is the durable-write ceiling: the bare view writing and committing one row, the
+participations) re-answer a survey question as fast as wrk can send, and the bare view is
+loaded the same way. So is the durable-write ceiling: the bare view writing and committing one row, the
 least any step that saves an answer must do. Prints requests/s and p50/p99 for each, and the
 ratios.
 
@@ -139,11 +139,13 @@ def _env() -> dict[str, str]:
 
 
 def _bench_campaign(env: dict[str, str]) -> int:
-    """A live one-question quiz; returns the id of an answer to send."""
+    """A live two-question survey; returns the id of an answer to send. An opinion may be
+    changed as often as the customer likes, so every request does the whole answer step (a
+    trivia answer is fixed once its feedback was shown)."""
     script = (
         "from apps.campaigns.models import Campaign, Option, Question\n"
         "c, _ = Campaign.objects.update_or_create(slug='bench-quiz', defaults=dict("
-        "kind='trivia', status='live', title_de='Bench', title_en='Bench'))\n"
+        "kind='survey', status='live', title_de='Bench', title_en='Bench'))\n"
         "q, _ = Question.objects.get_or_create(campaign=c, position=1, defaults=dict("
         "text_de='Frage?', text_en='Question?'))\n"
         "o = q.options.first() or Option.objects.create(question=q, label_de='Ja', "
