@@ -319,3 +319,20 @@ def test_an_answer_with_htmx_costs_the_same_queries_however_long_the_campaign(
     with django_assert_num_queries(16):
         response = _answer(client, 1, options[0], **HTMX)
     assert response["HX-Push-Url"] == _url("question", 2)
+
+
+def test_a_timed_quiz_goes_forward_only_and_a_look_back_does_not_restart_the_countdown(
+    client, survey
+):
+    campaign, options = survey
+    Campaign.objects.filter(pk=campaign.pk).update(seconds_per_question=20)
+    _start(client)
+    _answer(client, 1, options[0][0])
+    open_one = client.get(_url("question", 2)).text
+    shown = Participation.objects.values_list("question_shown", "question_shown_at").get()
+
+    back = client.get(_url("question", 1)).text
+
+    assert "data-countdown" not in back
+    assert "Zurück" not in open_one
+    assert Participation.objects.values_list("question_shown", "question_shown_at").get() == shown
