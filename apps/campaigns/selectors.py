@@ -191,6 +191,17 @@ def next_unanswered_number(*, participation: Participation) -> int | None:
     return upcoming[0] if upcoming else None
 
 
+def participation_resume_at(*, participation: Participation | None) -> tuple[int, int] | None:
+    """Where an unfinished play goes on: the next question's number and how many there are;
+    None for no play, a finished one, or one with nothing left to answer."""
+    if participation is None or participation.is_completed:
+        return None
+    number = next_unanswered_number(participation=participation)
+    if number is None:
+        return None
+    return number, len(player_questions(campaign=participation.campaign))
+
+
 @dataclass(frozen=True)
 class Learned:
     attribute: Attribute

@@ -24,7 +24,7 @@ from apps.campaigns.selectors import (
     next_unanswered_number,
     participation_for,
     participation_next_round_at,
-    player_questions,
+    participation_resume_at,
     poll_results,
     question_at,
     question_step,
@@ -91,9 +91,6 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     participation = _own_participation(request, campaign)
     again_at = participation and participation_next_round_at(participation=participation)
     profile = request.profile or None
-    resume_at = None
-    if participation is not None and not participation.is_completed:
-        resume_at = next_unanswered_number(participation=participation)
     return render(
         request,
         "campaigns/intro.html",
@@ -102,8 +99,7 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "participation": participation,
             "may_play_again": again_at is not None and again_at <= timezone.now(),
             "play_again_at": again_at,
-            "resume_at": resume_at,
-            "total": len(player_questions(campaign=campaign)) if resume_at else 0,
+            "resume_at": participation_resume_at(participation=participation),
             "members_only": campaign.requires_sign_in
             and (profile is None or profile.kind != Profile.Kind.MEMBER),
         },
