@@ -182,3 +182,18 @@ def test_choosing_then_pressing_next_at_once_sends_the_answer_once(
 
     expect(page.get_by_text("Frage 2 von 3")).to_be_visible()
     assert console_errors == []
+
+
+def test_arrow_keys_walk_through_the_answers_without_moving_on(live_server, page: Page):
+    _campaign("alltag", questions=3, auto_advance=True)
+    page.goto(f"{live_server.url}/c/alltag/")
+    page.get_by_role("button", name=START).click()
+
+    page.get_by_label("Oft 1", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(1200)
+
+    expect(page.get_by_label("Selten 1", exact=True)).to_be_checked()
+    expect(page.get_by_text("Frage 1 von 3")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Frage 2 von 3")).to_be_visible()
