@@ -116,6 +116,7 @@ class CampaignForm(forms.ModelForm):
             "starts_at",
             "ends_at",
             "seconds_per_question",
+            "auto_advance",
             "requires_sign_in",
             "repeat_after_days",
             "purposes",
@@ -143,7 +144,7 @@ class CampaignAdmin(SortableAdminBase, TabbedTranslationAdmin):
                 "fields": [
                     ("starts_at", "ends_at"),
                     ("requires_sign_in", "repeat_after_days"),
-                    "seconds_per_question",
+                    ("seconds_per_question", "auto_advance"),
                     "purposes",
                 ]
             },

@@ -90,6 +90,14 @@ class Campaign(TimeStampedModel):
         validators=[MinValueValidator(5), MaxValueValidator(600)],
         help_text=_("Leave empty for no countdown. An answer given later scores nothing."),
     )
+    auto_advance = models.BooleanField(
+        _("move on after choosing"),
+        default=False,
+        help_text=_(
+            "Questions with one answer to choose move on by themselves a moment after the "
+            "choice, without pressing Next."
+        ),
+    )
 
     objects = CampaignQuerySet.as_manager()
 

@@ -69,6 +69,11 @@ class Step:
     total: int
     chosen: set[int]
     text: str = ""
+    # The player's way through the campaign as their answers chose it: the question before
+    # this one (for "Back"), the next one still to answer, and whether this one is on it.
+    previous: int | None = None
+    upcoming: int | None = None
+    reachable: bool = True
 
     @property
     def given_number(self) -> int | None:
@@ -109,26 +114,45 @@ def question_at(*, campaign: Campaign, number: int) -> Question | None:
 
 
 def question_step(*, participation: Participation, number: int) -> Step | None:
-    """The number-th question (1-based) with its options and what was chosen before."""
+    """The number-th question (1-based) with its options, what was chosen before and where it
+    lies on the player's way; one query for all of it."""
     question = question_at(campaign=participation.campaign, number=number)
     if question is None:
         return None
-    given = list(
-        Answer.objects.filter(participation=participation, question=question).values_list(
-            "number", "text", "options"
-        )
-    )
-    chosen = {option_id for _number, _text, option_id in given if option_id is not None}
-    if given and given[0][0] is not None:
-        chosen = {given[0][0]}
-    total = len(player_questions(campaign=participation.campaign))
-    return Step(question, number, total, chosen, given[0][1] if given else "")
-
-
-def player_next(*, participation: Participation) -> tuple[int, Question] | None:
-    """The next question on this player's way and its number, following the branches their
-    answers chose; None when every question on the way is answered."""
+    chosen_by_question: dict[int, list[int]] = defaultdict(list)
+    given: tuple[int | None, str] = (None, "")
+    for question_id, value, text, option_id in Answer.objects.filter(
+        participation=participation
+    ).values_list("question_id", "number", "text", "options"):
+        chosen_by_question[question_id].append(option_id)
+        if question_id == question.pk:
+            given = (value, text)
+    chosen = {o for o in chosen_by_question.get(question.pk, ()) if o is not None}
+    if given[0] is not None:
+        chosen = {given[0]}
     questions = player_questions(campaign=participation.campaign)
+    way, upcoming = _player_way(questions, chosen_by_question)
+    if number in way:
+        previous = way[way.index(number) - 1] if way.index(number) else None
+    else:
+        previous = way[-1] if way else None
+    return Step(
+        question,
+        number,
+        len(questions),
+        chosen,
+        given[1],
+        previous=previous,
+        upcoming=upcoming,
+        reachable=number in way or number == upcoming,
+    )
+
+
+def _player_way(
+    questions: list[Question], chosen: dict[int, list[int]]
+) -> tuple[list[int], int | None]:
+    """The numbers of the answered questions on the player's way, following the branches
+    their answers chose, and the number of the next one to answer (None when none is left)."""
     index_of = {question.pk: index for index, question in enumerate(questions)}
     skip_to = {
         option.pk: option.skip_to_id
@@ -136,25 +160,46 @@ def player_next(*, participation: Participation) -> tuple[int, Question] | None:
         for option in question.options.all()
         if option.skip_to_id
     }
+    way: list[int] = []
+    index = 0
+    while index < len(questions):
+        question = questions[index]
+        if question.pk not in chosen:
+            return way, index + 1
+        way.append(index + 1)
+        branch = next((skip_to[o] for o in chosen[question.pk] if o in skip_to), None)
+        # Only forward branches count, so the way always ends.
+        index = max(index + 1, index_of.get(branch, 0))
+    return way, None
+
+
+def player_next(*, participation: Participation) -> tuple[int, Question] | None:
+    """The next question on this player's way and its number, following the branches their
+    answers chose; None when every question on the way is answered."""
+    questions = player_questions(campaign=participation.campaign)
     chosen: dict[int, list[int]] = defaultdict(list)
     for question_id, option_id in Answer.objects.filter(participation=participation).values_list(
         "question_id", "options"
     ):
         chosen[question_id].append(option_id)
-    index = 0
-    while index < len(questions):
-        question = questions[index]
-        if question.pk not in chosen:
-            return index + 1, question
-        branch = next((skip_to[o] for o in chosen[question.pk] if o in skip_to), None)
-        # Only forward branches count, so the way always ends.
-        index = max(index + 1, index_of.get(branch, 0))
-    return None
+    _way, upcoming = _player_way(questions, chosen)
+    return (upcoming, questions[upcoming - 1]) if upcoming else None
 
 
 def next_unanswered_number(*, participation: Participation) -> int | None:
     upcoming = player_next(participation=participation)
     return upcoming[0] if upcoming else None
+
+
+def participation_resume_at(*, participation: Participation | None) -> tuple[int, int] | None:
+    """Where an unfinished play goes on: the next question's number and how many there are;
+    None for no play, a finished one, or one with nothing left to answer."""
+    if participation is None or participation.is_completed:
+        return None
+    number = next_unanswered_number(participation=participation)
+    if number is None:
+        return None
+    return number, len(player_questions(campaign=participation.campaign))
 
 
 @dataclass(frozen=True)

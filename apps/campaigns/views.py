@@ -9,11 +9,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
+    Step,
     answer_was_correct,
     campaign_get_live,
     campaign_list_live,
@@ -22,6 +24,7 @@ from apps.campaigns.selectors import (
     next_unanswered_number,
     participation_for,
     participation_next_round_at,
+    participation_resume_at,
     poll_results,
     question_at,
     question_step,
@@ -96,6 +99,7 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "participation": participation,
             "may_play_again": again_at is not None and again_at <= timezone.now(),
             "play_again_at": again_at,
+            "resume_at": participation_resume_at(participation=participation),
             "members_only": campaign.requires_sign_in
             and (profile is None or profile.kind != Profile.Kind.MEMBER),
         },
@@ -137,11 +141,21 @@ def _integers(values: list[str]) -> list[int]:
     return [n if -MAX_ID <= n <= MAX_ID else -1 for n in numbers]
 
 
-def _render_step(request, campaign, participation, number, *, error="", feedback=None):
-    step = question_step(participation=participation, number=number)
-    if step is None:
-        raise Http404(_("This question is not part of this campaign."))
-    seconds_left = participation_show_question(participation=participation, question=step.question)
+def _render_step(
+    request: HtmxHttpRequest,
+    campaign: Campaign,
+    participation: Participation,
+    step: Step,
+    *,
+    error: str = "",
+    feedback: str | None = None,
+) -> HttpResponse:
+    seconds_left = None
+    if step.number == step.upcoming:
+        # Looking back at an answered question neither starts nor restarts a countdown.
+        seconds_left = participation_show_question(
+            participation=participation, question=step.question
+        )
     context = {
         "campaign": campaign,
         "step": step,
@@ -149,11 +163,24 @@ def _render_step(request, campaign, participation, number, *, error="", feedback
         "error": error,
         "feedback": feedback,
     }
-    template = "campaigns/play.html#question-card" if request.htmx else "campaigns/play.html"
+    # htmx restoring a page from history wants the whole page, not the card.
+    card = request.htmx and not request.htmx.history_restore_request
+    template = "campaigns/play.html#question-card" if card else "campaigns/play.html"
     return render(request, template, context)
 
 
+def _step_or_404(participation: Participation, number: int) -> Step:
+    step = question_step(participation=participation, number=number)
+    if step is None:
+        raise Http404(_("This question is not part of this campaign."))
+    return step
+
+
+# Each question has its own address, shown while it is played: a reload, Back and a later
+# visit must find the page as it was, never a stored copy or a bare card.
 @require_GET
+@never_cache
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     campaign = _campaign_or_404(slug)
     participation = _own_participation(request, campaign)
@@ -161,7 +188,11 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
         return redirect("campaigns:intro", slug=slug)
     if participation.is_completed:
         return redirect("campaigns:result", slug=slug)
-    return _render_step(request, campaign, participation, number)
+    step = _step_or_404(participation, number)
+    if not step.reachable:
+        # Skipped ahead in the address, or off the way the answers chose.
+        return redirect(_step_url(campaign, step.upcoming or 1))
+    return _render_step(request, campaign, participation, step)
 
 
 @require_POST
@@ -190,7 +221,8 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             timed_out=timed_out,
         )
     except ApplicationError as problem:
-        return _render_step(request, campaign, participation, number, error=problem.message)
+        step = _step_or_404(participation, number)
+        return _render_step(request, campaign, participation, step, error=problem.message)
     feedback = None
     if timed_out and not option_ids and scale_value is None:
         feedback = _("Time is up.")
@@ -200,7 +232,10 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     if upcoming is None:
         return _go(request, reverse("campaigns:result", args=[slug]))
     if request.htmx:
-        return _render_step(request, campaign, participation, upcoming, feedback=feedback)
+        step = _step_or_404(participation, upcoming)
+        response = _render_step(request, campaign, participation, step, feedback=feedback)
+        # The address bar follows the question now shown, so a reload or Back finds it.
+        return push_url(response, _step_url(campaign, upcoming))
     if feedback:
         messages.info(request, feedback)
     return redirect(_step_url(campaign, upcoming))
