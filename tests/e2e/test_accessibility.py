@@ -20,7 +20,6 @@ CUSTOMER_PAGES = [
     "/me/consents/",
     "/me/points/",
     "/me/for-you/",
-    "/me/for-you/settings/",
     "/me/challenges/",
     "/me/privacy/",
     "/me/privacy/delete/",
@@ -45,10 +44,11 @@ def _severe_violations(page: Page) -> list[str]:
 
 def _decide_first_purpose(page: Page) -> None:
     """A consent decision, so the consent center has history and a receipt to open."""
-    yes = page.locator(".consent-panel button[aria-pressed='false']").first
-    if yes.count():
+    yes = page.locator(
+        ".consent-panel form:not(:has(input[type=email])) button[value=grant][aria-pressed=false]"
+    ).first
+    with page.expect_response(lambda response: "/decide/" in response.url):
         yes.click()
-        page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
