@@ -73,6 +73,7 @@ def test_no_customer_page_has_a_serious_accessibility_violation(
         )
     for path in CUSTOMER_PAGES:
         page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == language
         check(path)
     page.goto(f"{live_server.url}/me/consents/")
     _decide_first_purpose(page)
