@@ -11,7 +11,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
 	@echo "make test    the whole suite (SQLite unless DATABASE_URL is set)"
-	@echo "make e2e     browser tests only (needs the chromium package)"
+	@echo "make e2e     browser tests only (needs the chromium package); screenshots in e2e-screenshots/"
 	@echo "make lint    ruff check + format check + import layers (lint-imports);  make fmt  to fix"
 	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
 	@echo "make bench   HTTP and ledger benchmarks (wrk recommended; ledger needs PostgreSQL)"
@@ -47,8 +47,11 @@ run: migrate
 test: messages
 	$(BIN)/pytest
 
+# Screenshots of every question and result type, at 390 and 1366 px, for reviewers (not
+# committed); `make e2e E2E_SCREENSHOTS_DIR=` takes none.
+E2E_SCREENSHOTS_DIR ?= e2e-screenshots
 e2e: messages
-	$(BIN)/pytest -m e2e
+	E2E_SCREENSHOTS_DIR=$(E2E_SCREENSHOTS_DIR) $(BIN)/pytest -m e2e
 
 lint: install
 	$(BIN)/ruff check .

@@ -48,6 +48,8 @@ class Campaign(TimeStampedModel):
     intro = models.TextField(_("introduction"), blank=True)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    # When customers could first play it: the home page marks campaigns new for a week.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, editable=False)
     purposes = models.ManyToManyField(
         Purpose,
         verbose_name=_("purposes asked for at the end"),

@@ -18,8 +18,8 @@ from apps.campaigns.selectors import (
     Step,
     answer_was_correct,
     campaign_get_live,
-    campaign_list_live,
     campaign_questions_with_options,
+    home_cards_for,
     learned_from,
     next_unanswered_number,
     participation_for,
@@ -79,9 +79,10 @@ def _participant_campaign_or_404(slug: str) -> Campaign:
 
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    # The live list is cached with the page content (see the template). It is handed over as
-    # a callable, so on a cache hit not even the queryset is built.
-    return render(request, "campaigns/home.html", {"live_campaigns": campaign_list_live})
+    # What every card says to everybody is kept by each process (`campaign_cards_live`); only
+    # where this customer stands is asked for, in one query, and nothing for a first visit.
+    cards = home_cards_for(profile=request.profile or None)
+    return render(request, "campaigns/home.html", {"cards": cards})
 
 
 @require_GET

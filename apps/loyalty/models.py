@@ -194,6 +194,10 @@ class EarningRule(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def matches(self, payload: dict) -> bool:
+        """Every condition names a property of the event with that value."""
+        return all(str(payload.get(key)) == str(value) for key, value in self.conditions.items())
+
     def clean(self) -> None:
         if not isinstance(self.conditions, dict):
             raise ValidationError({"conditions": _("Conditions must be an object of properties.")})

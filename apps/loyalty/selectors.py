@@ -1,7 +1,8 @@
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.loyalty.models import (
@@ -198,3 +199,21 @@ def points_earned_for(*, profile: Profile | None, occurrence: str) -> int:
         account__profile=profile, kind=LedgerEntry.Kind.EARN, idempotency_key__in=rule_keys
     )
     return entries.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def points_offered_for(*, event_name: str, payloads: dict[Hashable, dict]) -> dict[Hashable, int]:
+    """The points everyone would earn for each of these events, e.g. finishing each campaign
+    on the home page: one query for all of them. Counted are the active rules whose conditions
+    the payload fulfils; bonuses for a segment, tier multipliers and caps vary per customer
+    and are left out."""
+    now = timezone.now()
+    rules = list(
+        EarningRule.objects.filter(event_name=event_name, is_active=True, segment_key="")
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
+        .only("points", "conditions")
+    )
+    return {
+        key: sum(rule.points for rule in rules if rule.matches(payload))
+        for key, payload in payloads.items()
+    }

@@ -137,7 +137,9 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
         raise ApplicationError(_("The campaign's end lies in the past; move it first."))
     starts_later = campaign.starts_at is not None and campaign.starts_at > timezone.now()
     campaign.status = Campaign.Status.SCHEDULED if starts_later else Campaign.Status.LIVE
-    campaign.save(update_fields=["status", "updated_at"])
+    if not starts_later:
+        campaign.published_at = timezone.now()
+    campaign.save(update_fields=["status", "published_at", "updated_at"])
     campaigns_changed()
     publish(CampaignPublished(campaign=campaign.slug, status=campaign.status))
     return campaign
@@ -193,7 +195,9 @@ def campaigns_follow_schedule(*, now=None) -> int:
         for campaign in due:
             ended = campaign.ends_at is not None and campaign.ends_at <= now
             campaign.status = Campaign.Status.ENDED if ended else Campaign.Status.LIVE
-            campaign.save(update_fields=["status", "updated_at"])
+            if not ended:
+                campaign.published_at = campaign.starts_at
+            campaign.save(update_fields=["status", "published_at", "updated_at"])
             publish((CampaignEnded if ended else CampaignStarted)(campaign=campaign.slug))
             changed += 1
         expired = Campaign.objects.select_for_update(skip_locked=True).filter(

@@ -56,10 +56,6 @@ def _in_segment(rule: EarningRule, profile: Profile) -> bool:
     )
 
 
-def _matches(rule: EarningRule, payload: dict) -> bool:
-    return all(str(payload.get(key)) == str(value) for key, value in rule.conditions.items())
-
-
 def _earned_from(rule: EarningRule, *, account: Account | None = None, since=None) -> int:
     entries = LedgerEntry.objects.filter(source_ref=rule_source_ref(rule.pk))
     if account is not None:
@@ -120,7 +116,7 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
         .order_by("pk")
     )
-    rules = [rule for rule in rules if _matches(rule, event.payload)]
+    rules = [rule for rule in rules if rule.matches(event.payload)]
     if not rules:
         return []
     profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
