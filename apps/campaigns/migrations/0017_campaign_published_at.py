@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0015_copy_german_into_original_fields'),
+        ('campaigns', '0016_campaign_auto_advance'),
     ]
 
     operations = [
