@@ -69,6 +69,8 @@ class Step:
     total: int
     chosen: set[int]
     text: str = ""
+    answered: bool = False
+    late: bool = False
 
     @property
     def given_number(self) -> int | None:
@@ -115,14 +117,16 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
         return None
     given = list(
         Answer.objects.filter(participation=participation, question=question).values_list(
-            "number", "text", "options"
+            "number", "text", "options", "late"
         )
     )
-    chosen = {option_id for _number, _text, option_id in given if option_id is not None}
+    chosen = {option_id for _number, _text, option_id, _late in given if option_id is not None}
     if given and given[0][0] is not None:
         chosen = {given[0][0]}
     total = len(player_questions(campaign=participation.campaign))
-    return Step(question, number, total, chosen, given[0][1] if given else "")
+    if not given:
+        return Step(question, number, total, chosen)
+    return Step(question, number, total, chosen, given[0][1], answered=True, late=given[0][3])
 
 
 def player_next(*, participation: Participation) -> tuple[int, Question] | None:
@@ -209,9 +213,46 @@ def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
     return results
 
 
-def answer_was_correct(*, answer_option_ids: set[int], question: Question) -> bool:
-    correct = {option.pk for option in question.options.all() if option.is_correct}
-    return answer_is_correct(kind=question.kind, picked=answer_option_ids, correct=correct)
+def answer_is_fixed(*, question: Question) -> bool:
+    """A trivia question with a right answer shows it once answered, so that answer stands."""
+    return question.campaign.kind == Campaign.Kind.TRIVIA and bool(question.right_options)
+
+
+def scored_question_count(*, campaign: Campaign) -> int:
+    """How many questions have a right answer: the most a trivia player can score."""
+    return sum(1 for question in player_questions(campaign=campaign) if question.right_options)
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    """What a trivia player learns right after answering, on the same screen."""
+
+    right: bool
+    time_up: bool
+    chosen: list[Option]
+    right_options: list[Option]
+    explanation: str
+
+
+def answer_feedback(*, step: Step) -> AnswerFeedback | None:
+    """Right or wrong, the right answer and the staff's explanation, once the step's question
+    is answered; None before that and for questions that ask for an opinion."""
+    question = step.question
+    if not step.answered or not answer_is_fixed(question=question):
+        return None
+    right_options = question.right_options
+    right = answer_is_correct(
+        kind=question.kind,
+        picked=step.chosen,
+        correct={option.pk for option in right_options},
+    )
+    return AnswerFeedback(
+        right=right and not step.late,
+        time_up=step.late,
+        chosen=[option for option in question.options.all() if option.pk in step.chosen],
+        right_options=right_options,
+        explanation=question.explanation,
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
-    answer_was_correct,
+    answer_feedback,
+    answer_is_fixed,
     campaign_get_live,
     campaign_list_live,
     campaign_questions_with_options,
@@ -25,6 +26,7 @@ from apps.campaigns.selectors import (
     poll_results,
     question_at,
     question_step,
+    scored_question_count,
 )
 from apps.campaigns.services import (
     campaign_count_view,
@@ -137,20 +139,53 @@ def _integers(values: list[str]) -> list[int]:
     return [n if -MAX_ID <= n <= MAX_ID else -1 for n in numbers]
 
 
-def _render_step(request, campaign, participation, number, *, error="", feedback=None):
+# The next question is not known yet: look it up.
+_LOOK_UP = object()
+
+
+def _render_step(
+    request, campaign, participation, number, *, error="", feedback=None, upcoming=_LOOK_UP
+):
     step = question_step(participation=participation, number=number)
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
-    seconds_left = participation_show_question(participation=participation, question=step.question)
+    answered = answer_feedback(step=step)
+    if answered is None and participation.is_completed:
+        return _go(request, reverse("campaigns:result", args=[campaign.slug]))
     context = {
         "campaign": campaign,
         "step": step,
-        "seconds_left": seconds_left,
         "error": error,
         "feedback": feedback,
+        "answer_feedback": answered,
     }
+    if answered is None:
+        context["seconds_left"] = participation_show_question(
+            participation=participation, question=step.question
+        )
+    else:
+        if upcoming is _LOOK_UP:
+            upcoming = (
+                None
+                if participation.is_completed
+                else next_unanswered_number(participation=participation)
+            )
+        context["next_is_result"] = not upcoming
+        context["next_url"] = (
+            _step_url(campaign, upcoming)
+            if upcoming
+            else reverse("campaigns:result", args=[campaign.slug])
+        )
     template = "campaigns/play.html#question-card" if request.htmx else "campaigns/play.html"
     return render(request, template, context)
+
+
+def _show_answered(request, campaign, participation, number, upcoming=_LOOK_UP) -> HttpResponse:
+    """A trivia answer's feedback on the same screen; without JavaScript at the question's own
+    address, so a reload or Back shows it again."""
+    if request.htmx:
+        return _render_step(request, campaign, participation, number, upcoming=upcoming)
+    return redirect(_step_url(campaign, number))
 
 
 @require_GET
@@ -159,7 +194,8 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
-    if participation.is_completed:
+    question = question_at(campaign=campaign, number=number)
+    if participation.is_completed and not (question and answer_is_fixed(question=question)):
         return redirect("campaigns:result", slug=slug)
     return _render_step(request, campaign, participation, number)
 
@@ -171,10 +207,12 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
-    if participation.is_completed:
-        # A double click on "finish", or a replayed POST: the result is already there.
-        return _go(request, reverse("campaigns:result", args=[slug]))
     question = question_at(campaign=campaign, number=number)
+    if participation.is_completed:
+        # A double click on "finish", or a replayed POST: the answers stand.
+        if question and answer_is_fixed(question=question):
+            return _show_answered(request, campaign, participation, number)
+        return _go(request, reverse("campaigns:result", args=[slug]))
     if question is None:
         raise Http404(_("This question is not part of this campaign."))
     option_ids = _integers(request.POST.getlist("option"))
@@ -191,12 +229,11 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
         )
     except ApplicationError as problem:
         return _render_step(request, campaign, participation, number, error=problem.message)
+    if answer_is_fixed(question=question):
+        return _show_answered(request, campaign, participation, number, upcoming)
     feedback = None
     if timed_out and not option_ids and scale_value is None:
         feedback = _("Time is up.")
-    elif campaign.kind == Campaign.Kind.TRIVIA:
-        right = answer_was_correct(answer_option_ids=set(option_ids), question=question)
-        feedback = _("Right!") if right else _("Not quite.")
     if upcoming is None:
         return _go(request, reverse("campaigns:result", args=[slug]))
     if request.htmx:
@@ -219,7 +256,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "participation": participation,
-            "total": campaign.questions.count(),
+            "total": scored_question_count(campaign=campaign),
             "points": points_earned_for(
                 profile=participation.profile, occurrence=f"participation:{participation.pk}"
             ),
