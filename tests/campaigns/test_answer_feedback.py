@@ -284,8 +284,9 @@ def test_a_scale_shows_its_end_labels_on_one_row(client, profile):
 
     assert german.count('name="value"') == 11
     assert 'class="scale scale--row scale--compact"' in german
-    assert "<span>gar nicht wahrscheinlich</span>" in german
-    assert '<span class="scale__end-high">äußerst wahrscheinlich</span>' in german
+    assert '<span id="scale-low-1">gar nicht wahrscheinlich</span>' in german
+    assert 'id="scale-high-1">äußerst wahrscheinlich</span>' in german
+    assert german.count('aria-describedby="scale-') == 2
     assert "extremely likely" in english
 
 
