@@ -115,17 +115,23 @@ def test_nps_fits_one_row_with_its_end_labels(live_server, page: Page, demo, wid
     _shoot(page, f"nps-{width}")
 
 
-def test_feedback_and_nps_at_desktop_size(live_server, page: Page, demo):
+def test_feedback_and_nps_in_english_at_desktop_size(live_server, page: Page, demo):
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.set_viewport_size(DESKTOP)
     page.goto(f"{live_server.url}/c/snack-wissen/")
-    page.get_by_role("button", name=START).click()
-    page.get_by_label("Weizen", exact=True).check()
-    page.get_by_role("button", name="Weiter").click()
-    expect(page.locator(".verdict")).to_contain_text("Richtige Antwort: Mais")
-    _shoot(page, "feedback-wrong-1366")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_label("Wheat", exact=True).check()
+    page.get_by_role("button", name="Next").click()
+    verdict = page.locator(".verdict")
+    expect(verdict).to_contain_text("Not quite.")
+    expect(verdict).to_contain_text("The right answer: Corn")
+    expect(verdict).to_contain_text("popcorn maize")
+    _shoot(page, "feedback-wrong-en-1366")
 
     page.goto(f"{live_server.url}/c/weiterempfehlen/")
-    page.get_by_role("button", name=START).click()
+    page.get_by_role("button", name="Start").click()
     values = page.locator(".scale__value")
     assert values.first.bounding_box()["y"] == values.last.bounding_box()["y"]
-    _shoot(page, "nps-1366")
+    expect(page.get_by_text("not at all likely")).to_be_visible()
+    expect(page.get_by_text("extremely likely")).to_be_visible()
+    _shoot(page, "nps-en-1366")
