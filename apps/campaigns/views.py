@@ -150,6 +150,7 @@ def _render_step(
     if step is None:
         raise Http404(_("This question is not part of this campaign."))
     answered = answer_feedback(step=step)
+    # Once finished, only a trivia answer's feedback is shown again; the rest is the result.
     if answered is None and participation.is_completed:
         return _go(request, reverse("campaigns:result", args=[campaign.slug]))
     context = {
@@ -170,6 +171,7 @@ def _render_step(
                 if participation.is_completed
                 else next_unanswered_number(participation=participation)
             )
+        # "Next" leads to the next question on the player's way, or to the result.
         context["next_is_result"] = not upcoming
         context["next_url"] = (
             _step_url(campaign, upcoming)
@@ -180,7 +182,13 @@ def _render_step(
     return render(request, template, context)
 
 
-def _show_answered(request, campaign, participation, number, upcoming=_LOOK_UP) -> HttpResponse:
+def _show_answered(
+    request: HtmxHttpRequest,
+    campaign: Campaign,
+    participation: Participation,
+    number: int,
+    upcoming: object = _LOOK_UP,
+) -> HttpResponse:
     """A trivia answer's feedback on the same screen; without JavaScript at the question's own
     address, so a reload or Back shows it again."""
     if request.htmx:
