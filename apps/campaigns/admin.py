@@ -278,6 +278,24 @@ class QuestionAdmin(SortableAdminBase, TabbedTranslationAdmin):
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
     inlines = [OptionInline]
+    fieldsets = [
+        (None, {"fields": ["campaign", "position", "kind", "text"]}),
+        (
+            _("Scale, number or text answers"),
+            {
+                "fields": [
+                    "scale_min",
+                    "scale_max",
+                    "scale_label_low",
+                    "scale_label_high",
+                    "max_length",
+                    "dimension",
+                    "attribute",
+                ]
+            },
+        ),
+        (_("Trivia feedback"), {"fields": ["explanation"]}),
+    ]
 
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         question_save(question=obj)

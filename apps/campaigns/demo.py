@@ -27,6 +27,12 @@ TRIVIA = {
                 ("Reis", "Rice", False, None),
                 ("Weizen", "Wheat", False, None),
             ],
+            (
+                "Popcorn ist eine eigene Maissorte, der Puffmais: Beim Erhitzen wird das Wasser "
+                "im Korn zu Dampf, bis die harte Schale platzt.",
+                "Popcorn is a corn of its own, popcorn maize: when heated, the water inside the "
+                "kernel turns to steam until the hard hull bursts.",
+            ),
         ),
         (
             "Welches Land isst die meisten Chips pro Kopf?",
@@ -37,14 +43,21 @@ TRIVIA = {
                 ("Italien", "Italy", False, None),
                 ("Japan", "Japan", False, None),
             ],
+            (
+                "Chips, dort „crisps“ genannt, gehören in Großbritannien zu vielen Mittagessen: "
+                "Pro Kopf wird dort weit mehr davon gegessen als in Italien oder Japan.",
+                "In Britain crisps are part of many a lunch: per person, far more of them are "
+                "eaten there than in Italy or Japan.",
+            ),
         ),
+        # An opinion: no answer is marked right, so it counts towards no score.
         (
             "Und du: Was magst du lieber?",
             "And you: what do you prefer?",
             "single",
             [
-                ("Herzhaft", "Savoury", True, ("favourite_category", "savory")),
-                ("Süß", "Sweet", True, ("favourite_category", "sweet")),
+                ("Herzhaft", "Savoury", None, ("favourite_category", "savory")),
+                ("Süß", "Sweet", None, ("favourite_category", "sweet")),
             ],
         ),
     ],
@@ -142,6 +155,10 @@ NPS = {
     "intro": ("Eine Frage, zehn Sekunden.", "One question, ten seconds."),
     # Asked again each quarter, so the score can move.
     "repeat_after_days": 90,
+    "scale_labels": (
+        ("gar nicht wahrscheinlich", "not at all likely"),
+        ("äußerst wahrscheinlich", "extremely likely"),
+    ),
     "questions": [
         (
             "Wie wahrscheinlich ist es, dass du uns weiterempfiehlst?",
@@ -183,6 +200,10 @@ SELF_ASSESSMENT = {
     "intro": (
         "Fünf Bereiche, je eine Frage von 1 (gar nicht) bis 5 (voll und ganz).",
         "Five areas, one question each from 1 (not at all) to 5 (fully).",
+    ),
+    "scale_labels": (
+        ("trifft gar nicht zu", "not at all"),
+        ("trifft voll und ganz zu", "fully"),
     ),
     "questions": [
         (
@@ -247,7 +268,9 @@ def _create(spec: dict, position: int) -> None:
         for key, de, en, tde, ten in spec.get("outcomes", [])
     }
     purposes = set()
-    for position, (de, en, kind, options) in enumerate(spec["questions"], 1):
+    (low_de, low_en), (high_de, high_en) = spec.get("scale_labels", (("", ""), ("", "")))
+    for position, (de, en, kind, options, *explained) in enumerate(spec["questions"], 1):
+        explanation_de, explanation_en = explained[0] if explained else ("", "")
         if kind == "scale":
             low, high, dimension, attribute_key = options
             attribute = Attribute.objects.get(key=attribute_key) if attribute_key else None
@@ -263,10 +286,20 @@ def _create(spec: dict, position: int) -> None:
                 scale_max=high,
                 dimension=dimension,
                 attribute=attribute,
+                scale_label_low_de=low_de,
+                scale_label_low_en=low_en,
+                scale_label_high_de=high_de,
+                scale_label_high_en=high_en,
             )
             continue
         question = Question.objects.create(
-            campaign=campaign, position=position, kind=kind, text_de=de, text_en=en
+            campaign=campaign,
+            position=position,
+            kind=kind,
+            text_de=de,
+            text_en=en,
+            explanation_de=explanation_de,
+            explanation_en=explanation_en,
         )
         for option_position, (label_de, label_en, marker, tells) in enumerate(options):
             attribute = Attribute.objects.get(key=tells[0]) if tells else None

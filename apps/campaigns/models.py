@@ -188,6 +188,23 @@ class Question(models.Model):
         blank=True,
         related_name="+",
     )
+    scale_label_low = models.CharField(
+        _("label of the lowest value"),
+        max_length=100,
+        blank=True,
+        help_text=_("Scales: shown under the first value, e.g. “not at all likely”."),
+    )
+    scale_label_high = models.CharField(
+        _("label of the highest value"),
+        max_length=100,
+        blank=True,
+        help_text=_("Scales: shown under the last value, e.g. “extremely likely”."),
+    )
+    explanation = models.TextField(
+        _("explanation"),
+        blank=True,
+        help_text=_("Trivia: shown with the right answer once the player has answered."),
+    )
 
     class Meta:
         verbose_name = _("question")
@@ -211,6 +228,23 @@ class Question(models.Model):
     @property
     def mood_faces(self) -> list[tuple[int, str]]:
         return list(enumerate(MOOD_FACES, 1))
+
+    @property
+    def right_options(self) -> list["Option"]:
+        """The right answers, or none when this question asks for an opinion. Reads the
+        options the player already loaded."""
+        options = list(self.options.all())
+        correct = right_answer_ids(
+            correct={option.pk for option in options if option.is_correct},
+            offered={option.pk for option in options},
+        )
+        return [option for option in options if option.pk in correct]
+
+
+def right_answer_ids(*, correct: set[int], offered: set[int]) -> set[int]:
+    """The options that make an answer right, when a wrong answer is possible: a question with
+    none marked correct, or every one, asks for an opinion and counts towards no score."""
+    return correct if correct and correct != offered else set()
 
 
 def answer_is_correct(*, kind: str, picked: set[int], correct: set[int]) -> bool:

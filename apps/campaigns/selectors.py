@@ -175,6 +175,8 @@ class Step:
     previous: int | None = None
     upcoming: int | None = None
     reachable: bool = True
+    answered: bool = False
+    late: bool = False
 
     @property
     def given_number(self) -> int | None:
@@ -221,15 +223,15 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
     if question is None:
         return None
     chosen_by_question: dict[int, list[int]] = defaultdict(list)
-    given: tuple[int | None, str] = (None, "")
-    for question_id, value, text, option_id in Answer.objects.filter(
+    given: tuple[int | None, str, bool] | None = None
+    for question_id, value, text, late, option_id in Answer.objects.filter(
         participation=participation
-    ).values_list("question_id", "number", "text", "options"):
+    ).values_list("question_id", "number", "text", "late", "options"):
         chosen_by_question[question_id].append(option_id)
         if question_id == question.pk:
-            given = (value, text)
+            given = (value, text, late)
     chosen = {o for o in chosen_by_question.get(question.pk, ()) if o is not None}
-    if given[0] is not None:
+    if given and given[0] is not None:
         chosen = {given[0]}
     questions = player_questions(campaign=participation.campaign)
     way, upcoming = _player_way(questions, chosen_by_question)
@@ -242,10 +244,12 @@ def question_step(*, participation: Participation, number: int) -> Step | None:
         number,
         len(questions),
         chosen,
-        given[1],
+        given[1] if given else "",
         previous=previous,
         upcoming=upcoming,
         reachable=number in way or number == upcoming,
+        answered=given is not None,
+        late=bool(given and given[2]),
     )
 
 
@@ -355,9 +359,46 @@ def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
     return results
 
 
-def answer_was_correct(*, answer_option_ids: set[int], question: Question) -> bool:
-    correct = {option.pk for option in question.options.all() if option.is_correct}
-    return answer_is_correct(kind=question.kind, picked=answer_option_ids, correct=correct)
+def answer_is_fixed(*, question: Question) -> bool:
+    """A trivia question with a right answer shows it once answered, so that answer stands."""
+    return question.campaign.kind == Campaign.Kind.TRIVIA and bool(question.right_options)
+
+
+def scored_question_count(*, campaign: Campaign) -> int:
+    """How many questions have a right answer: the most a trivia player can score."""
+    return sum(1 for question in player_questions(campaign=campaign) if question.right_options)
+
+
+@dataclass(frozen=True)
+class AnswerFeedback:
+    """What a trivia player learns right after answering, on the same screen."""
+
+    right: bool
+    time_up: bool
+    chosen: list[Option]
+    right_options: list[Option]
+    explanation: str
+
+
+def answer_feedback(*, step: Step) -> AnswerFeedback | None:
+    """Right or wrong, the right answer and the staff's explanation, once the step's question
+    is answered; None before that and for questions that ask for an opinion."""
+    question = step.question
+    if not step.answered or not answer_is_fixed(question=question):
+        return None
+    right_options = question.right_options
+    right = answer_is_correct(
+        kind=question.kind,
+        picked=step.chosen,
+        correct={option.pk for option in right_options},
+    )
+    return AnswerFeedback(
+        right=right and not step.late,
+        time_up=step.late,
+        chosen=[option for option in question.options.all() if option.pk in step.chosen],
+        right_options=right_options,
+        explanation=question.explanation,
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ class OutcomeTranslation(TranslatedFields):
 
 @register(Question)
 class QuestionTranslation(TranslatedFields):
-    fields = ("text",)
+    fields = ("text", "explanation", "scale_label_low", "scale_label_high")
 
 
 @register(Option)

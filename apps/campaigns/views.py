@@ -16,7 +16,8 @@ from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
     Step,
-    answer_was_correct,
+    answer_feedback,
+    answer_is_fixed,
     campaign_get_live,
     campaign_questions_with_options,
     home_cards_for,
@@ -28,6 +29,7 @@ from apps.campaigns.selectors import (
     poll_results,
     question_at,
     question_step,
+    scored_question_count,
 )
 from apps.campaigns.services import (
     campaign_count_view,
@@ -142,6 +144,10 @@ def _integers(values: list[str]) -> list[int]:
     return [n if -MAX_ID <= n <= MAX_ID else -1 for n in numbers]
 
 
+# The next question is not known yet: look it up.
+_LOOK_UP = object()
+
+
 def _render_step(
     request: HtmxHttpRequest,
     campaign: Campaign,
@@ -150,20 +156,37 @@ def _render_step(
     *,
     error: str = "",
     feedback: str | None = None,
+    upcoming: object = _LOOK_UP,
 ) -> HttpResponse:
-    seconds_left = None
-    if step.number == step.upcoming:
-        # Looking back at an answered question neither starts nor restarts a countdown.
-        seconds_left = participation_show_question(
-            participation=participation, question=step.question
-        )
+    answered = answer_feedback(step=step)
+    # Once finished, only a trivia answer's feedback is shown again; the rest is the result.
+    if answered is None and participation.is_completed:
+        return _go(request, reverse("campaigns:result", args=[campaign.slug]))
     context = {
         "campaign": campaign,
         "step": step,
-        "seconds_left": seconds_left,
         "error": error,
         "feedback": feedback,
+        "answer_feedback": answered,
     }
+    if answered is None:
+        seconds_left = None
+        if step.number == step.upcoming:
+            # Looking back at an answered question neither starts nor restarts a countdown.
+            seconds_left = participation_show_question(
+                participation=participation, question=step.question
+            )
+        context["seconds_left"] = seconds_left
+    else:
+        if upcoming is _LOOK_UP:
+            upcoming = None if participation.is_completed else step.upcoming
+        # "Next" leads to the next question on the player's way, or to the result.
+        context["next_is_result"] = not upcoming
+        context["next_url"] = (
+            _step_url(campaign, upcoming)
+            if upcoming
+            else reverse("campaigns:result", args=[campaign.slug])
+        )
     # htmx restoring a page from history wants the whole page, not the card.
     card = request.htmx and not request.htmx.history_restore_request
     template = "campaigns/play.html#question-card" if card else "campaigns/play.html"
@@ -177,6 +200,21 @@ def _step_or_404(participation: Participation, number: int) -> Step:
     return step
 
 
+def _show_answered(
+    request: HtmxHttpRequest,
+    campaign: Campaign,
+    participation: Participation,
+    number: int,
+    upcoming: object = _LOOK_UP,
+) -> HttpResponse:
+    """A trivia answer's feedback on the same screen and at the same address; without
+    JavaScript by a redirect to that address, so a reload or Back shows it again."""
+    if request.htmx:
+        step = _step_or_404(participation, number)
+        return _render_step(request, campaign, participation, step, upcoming=upcoming)
+    return redirect(_step_url(campaign, number))
+
+
 # Each question has its own address, shown while it is played: a reload, Back and a later
 # visit must find the page as it was, never a stored copy or a bare card.
 @require_GET
@@ -187,7 +225,8 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
-    if participation.is_completed:
+    question = question_at(campaign=campaign, number=number)
+    if participation.is_completed and not (question and answer_is_fixed(question=question)):
         return redirect("campaigns:result", slug=slug)
     step = _step_or_404(participation, number)
     if not step.reachable:
@@ -203,10 +242,12 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
-    if participation.is_completed:
-        # A double click on "finish", or a replayed POST: the result is already there.
-        return _go(request, reverse("campaigns:result", args=[slug]))
     question = question_at(campaign=campaign, number=number)
+    if participation.is_completed:
+        # A double click on "finish", or a replayed POST: the answers stand.
+        if question and answer_is_fixed(question=question):
+            return _show_answered(request, campaign, participation, number)
+        return _go(request, reverse("campaigns:result", args=[slug]))
     if question is None:
         raise Http404(_("This question is not part of this campaign."))
     option_ids = _integers(request.POST.getlist("option"))
@@ -224,12 +265,11 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     except ApplicationError as problem:
         step = _step_or_404(participation, number)
         return _render_step(request, campaign, participation, step, error=problem.message)
+    if answer_is_fixed(question=question):
+        return _show_answered(request, campaign, participation, number, upcoming)
     feedback = None
     if timed_out and not option_ids and scale_value is None:
         feedback = _("Time is up.")
-    elif campaign.kind == Campaign.Kind.TRIVIA:
-        right = answer_was_correct(answer_option_ids=set(option_ids), question=question)
-        feedback = _("Right!") if right else _("Not quite.")
     if upcoming is None:
         return _go(request, reverse("campaigns:result", args=[slug]))
     if request.htmx:
@@ -255,7 +295,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         {
             "campaign": campaign,
             "participation": participation,
-            "total": campaign.questions.count(),
+            "total": scored_question_count(campaign=campaign),
             "points": points_earned_for(
                 profile=participation.profile, occurrence=f"participation:{participation.pk}"
             ),

@@ -66,12 +66,22 @@ def test_publish_names_every_problem_and_keeps_the_draft(purpose):
     assert campaign.status == Campaign.Status.DRAFT
 
 
-def test_a_trivia_question_needs_a_correct_answer():
+def test_a_trivia_quiz_needs_a_question_with_a_correct_answer():
     campaign = CampaignFactory(status=Campaign.Status.DRAFT)
     question = QuestionFactory(campaign=campaign, position=1)
     OptionFactory(question=question)
 
-    assert any("no correct answer" in str(p) for p in campaign_publish_problems(campaign=campaign))
+    problems = " ".join(str(p) for p in campaign_publish_problems(campaign=campaign))
+
+    assert "no question with a correct answer" in problems
+
+
+def test_a_trivia_quiz_may_ask_for_an_opinion_between_its_questions(snack_quiz):
+    campaign, *_ = snack_quiz
+    opinion = QuestionFactory(campaign=campaign, position=3)
+    OptionFactory.create_batch(2, question=opinion)
+
+    assert campaign_publish_problems(campaign=campaign) == []
 
 
 def test_duplicate_copies_questions_answers_and_outcomes_as_a_draft(snack_quiz):

@@ -33,3 +33,26 @@ def test_parallel_starts_and_finishes_make_one_participation_and_one_credit(purp
 
     assert Account.objects.get(profile=profile).balance == 50
     assert Account.objects.get(profile=profile).entries.count() == 1
+
+
+def test_parallel_answers_to_a_trivia_question_keep_one_answer_and_one_event(snack_quiz):
+    from apps.campaigns.models import Answer
+    from apps.core.models import OutboxEvent
+
+    campaign, first, _second, options = snack_quiz
+    participation = participation_start(campaign=campaign, profile=ProfileFactory(), locale="de")
+    picks = [options["right"].pk, options["wrong"].pk]
+
+    assert (
+        run_in_parallel(
+            8,
+            lambda n: answer_submit(
+                participation=participation, question_id=first.pk, option_ids=[picks[n % 2]]
+            ),
+        )
+        == []
+    )
+
+    answer = Answer.objects.get()
+    assert answer.options.count() == 1
+    assert OutboxEvent.objects.filter(name="question.answered").count() == 1

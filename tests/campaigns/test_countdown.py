@@ -111,8 +111,8 @@ def test_the_question_page_shows_the_seconds_left(visitor, timed_quiz):
     assert b"js/countdown" in response.content
 
 
-def test_a_timed_out_post_moves_the_player_on_and_says_so(visitor, timed_quiz):
-    participation, *_ = timed_quiz
+def test_a_timed_out_post_says_so_with_the_right_answer_then_moves_on(visitor, timed_quiz):
+    participation, _first, _second, options = timed_quiz
     visitor.get(reverse("campaigns:question", args=["snack-quiz", 1]))
     _shown_seconds_ago(participation, 25)
 
@@ -121,8 +121,13 @@ def test_a_timed_out_post_moves_the_player_on_and_says_so(visitor, timed_quiz):
         {"timed_out": "1"},
         HTTP_HX_REQUEST="true",
     )
+    following = visitor.get(
+        reverse("campaigns:question", args=["snack-quiz", 2]), HTTP_HX_REQUEST="true"
+    )
 
     assert response.status_code == 200
-    assert b"Zeit ist um." in response.content
-    assert b'aria-labelledby="question-2"' in response.content
-    assert b'data-countdown="20"' in response.content
+    assert "Zeit ist um." in response.text
+    assert f"<strong>{options['right'].label_de}</strong>" in response.text
+    assert b"data-countdown" not in response.content
+    assert b'href="/c/snack-quiz/q/2/"' in response.content
+    assert b'data-countdown="20"' in following.content

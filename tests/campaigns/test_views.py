@@ -46,27 +46,33 @@ def test_play_to_the_end_without_javascript(client, snack_quiz):
     _campaign, _first, _second, options = snack_quiz
     _start(client)
 
-    step_two = _answer(client, 1, options["right"].pk)
-    result = _answer(client, 2, options["salty"].pk)
-    page = client.get(result["Location"]).content.decode()
+    feedback = _answer(client, 1, options["right"].pk)
+    onwards = client.get(feedback["Location"]).text
+    last = _answer(client, 2, options["salty"].pk)
+    page = client.get(reverse("campaigns:result", args=["snack-quiz"])).content.decode()
 
-    assert step_two["Location"] == reverse("campaigns:question", args=["snack-quiz", 2])
-    assert result["Location"] == reverse("campaigns:result", args=["snack-quiz"])
+    assert feedback["Location"] == reverse("campaigns:question", args=["snack-quiz", 1])
+    assert 'player__next" href="/c/snack-quiz/q/2/"' in onwards
+    assert 'player__next" href="/c/snack-quiz/result/"' in client.get(last["Location"]).text
     assert "2 von 2 richtig" in page
     assert "+50" in page
     assert "<strong>salty (de)</strong>" in page
     assert "consent-personalization" in page
 
 
-def test_with_htmx_the_next_question_replaces_the_card(client, snack_quiz):
+def test_with_htmx_the_feedback_and_then_the_next_question_replace_the_card(client, snack_quiz):
     _campaign, _first, _second, options = snack_quiz
     _start(client)
 
-    response = _answer(client, 1, options["right"].pk, **{"HX-Request": "true"})
+    feedback = _answer(client, 1, options["right"].pk, **{"HX-Request": "true"}).text
+    following = client.get(
+        reverse("campaigns:question", args=["snack-quiz", 2]), headers={"HX-Request": "true"}
+    ).text
 
-    html = response.content.decode()
-    assert html.strip().startswith('<section class="player" id="player"')
-    assert "Frage 2 von 2" in html
+    assert feedback.strip().startswith('<section class="player" id="player"')
+    assert "Richtig!" in feedback
+    assert following.strip().startswith('<section class="player" id="player"')
+    assert "Frage 2 von 2" in following
 
 
 @pytest.mark.parametrize("posted", ["999999", "not-a-number", ""])
@@ -85,8 +91,9 @@ def test_a_crafted_post_cannot_skip_to_the_result(client, snack_quiz):
     _start(client)
 
     response = _answer(client, 2, options["salty"].pk)
+    feedback = client.get(response["Location"]).text
 
-    assert response["Location"] == reverse("campaigns:question", args=["snack-quiz", 1])
+    assert 'player__next" href="/c/snack-quiz/q/1/"' in feedback
     assert not Participation.objects.filter(completed_at__isnull=False).exists()
 
 
@@ -287,6 +294,8 @@ def test_poll_totals_refresh_as_a_fragment(client, profile):
 
 def test_the_last_answer_with_htmx_leaves_the_player_for_the_result(client, snack_quiz):
     _campaign, _first, _second, options = snack_quiz
+    # Without trivia feedback to show first.
+    Campaign.objects.filter(slug="snack-quiz").update(kind=Campaign.Kind.PERSONALITY)
     _start(client)
     _answer(client, 1, options["right"].pk, **{"HX-Request": "true"})
 

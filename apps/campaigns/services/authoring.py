@@ -50,12 +50,6 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
             problems.append(_("%(question)s has no answers.") % {"question": name})
         if question.kind == Question.Kind.IMAGE and any(not o.image for o in options):
             problems.append(_("%(question)s needs an image for every answer.") % {"question": name})
-        if (
-            campaign.kind == Campaign.Kind.TRIVIA
-            and options
-            and not any(o.is_correct for o in options)
-        ):
-            problems.append(_("%(question)s has no correct answer.") % {"question": name})
         for option in options:
             if option.skip_to_id and (
                 option.skip_to.campaign_id != campaign.pk
@@ -90,6 +84,13 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
                     _("%(question)s sets “%(attribute)s” to a value it does not allow.")
                     % {"question": name, "attribute": option.attribute.key}
                 )
+    # A quiz may ask for an opinion in between (no answer marked correct), but must score.
+    if (
+        campaign.kind == Campaign.Kind.TRIVIA
+        and questions
+        and not any(question.right_options for question in questions)
+    ):
+        problems.append(_("The quiz has no question with a correct answer."))
     return list(dict.fromkeys(problems))
 
 

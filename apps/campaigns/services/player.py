@@ -18,8 +18,10 @@ from apps.campaigns.models import (
     Participation,
     Question,
     answer_is_correct,
+    right_answer_ids,
 )
 from apps.campaigns.selectors import (
+    answer_is_fixed,
     dimension_scores,
     participation_for,
     participation_next_round_at,
@@ -126,7 +128,8 @@ def answer_submit(
 ) -> Answer:
     """Save an answer as it is given, so a customer who leaves can resume. With a countdown,
     an answer given too late is kept but scores nothing, and a player whose time ran out
-    without choosing moves on with an empty answer."""
+    without choosing moves on with an empty answer. A trivia answer that was shown right or
+    wrong stands: it is returned unchanged."""
     participation = _locked(participation)
     if participation.is_completed:
         raise ApplicationError(_("You have finished this already."))
@@ -135,17 +138,21 @@ def answer_submit(
     question = next((q for q in questions if q.pk == question_id), None)
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
+    given = Answer.objects.filter(participation=participation, question=question).first()
+    if given is not None and answer_is_fixed(question=question):
+        # The player has seen the right answer: answering again changes nothing.
+        return given
     late = _is_late(participation, question)
     nothing_given = not option_ids and number is None and not (text or "").strip()
     if timed_out and late and nothing_given:
-        answer = _store_answer(participation, question, late=True)
+        answer = _store_answer(participation, question, given, late=True)
         answer.options.clear()
         _publish_answered(participation, question)
         return answer
     if question.kind in (Question.Kind.SCALE, Question.Kind.MOOD, Question.Kind.NUMBER):
-        return _answer_scale(participation, question, number, late)
+        return _answer_scale(participation, question, given, number, late)
     if question.kind == Question.Kind.TEXT:
-        return _answer_text(participation, question, text, late)
+        return _answer_text(participation, question, given, text, late)
     wanted = set(option_ids or [])
     options = [option for option in question.options.all() if option.pk in wanted]
     if not wanted:
@@ -155,14 +162,18 @@ def answer_submit(
     if question.kind == Question.Kind.SINGLE and len(options) > 1:
         raise ApplicationError(_("Choose one answer."))
 
-    answer = _store_answer(participation, question, late=late)
+    answer = _store_answer(participation, question, given, late=late)
     answer.options.set(options)
     _publish_answered(participation, question)
     return answer
 
 
 def _answer_scale(
-    participation: Participation, question: Question, number: int | None, late: bool
+    participation: Participation,
+    question: Question,
+    given: Answer | None,
+    number: int | None,
+    late: bool,
 ) -> Answer:
     if number is None or number not in question.scale_values:
         message = (
@@ -171,27 +182,31 @@ def _answer_scale(
             else _("Choose a value from %(min)s to %(max)s.")
         )
         raise ApplicationError(message % {"min": question.scale_min, "max": question.scale_max})
-    answer = _store_answer(participation, question, number=number, late=late)
+    answer = _store_answer(participation, question, given, number=number, late=late)
     _publish_answered(participation, question)
     return answer
 
 
-def _answer_text(participation: Participation, question: Question, text: str, late: bool) -> Answer:
+def _answer_text(
+    participation: Participation, question: Question, given: Answer | None, text: str, late: bool
+) -> Answer:
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("Write a few words."))
     if len(text) > question.max_length:
         raise ApplicationError(_("Keep it to %(max)s characters.") % {"max": question.max_length})
-    answer = _store_answer(participation, question, text=text, late=late)
+    answer = _store_answer(participation, question, given, text=text, late=late)
     _publish_answered(participation, question)
     return answer
 
 
-def _store_answer(participation: Participation, question: Question, **fields) -> Answer:
-    """Write the player's answer to one question. The participation row is locked, so
-    nothing else writes this answer meanwhile and no savepoint must catch a duplicate."""
+def _store_answer(
+    participation: Participation, question: Question, answer: Answer | None, **fields
+) -> Answer:
+    """Write the player's answer to one question over the one given before, if any. The
+    participation row is locked, so nothing else writes this answer meanwhile and no
+    savepoint must catch a duplicate."""
     fields["answered_at"] = timezone.now()
-    answer = Answer.objects.filter(participation=participation, question=question).first()
     if answer is None:
         return Answer.objects.create(participation=participation, question=question, **fields)
     for name, value in fields.items():
@@ -224,14 +239,21 @@ def _score_and_outcome(participation: Participation) -> tuple[int, object]:
         chosen[question_id].add(option_id)
     kinds = dict(participation.campaign.questions.values_list("pk", "kind"))
     correct: dict[int, set[int]] = defaultdict(set)
+    offered: dict[int, set[int]] = defaultdict(set)
     outcome_of: dict[int, int] = {}
     for option in Option.objects.filter(question__campaign=participation.campaign):
+        offered[option.question_id].add(option.pk)
         if option.is_correct:
             correct[option.question_id].add(option.pk)
         if option.outcome_id:
             outcome_of[option.pk] = option.outcome_id
+    # Opinion questions have no right answer and count for nothing.
     score = sum(
-        answer_is_correct(kind=kinds[question_id], picked=picked, correct=correct[question_id])
+        answer_is_correct(
+            kind=kinds[question_id],
+            picked=picked,
+            correct=right_answer_ids(correct=correct[question_id], offered=offered[question_id]),
+        )
         for question_id, picked in chosen.items()
     )
     votes = Counter(outcome_of[o] for picked in chosen.values() for o in picked if o in outcome_of)
