@@ -255,9 +255,9 @@ def test_feedback_runs_a_constant_number_of_queries(
     # question; then the chosen answer for the feedback
     with django_assert_num_queries(16):
         client.post(url, {"option": right.pk}, headers=HTMX)
-    # session, profile, campaign, participation, the chosen answer, the next question,
-    # re-prompt, last-seen update
-    with django_assert_num_queries(8):
+    # session, profile, campaign, participation, every answer of the play (the chosen one
+    # and the way on), re-prompt, last-seen update
+    with django_assert_num_queries(7):
         client.get(reverse("campaigns:question", args=["long", 1]))
 
 

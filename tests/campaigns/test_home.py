@@ -172,6 +172,7 @@ def test_home_asks_the_same_queries_for_a_customer_with_one_play_or_many(
 def test_campaign_publish_notes_when_customers_could_first_play():
     campaign = _campaign("draft", status=Campaign.Status.DRAFT)
     OptionFactory(question=campaign.questions.get(), is_correct=True)
+    OptionFactory(question=campaign.questions.get(), is_correct=False)
 
     campaign_publish(campaign=campaign)
 
