@@ -2,6 +2,7 @@
 
 import logging
 import textwrap
+import unicodedata
 from functools import lru_cache
 from io import BytesIO
 
@@ -13,6 +14,35 @@ logger = logging.getLogger(__name__)
 CARD_SIZE = (1200, 630)
 MARGIN = 80
 PICTURE_SIZE = 430
+
+
+# Fonts with umlauts, found by file name in the system's font folders; Pillow's own font has
+# plain ASCII only, so without them the card spells "ae" for "ä".
+CARD_FONTS = {
+    "regular": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "NotoSans-Regular.ttf"),
+    "bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf", "NotoSans-Bold.ttf"),
+}
+SPELLED_OUT = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+@lru_cache(maxsize=16)
+def _font(size: int, weight: str) -> tuple[ImageFont.FreeTypeFont, bool]:
+    """The font to draw with, and whether it has more than ASCII."""
+    for name in CARD_FONTS[weight]:
+        try:
+            return ImageFont.truetype(name, size), True
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size), False
+
+
+def _drawable(text: str, unicode: bool) -> str:
+    if unicode:
+        return text
+    ascii_only = unicodedata.normalize("NFKD", text.translate(SPELLED_OUT))
+    return ascii_only.encode("ascii", "ignore").decode()
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -35,6 +65,17 @@ def _round_picture(image_name: str) -> Image.Image | None:
     return picture
 
 
+def _lines(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Words in lines no wider than width pixels (a longer word gets a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 @lru_cache(maxsize=256)
 def share_card_png(
     *, headline: str, campaign_title: str, brand: str, colour: str, image_name: str = ""
@@ -47,15 +88,28 @@ def share_card_png(
     if picture is not None:
         top = (CARD_SIZE[1] - PICTURE_SIZE) // 2
         image.paste(picture, (CARD_SIZE[0] - MARGIN - PICTURE_SIZE, top), picture)
-    # Beside a picture the headline gets the left half of the card.
-    width, size = (14, 64) if picture is not None else (26, 72)
-    big, small = ImageFont.load_default(size=size), ImageFont.load_default(size=36)
-    title = textwrap.shorten(campaign_title, width=width * 2, placeholder=" …")
-    draw.text((MARGIN, MARGIN), title, font=small, fill="white")
+    # Beside a picture the text gets the left part of the card.
+    width = CARD_SIZE[0] - 2 * MARGIN - (PICTURE_SIZE + MARGIN if picture is not None else 0)
+    small, unicode = _font(36, "regular")
+    campaign_title, headline, brand = (
+        _drawable(text, unicode) for text in (campaign_title, headline, brand)
+    )
+    title = _lines(campaign_title, small, width)
+    if len(title) > 1:
+        title[0] = textwrap.shorten(
+            campaign_title, width=len(title[0]), placeholder=" …" if unicode else " ..."
+        )
+    draw.text((MARGIN, MARGIN), title[0] if title else "", font=small, fill="white")
+    # The largest size at which the headline fits in three lines, no word sticking out.
+    for size in (76, 64, 52, 44):
+        big, _unicode = _font(size, "bold")
+        headline_lines = _lines(headline, big, width)
+        if len(headline_lines) <= 3 and all(big.getlength(x) <= width for x in headline_lines):
+            break
     y = 200
-    for line in textwrap.wrap(headline, width=width)[:3]:
+    for line in headline_lines[:3]:
         draw.text((MARGIN, y), line, font=big, fill="white")
-        y += size + 18
+        y += size + 16
     draw.text((MARGIN, CARD_SIZE[1] - 100), brand, font=small, fill="white")
     buffer = BytesIO()
     image.save(buffer, format="PNG", optimize=True)
