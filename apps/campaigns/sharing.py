@@ -80,16 +80,18 @@ def share_links(
     *, campaign: Campaign, card: ShareCard | None, absolute: Callable[[str], str]
 ) -> ShareLinks:
     """Links for a page about the campaign: with a card, the public page of that result;
-    without, the campaign's own page with its picture."""
+    without, the campaign's own page with the card of taking part (a PNG, which every
+    messenger shows, unlike the hero picture's WebP)."""
     intro = reverse("campaigns:intro", args=[campaign.slug])
     if card is None:
-        image = (
-            campaign.hero_image.url
-            if campaign.hero_image
-            else reverse("campaigns:card", args=[campaign.slug, TAKEN_PART])
-        )
+        card_url = reverse("campaigns:card", args=[campaign.slug, TAKEN_PART])
         return ShareLinks(
-            campaign.title, campaign.intro, absolute(intro), absolute(image), campaign.title
+            campaign.title,
+            campaign.intro,
+            absolute(intro),
+            absolute(card_url),
+            _("I took part!"),
+            card_url,
         )
     card_url = reverse("campaigns:card", args=[campaign.slug, card.key])
     return ShareLinks(

@@ -200,3 +200,10 @@ def test_the_campaign_page_has_open_graph_tags_with_an_absolute_picture(client, 
     assert _meta(page, "og:image") == "http://testserver/c/snack-type/card/taken-part.png"
     assert _meta(page, "og:title") == "Quiz snack-type"
     assert _meta(page, "twitter:card") == "summary_large_image"
+
+
+def test_a_card_drawn_without_a_font_for_umlauts_spells_them_out():
+    from apps.campaigns.cards import _drawable
+
+    assert _drawable("Das Naschkätzchen aß Crème", False) == "Das Naschkaetzchen ass Creme"
+    assert _drawable("Das Naschkätzchen", True) == "Das Naschkätzchen"
