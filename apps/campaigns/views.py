@@ -35,7 +35,7 @@ from apps.campaigns.services import (
     participation_start,
     participation_withhold,
 )
-from apps.campaigns.sharing import ShareCard, share_card_for, share_card_of, share_links
+from apps.campaigns.sharing import TAKEN_PART, ShareCard, share_card_for, share_card_of, share_links
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
@@ -101,6 +101,7 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "campaigns/intro.html",
         {
             **_share(request, campaign, card),
+            "shared": card if card and card.key != TAKEN_PART else None,
             "campaign": campaign,
             "participation": participation,
             "may_play_again": again_at is not None and again_at <= timezone.now(),

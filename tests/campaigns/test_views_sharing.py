@@ -185,7 +185,7 @@ def test_a_shared_link_shows_the_outcome_card_to_messengers(client):
     page = html.content.decode()
     assert _meta(page, "og:image") == "http://testserver/c/snack-type/card/crunchy.png"
     assert _meta(page, "og:url") == "http://testserver/c/snack-type/?result=crunchy"
-    assert _meta(page, "og:description") is not None
+    assert "Jemand hat ein Ergebnis geteilt: <strong>Der Knusper-Fan</strong>." in page
 
 
 @pytest.mark.parametrize("shared", ["", "?result=nope", "?result=score-9-of-9", "?result=%00"])
@@ -200,6 +200,7 @@ def test_the_campaign_page_has_open_graph_tags_with_an_absolute_picture(client, 
     assert _meta(page, "og:image") == "http://testserver/c/snack-type/card/taken-part.png"
     assert _meta(page, "og:title") == "Quiz snack-type"
     assert _meta(page, "twitter:card") == "summary_large_image"
+    assert "Ergebnis geteilt" not in page
 
 
 def test_a_card_drawn_without_a_font_for_umlauts_spells_them_out():
