@@ -20,7 +20,8 @@ def demo(settings):
 
 def _shoot(page: Page, name: str) -> None:
     if os.environ.get("SCREENSHOT_DIR"):
-        page.wait_for_function("Array.from(document.images).every((image) => image.complete)")
+        for image in page.locator("img").all():
+            expect(image).to_have_js_property("complete", True)
         page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/{name}.png", full_page=True)
 
 
