@@ -3,7 +3,12 @@
 from django.db import transaction
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
-from apps.campaigns.services import campaign_publish, campaign_set_hero_image, outcome_set_image
+from apps.campaigns.services import (
+    campaign_publish,
+    campaign_set_hero_image,
+    option_tallies_add,
+    outcome_set_image,
+)
 from apps.consent.models import Purpose
 from apps.core.demo import demo_artwork
 from apps.preferences.models import Attribute
@@ -144,6 +149,8 @@ POLL = {
             ],
         ),
     ],
+    # Votes cast before the demo starts, per question in order, so the result shows at once.
+    "votes": [(11, 7, 5)],
 }
 
 
@@ -190,6 +197,7 @@ DAILY_QUESTION = {
             ],
         ),
     ],
+    "votes": [(8, 6)],
 }
 
 SELF_ASSESSMENT = {
@@ -269,6 +277,8 @@ def _create(spec: dict, position: int) -> None:
     }
     purposes = set()
     (low_de, low_en), (high_de, high_en) = spec.get("scale_labels", (("", ""), ("", "")))
+    votes = iter(spec.get("votes", []))
+    tallies: dict[int, int] = {}
     for position, (de, en, kind, options, *explained) in enumerate(spec["questions"], 1):
         explanation_de, explanation_en = explained[0] if explained else ("", "")
         if kind == "scale":
@@ -301,11 +311,12 @@ def _create(spec: dict, position: int) -> None:
             explanation_de=explanation_de,
             explanation_en=explanation_en,
         )
+        counts = next(votes, ())
         for option_position, (label_de, label_en, marker, tells) in enumerate(options):
             attribute = Attribute.objects.get(key=tells[0]) if tells else None
             if attribute:
                 purposes.add(attribute.purpose_id)
-            Option.objects.create(
+            option = Option.objects.create(
                 question=question,
                 position=option_position,
                 label_de=label_de,
@@ -315,6 +326,9 @@ def _create(spec: dict, position: int) -> None:
                 attribute=attribute,
                 attribute_value=tells[1] if tells else "",
             )
+            if option_position < len(counts):
+                tallies[option.pk] = counts[option_position]
+    option_tallies_add(counts=tallies)
     campaign.purposes.set(Purpose.objects.filter(pk__in=purposes))
     campaign_set_hero_image(
         campaign=campaign, upload=demo_artwork(spec["theme"], (1200, 600), spec["slug"])

@@ -333,29 +333,82 @@ class PollRow:
     option: Option
     count: int
     percent: int
+    is_own: bool
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """One question's votes. Below the minimum only the player's own choice is shown."""
+
+    question: Question
+    rows: list[PollRow]
+    own: list[Option]
+
+    @property
+    def shown(self) -> bool:
+        return bool(self.rows)
+
+    @property
+    def total(self) -> int:
+        return sum(row.count for row in self.rows)
+
+    @property
+    def minimum(self) -> int:
+        return POLL_MINIMUM_VOTES
 
 
 # Below this many votes a share could point at one person's answer.
 POLL_MINIMUM_VOTES = 5
 
 
-def poll_results(*, campaign: Campaign) -> list[tuple[Question, list[PollRow]]]:
-    """Shares per answer, per question, once enough people voted; never who voted what."""
+def shares_of_hundred(counts: list[int]) -> list[int]:
+    """Whole percentages that add up to exactly 100 (largest remainder method): everyone
+    gets the floor of their share, and the points left go to the largest remainders, ties to
+    the larger count, then to the earlier answer."""
+    total = sum(counts)
+    if not total:
+        return [0] * len(counts)
+    shares = [count * 100 // total for count in counts]
+    by_remainder = sorted(
+        range(len(counts)), key=lambda i: (-(counts[i] * 100 % total), -counts[i], i)
+    )
+    for index in by_remainder[: 100 - sum(shares)]:
+        shares[index] += 1
+    return shares
+
+
+def poll_results(
+    *, campaign: Campaign, participation: Participation | None = None
+) -> list[PollResult]:
+    """Shares per answer, per question, once enough people voted; never who voted what.
+    The player's own choice is marked while their answers are still on their play."""
     questions = campaign.questions.order_by("position").prefetch_related(
         Prefetch("options", queryset=Option.objects.select_related("tally").order_by("position"))
     )
+    own_ids: set[int] = set()
+    if participation is not None:
+        own_ids = set(
+            Answer.options.through.objects.filter(answer__participation=participation).values_list(
+                "option_id", flat=True
+            )
+        )
     results = []
     for question in questions:
-        counts = [
-            (option, option.tally.count if hasattr(option, "tally") else 0)
-            for option in question.options.all()
-        ]
-        total = sum(count for _option, count in counts)
-        if total < POLL_MINIMUM_VOTES:
+        options = list(question.options.all())
+        if not options:
+            continue  # a scale or text question: its answers are no vote to share
+        own = [option for option in options if option.pk in own_ids]
+        counts = [option.tally.count if hasattr(option, "tally") else 0 for option in options]
+        if sum(counts) < POLL_MINIMUM_VOTES:
+            results.append(PollResult(question, [], own))
             continue
-        results.append(
-            (question, [PollRow(option, count, count * 100 // total) for option, count in counts])
-        )
+        rows = [
+            PollRow(option, count, percent, option.pk in own_ids)
+            for option, count, percent in zip(
+                options, counts, shares_of_hundred(counts), strict=True
+            )
+        ]
+        results.append(PollResult(question, rows, own))
     return results
 
 

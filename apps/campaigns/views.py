@@ -40,6 +40,7 @@ from apps.campaigns.services import (
     participation_start,
     participation_withhold,
 )
+from apps.campaigns.sharing import TAKEN_PART, ShareCard, share_card_for, share_card_of, share_links
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
@@ -79,6 +80,10 @@ def _participant_campaign_or_404(slug: str) -> Campaign:
     return campaign
 
 
+def _share(request: HtmxHttpRequest, campaign: Campaign, card: ShareCard | None) -> dict:
+    return {"share": share_links(campaign=campaign, card=card, absolute=request.build_absolute_uri)}
+
+
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     # What every card says to everybody is kept by each process (`campaign_cards_live`); only
@@ -94,10 +99,15 @@ def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     participation = _own_participation(request, campaign)
     again_at = participation and participation_next_round_at(participation=participation)
     profile = request.profile or None
+    # A shared result: the page shows the campaign, its preview in messengers shows the card.
+    shared = request.GET.get("result", "")[:80]
+    card = share_card_for(campaign=campaign, key=shared) if shared else None
     return render(
         request,
         "campaigns/intro.html",
         {
+            **_share(request, campaign, card),
+            "shared": card if card and card.key != TAKEN_PART else None,
             "campaign": campaign,
             "participation": participation,
             "may_play_again": again_at is not None and again_at <= timezone.now(),
@@ -289,18 +299,21 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if participation is None or not participation.is_completed:
         return redirect("campaigns:intro", slug=slug)
     purpose_keys = campaign.purposes.values_list("key", flat=True)
+    total = scored_question_count(campaign=campaign)
+    poll = campaign.kind == Campaign.Kind.POLL
     return render(
         request,
         "campaigns/result.html",
         {
+            **_share(request, campaign, share_card_of(participation=participation, total=total)),
             "campaign": campaign,
             "participation": participation,
-            "total": scored_question_count(campaign=campaign),
+            "total": total,
             "points": points_earned_for(
                 profile=participation.profile, occurrence=f"participation:{participation.pk}"
             ),
             "learned": learned_from(participation=participation),
-            "poll": poll_results(campaign=campaign) if campaign.kind == Campaign.Kind.POLL else [],
+            "poll": poll_results(campaign=campaign, participation=participation) if poll else [],
             "dimensions": participation.dimension_results,
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
@@ -375,17 +388,18 @@ def campaign_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @cache_control(max_age=86400, public=True)
 def campaign_share_card(request: HtmxHttpRequest, slug: str, outcome_key: str) -> HttpResponse:
-    """A result to share: the outcome (or the campaign) in its colours, never the player."""
+    """A result to share: the outcome, the trivia score (or that they took part) in the
+    campaign's colours, never the player."""
     campaign = _campaign_or_404(slug)
-    outcome = campaign.outcomes.filter(key=outcome_key).first()
-    if outcome is None and outcome_key != "taken-part":
+    card = share_card_for(campaign=campaign, key=outcome_key)
+    if card is None:
         raise Http404(_("This result does not exist."))
-    headline = outcome.title if outcome else _("I took part!")
     png = share_card_png(
-        headline=headline,
+        headline=card.headline,
         campaign_title=campaign.title,
         brand=settings.BRAND_NAME,
         colour=campaign.theme_brand,
+        image_name=card.image_name,
     )
     return HttpResponse(png, content_type="image/png")
 
@@ -398,5 +412,8 @@ def campaign_poll_results(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     participation = _own_participation(request, campaign)
     if campaign.kind != Campaign.Kind.POLL or not (participation and participation.is_completed):
         raise Http404(_("This campaign is not a poll."))
-    context = {"campaign": campaign, "poll": poll_results(campaign=campaign)}
+    context = {
+        "campaign": campaign,
+        "poll": poll_results(campaign=campaign, participation=participation),
+    }
     return render(request, "campaigns/result.html#poll-results", context)

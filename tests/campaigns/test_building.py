@@ -9,17 +9,13 @@ from django.utils import timezone
 from PIL import Image
 
 from apps.campaigns.models import Campaign, Outcome, Question
-from apps.campaigns.selectors import poll_results
 from apps.campaigns.services import (
-    answer_submit,
     campaign_duplicate,
     campaign_publish,
     campaign_publish_problems,
     campaign_set_hero_image,
     campaigns_follow_schedule,
     outcome_set_image,
-    participation_complete,
-    participation_start,
 )
 from apps.core.exceptions import ApplicationError
 from tests.campaigns.factories import (
@@ -109,34 +105,6 @@ def test_a_scheduled_campaign_is_not_live_before_it_starts(snack_quiz):
     Campaign.objects.filter(pk=campaign.pk).update(starts_at=timezone.now() + timedelta(days=1))
 
     assert not Campaign.objects.live().exists()
-
-
-def test_poll_results_are_totals_only(profile):
-    from tests.profiles.factories import ProfileFactory
-
-    poll = CampaignFactory(kind=Campaign.Kind.POLL)
-    question = QuestionFactory(campaign=poll, position=1)
-    lemon, mango = OptionFactory(question=question), OptionFactory(question=question)
-    votes = [lemon, lemon, lemon, mango, mango]
-    for voter, option in zip([profile, *ProfileFactory.create_batch(4)], votes, strict=True):
-        participation = participation_start(campaign=poll, profile=voter, locale="de")
-        answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
-        participation_complete(participation=participation)
-
-    ((_question, rows),) = poll_results(campaign=poll)
-
-    assert [(row.count, row.percent) for row in rows] == [(3, 60), (2, 40)]
-
-
-def test_poll_results_stay_hidden_below_five_votes(profile):
-    poll = CampaignFactory(kind=Campaign.Kind.POLL)
-    question = QuestionFactory(campaign=poll, position=1)
-    option = OptionFactory(question=question)
-    participation = participation_start(campaign=poll, profile=profile, locale="de")
-    answer_submit(participation=participation, question_id=question.pk, option_ids=[option.pk])
-    participation_complete(participation=participation)
-
-    assert poll_results(campaign=poll) == []
 
 
 @pytest.mark.usefixtures("media_in_tmp")

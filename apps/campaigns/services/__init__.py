@@ -22,6 +22,7 @@ from apps.campaigns.services.counters import (
     VIEW_FLUSH_KEY,
     campaign_count_view,
     campaign_views_flush,
+    option_tallies_add,
 )
 from apps.campaigns.services.media import (
     campaign_set_hero_image,
@@ -62,6 +63,7 @@ __all__ = [
     "option_delete",
     "option_save",
     "option_set_image",
+    "option_tallies_add",
     "outcome_delete",
     "outcome_save",
     "outcome_set_image",

@@ -1,6 +1,8 @@
-"""Page views counted in the shared cache and written down about once a minute."""
+"""Anonymous counts: page views counted in the shared cache and written down about once a
+minute, and how often each answer was chosen."""
 
 import logging
+from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
@@ -13,6 +15,7 @@ from apps.campaigns.events import CampaignViewed
 from apps.campaigns.models import (
     Campaign,
     CampaignViews,
+    OptionTally,
 )
 from apps.core.events import publish
 
@@ -57,3 +60,20 @@ def campaign_views_flush() -> int:
             publish(CampaignViewed(campaign=slug, day=today, views=views))
         cache.decr(key, views)
     return sum(counted.values())
+
+
+@transaction.atomic
+def option_tallies_add(*, counts: dict[int, int]) -> None:
+    """Add to how often each option was chosen, creating the rows that are missing. Options
+    with the same increment share one statement, so a finished play locks each row once."""
+    counts = {option_id: n for option_id, n in counts.items() if n > 0}
+    if not counts:
+        return
+    OptionTally.objects.bulk_create(
+        [OptionTally(option_id=option_id) for option_id in counts], ignore_conflicts=True
+    )
+    by_amount: dict[int, list[int]] = defaultdict(list)
+    for option_id, n in counts.items():
+        by_amount[n].append(option_id)
+    for n, option_ids in sorted(by_amount.items()):
+        OptionTally.objects.filter(option_id__in=option_ids).update(count=F("count") + n)

@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,6 @@ from apps.campaigns.models import (
     Answer,
     Campaign,
     Option,
-    OptionTally,
     Participation,
     Question,
     answer_is_correct,
@@ -28,6 +26,7 @@ from apps.campaigns.selectors import (
     player_next,
     player_questions,
 )
+from apps.campaigns.services.counters import option_tallies_add
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
@@ -220,14 +219,9 @@ def _publish_answered(participation: Participation, question: Question) -> None:
 
 
 def _count(option_ids: set[int]) -> None:
-    """Add one finished participation to the anonymous answer counts, in one statement, at
-    completion rather than per answer: a popular option's row is locked once per player."""
-    if not option_ids:
-        return
-    OptionTally.objects.bulk_create(
-        [OptionTally(option_id=option_id) for option_id in option_ids], ignore_conflicts=True
-    )
-    OptionTally.objects.filter(option_id__in=option_ids).update(count=F("count") + 1)
+    """Add one finished participation to the anonymous answer counts, at completion rather
+    than per answer: a popular option's row is locked once per player."""
+    option_tallies_add(counts=dict.fromkeys(option_ids, 1))
 
 
 def _score_and_outcome(participation: Participation) -> tuple[int, object]:
