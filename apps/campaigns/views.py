@@ -275,6 +275,7 @@ def campaign_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "next_campaign": campaign_next_for(profile=participation.profile, after=campaign),
             "balance": account.balance if account else 0,
             "rewards": reward_list_within_reach(account=account),
+            "signed_in": participation.profile.kind == Profile.Kind.MEMBER,
         },
     )
 

@@ -81,7 +81,7 @@ def test_done_speaks_english(client, snack_quiz, rewards):
     assert "50 points to go" in page
 
 
-def test_a_member_is_offered_a_members_only_campaign_and_a_guest_is_not(client, profile):
+def test_a_member_is_offered_a_members_only_campaign_and_a_guest_to_sign_in(client, profile):
     campaign, question, option = one_question_campaign("played")
     CampaignFactory(slug="members", title_de="Nur für Mitglieder", requires_sign_in=True)
     member = ProfileFactory(kind=Profile.Kind.MEMBER)
@@ -95,6 +95,8 @@ def test_a_member_is_offered_a_members_only_campaign_and_a_guest_is_not(client, 
 
     assert "Nur für Mitglieder" in pages[Profile.Kind.MEMBER]
     assert "Nur für Mitglieder" not in pages[Profile.Kind.ANONYMOUS]
+    assert reverse("profiles:sign-in") not in pages[Profile.Kind.MEMBER]
+    assert reverse("profiles:sign-in") in pages[Profile.Kind.ANONYMOUS]
 
 
 def test_done_before_deciding_goes_back_to_the_result(client, snack_quiz):
