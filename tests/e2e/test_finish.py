@@ -70,4 +70,11 @@ def test_an_nps_answer_is_kept_after_a_yes_and_done_leads_on(
     page.locator("#kept").get_by_role("link", name="Meine Daten").click()
     expect(page.locator("#pref-recommend_score .pref-row__value")).to_have_text("9 von 10")
     assert Declaration.objects.get().value == 9
+
+    page.goto(f"{live_server.url}/c/weiterempfehlen/done/")
+    page.locator('button[name="language"][value="en"]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for taking part!")
+    expect(page.locator("#kept")).to_contain_text("9 of 10")
+    expect(page.get_by_role("heading", name="What your points are good for")).to_be_visible()
+    _shoot(page, shots, "done-en")
     assert console_errors == []
