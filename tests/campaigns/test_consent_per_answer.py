@@ -172,3 +172,36 @@ def test_a_withheld_answer_is_not_kept_despite_a_yes(client, answer_type, told_p
 
     assert "das behalten wir nicht" in page
     assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize("told", [2, 4])
+def test_the_result_page_runs_a_constant_number_of_queries(
+    client, purpose, told, django_assert_num_queries
+):
+    research = published_purpose(key="research")
+    campaign = CampaignFactory(slug="many", kind=Campaign.Kind.SURVEY)
+    kinds = [("single", None), ("scale", K.SCALE), ("number", K.NUMBER), ("text", K.TEXT)]
+    posts = []
+    for position, (kind, attribute_kind) in enumerate(kinds[:told], 1):
+        if attribute_kind is None:
+            choice = AttributeFactory(purpose=purpose, choices=["sweet"])
+            question = QuestionFactory(campaign=campaign, position=position)
+            option = OptionFactory(question=question, attribute=choice, attribute_value="sweet")
+            posts.append({"option": option.pk})
+            continue
+        attribute = AttributeFactory(
+            purpose=research, kind=attribute_kind, min_value=1, max_value=5, max_length=50
+        )
+        QuestionFactory(campaign=campaign, position=position, kind=kind, attribute=attribute)
+        posts.append({"text": "Tee"} if kind == "text" else {"value": "3"})
+    client.post(reverse("campaigns:start", args=["many"]))
+    for number, posted in enumerate(posts, 1):
+        client.post(reverse("campaigns:answer", args=["many", number]), posted)
+
+    # What the answers told costs three queries (chosen options, their allowed values, the
+    # other answers), the purposes to ask for one, the consent panel two: however many
+    # answers told us something.
+    with django_assert_num_queries(19):
+        page = client.get(reverse("campaigns:result", args=["many"])).content.decode()
+
+    assert page.count('class="learned"') == told
