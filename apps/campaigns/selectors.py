@@ -17,9 +17,12 @@ from apps.campaigns.models import (
     Question,
     answer_is_correct,
 )
+from apps.core.exceptions import ApplicationError
 from apps.core.process_cache import ProcessCache
 from apps.loyalty.selectors import points_offered_for
 from apps.preferences.models import Attribute
+from apps.preferences.selectors import declaration_list_told
+from apps.preferences.values import JsonValue, attribute_clean_value, attribute_display_value
 from apps.profiles.models import Profile
 
 # Renewed by every change to a campaign, its questions, answers or outcomes: what other
@@ -310,22 +313,62 @@ def participation_resume_at(*, participation: Participation | None) -> tuple[int
 @dataclass(frozen=True)
 class Learned:
     attribute: Attribute
-    value: str
+    value: JsonValue  # as it would be stored
+    shown: str  # as the customer reads it
 
 
 def learned_from(*, participation: Participation) -> list[Learned]:
-    """What the answers tell us about the customer, in the attribute's own words."""
+    """What the answers tell us about the customer, one entry per attribute in the order of
+    the questions: chosen options through their attribute values, scale, mood, number and text
+    answers through their question's attribute. Only what the attribute accepts is listed, so
+    what is offered for keeping is exactly what "Done" keeps. Three queries."""
     options = (
         Option.objects.filter(answer__participation=participation, attribute__isnull=False)
-        .select_related("attribute__purpose__current_version")
+        .select_related("question", "attribute__purpose__current_version")
         .prefetch_related("attribute__values")
         .order_by("question__position", "position")
     )
-    learned = []
+    answers = participation.answers.filter(question__attribute__isnull=False).select_related(
+        "question__attribute__purpose__current_version"
+    )
+    told: dict[int, tuple[int, Attribute, object]] = {}
+    chosen: dict[int, list[str]] = defaultdict(list)
     for option in options:
-        labels = {value.key: value.label for value in option.attribute.values.all()}
-        learned.append(Learned(option.attribute, labels.get(option.attribute_value, option.label)))
+        chosen[option.attribute_id].append(option.attribute_value)
+        told.setdefault(option.attribute_id, (option.question.position, option.attribute, None))
+    for attribute_id, values in chosen.items():
+        position, attribute, _raw = told[attribute_id]
+        many = attribute.kind == Attribute.Kind.MULTIPLE_CHOICE
+        told[attribute_id] = (position, attribute, values if many else values[0])
+    for answer in answers:
+        raw = answer.text if answer.question.kind == Question.Kind.TEXT else answer.number
+        told[answer.question.attribute_id] = (
+            answer.question.position,
+            answer.question.attribute,
+            raw,
+        )
+    learned = []
+    for _position, attribute, raw in sorted(told.values(), key=lambda entry: entry[0]):
+        if not attribute.is_active:
+            continue
+        allowed = list(attribute.values.all()) if attribute.has_choices else []
+        try:
+            value = attribute_clean_value(attribute=attribute, raw=raw, allowed=allowed)
+        except ApplicationError:
+            continue
+        shown = attribute_display_value(attribute=attribute, value=value, allowed=allowed)
+        learned.append(Learned(attribute, value, shown))
     return learned
+
+
+def learned_purpose_keys(*, participation: Participation, learned: list[Learned]) -> set[str]:
+    """The purposes to ask for at the end: those staff chose for the campaign, and those of
+    everything the answers told us that the customer has not asked us to drop."""
+    withheld = set(participation.withheld_attributes)
+    return {
+        *participation.campaign.purposes.values_list("key", flat=True),
+        *(item.attribute.purpose.key for item in learned if item.attribute.pk not in withheld),
+    }
 
 
 @dataclass(frozen=True)
@@ -562,3 +605,58 @@ def profile_reached_outcome(*, campaign_slug: str, outcome_key: str) -> Exists:
             profile_id=OuterRef("pk"), campaign__slug=campaign_slug, outcome__key=outcome_key
         )
     )
+
+
+@dataclass(frozen=True)
+class Kept:
+    attribute: Attribute
+    shown: str
+
+
+def participation_kept(*, participation: Participation) -> list[Kept]:
+    """What we hold, since this play ended, of what the campaign asks: after "Done", what
+    the customer agreed to keep (for their own eyes, so consent withdrawn later still shows)."""
+    questions = player_questions(campaign=participation.campaign)
+    asked = {question.attribute_id for question in questions if question.attribute_id} | {
+        option.attribute_id
+        for question in questions
+        for option in question.options.all()
+        if option.attribute_id
+    }
+    if not asked or participation.completed_at is None:
+        return []
+    declarations = (
+        declaration_list_told(profile=participation.profile)
+        .filter(attribute_id__in=asked, confirmed_at__gte=participation.completed_at)
+        .select_related("attribute")
+        .prefetch_related("attribute__values")
+        .order_by("attribute__position", "attribute__key")
+    )
+    return [
+        Kept(
+            declaration.attribute,
+            attribute_display_value(
+                attribute=declaration.attribute,
+                value=declaration.value,
+                allowed=list(declaration.attribute.values.all()),
+            ),
+        )
+        for declaration in declarations
+    ]
+
+
+def campaign_next_for(*, profile: Profile | None, after: Campaign) -> Campaign | None:
+    """The live campaign to suggest once a play is over: the first the customer has not
+    finished (members-only ones for members alone). One query."""
+    campaigns = campaign_list_live().exclude(pk=after.pk)
+    if profile is None or profile.kind != Profile.Kind.MEMBER:
+        campaigns = campaigns.filter(requires_sign_in=False)
+    if profile is not None:
+        campaigns = campaigns.exclude(
+            Exists(
+                Participation.objects.filter(
+                    campaign_id=OuterRef("pk"), profile=profile, completed_at__isnull=False
+                )
+            )
+        )
+    return campaigns.order_by("position", "-created_at").first()

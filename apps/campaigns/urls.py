@@ -13,6 +13,7 @@ player = [
     path("c/<slug:slug>/result/", views.campaign_result, name="result"),
     path("c/<slug:slug>/votes/", views.campaign_poll_results, name="poll"),
     path("c/<slug:slug>/finish/", views.campaign_finish, name="finish"),
+    path("c/<slug:slug>/done/", views.campaign_done, name="done"),
     path("c/<slug:slug>/withhold/<int:attribute_id>/", views.answer_withhold, name="withhold"),
 ]
 

@@ -19,11 +19,14 @@ from apps.campaigns.selectors import (
     answer_feedback,
     answer_is_fixed,
     campaign_get_live,
+    campaign_next_for,
     campaign_questions_with_options,
     home_cards_for,
     learned_from,
+    learned_purpose_keys,
     next_unanswered_number,
     participation_for,
+    participation_kept,
     participation_next_round_at,
     participation_resume_at,
     poll_results,
@@ -45,7 +48,11 @@ from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
 from apps.core.ratelimits import limit_posts
-from apps.loyalty.selectors import points_earned_for
+from apps.loyalty.selectors import (
+    account_for_profile,
+    points_earned_for,
+    reward_list_within_reach,
+)
 from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.models import Profile
 from apps.profiles.sessions import session_remember_profile
@@ -298,7 +305,8 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     participation = _own_participation(request, campaign)
     if participation is None or not participation.is_completed:
         return redirect("campaigns:intro", slug=slug)
-    purpose_keys = campaign.purposes.values_list("key", flat=True)
+    learned = learned_from(participation=participation)
+    purpose_keys = learned_purpose_keys(participation=participation, learned=learned)
     total = scored_question_count(campaign=campaign)
     poll = campaign.kind == Campaign.Kind.POLL
     return render(
@@ -312,7 +320,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "points": points_earned_for(
                 profile=participation.profile, occurrence=f"participation:{participation.pk}"
             ),
-            "learned": learned_from(participation=participation),
+            "learned": learned,
             "poll": poll_results(campaign=campaign, participation=participation) if poll else [],
             "dimensions": participation.dimension_results,
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
@@ -330,15 +338,35 @@ def campaign_finish(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
     try:
-        kept = participation_keep_answers(participation=participation)
+        participation_keep_answers(participation=participation)
     except ApplicationError as problem:
         messages.error(request, problem.message)
         return redirect("campaigns:intro", slug=slug)
-    if kept:
-        messages.success(request, _("Thank you. We keep what you agreed to; see it in My data."))
-    else:
-        messages.success(request, _("Thank you. We keep none of your answers on your profile."))
-    return redirect("preferences:center")
+    return redirect("campaigns:done", slug=slug)
+
+
+@require_GET
+def campaign_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """After "Done": what we keep, the next campaign, what the points buy, and picks."""
+    campaign = _participant_campaign_or_404(slug)
+    participation = _own_participation(request, campaign)
+    if participation is None or not participation.is_completed:
+        return redirect("campaigns:intro", slug=slug)
+    if participation.answers_kept_at is None:
+        return redirect("campaigns:result", slug=slug)
+    account = account_for_profile(profile=participation.profile)
+    return render(
+        request,
+        "campaigns/done.html",
+        {
+            "campaign": campaign,
+            "kept": participation_kept(participation=participation),
+            "next_campaign": campaign_next_for(profile=participation.profile, after=campaign),
+            "balance": account.balance if account else 0,
+            "rewards": reward_list_within_reach(account=account),
+            "signed_in": participation.profile.kind == Profile.Kind.MEMBER,
+        },
+    )
 
 
 @require_POST

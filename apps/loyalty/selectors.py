@@ -217,3 +217,23 @@ def points_offered_for(*, event_name: str, payloads: dict[Hashable, dict]) -> di
         key: sum(rule.points for rule in rules if rule.matches(payload))
         for key, payload in payloads.items()
     }
+
+
+def reward_list_within_reach(
+    *, account: Account | None, limit: int = 3
+) -> list[tuple[Reward, int]]:
+    """What the points are good for: the dearest reward the balance buys now, then the
+    cheapest ones it does not buy yet, each with the points still missing. Only rewards in
+    stock that the customer's tier allows. Two queries."""
+    balance = account.balance if account else 0
+    threshold = account.tier.threshold if account and account.tier else -1
+    available = (
+        reward_catalogue()
+        .filter(Q(stock__isnull=True) | Q(stock__gt=0))
+        .filter(Q(minimum_tier__isnull=True) | Q(minimum_tier__threshold__lte=threshold))
+    )
+    now = list(available.filter(cost__lte=balance).order_by("-cost", "position")[:1])
+    later = list(
+        available.filter(cost__gt=balance).order_by("cost", "position")[: limit - len(now)]
+    )
+    return [(reward, max(reward.cost - balance, 0)) for reward in now + later]

@@ -79,7 +79,7 @@ def attribute_display_value(
     if attribute.kind == Attribute.Kind.MULTIPLE_CHOICE:
         return ", ".join(labels.get(v, v) for v in value)
     if attribute.kind == Attribute.Kind.SCALE:
-        return f"{value} / {attribute.max_value}"
+        return _("%(value)s of %(max)s") % {"value": value, "max": attribute.max_value}
     if attribute.kind == Attribute.Kind.DATE:
         return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
     return str(value)

@@ -47,6 +47,8 @@ def test_trivia_with_javascript_accepting_consent_keeps_the_answer(
     expect(page.locator("#consent-personalization").get_by_role("status")).to_be_visible()
     page.get_by_role("button", name="Fertig").click()
 
+    expect(page.locator("#kept")).to_contain_text("Herzhaft")
+    page.locator("#kept").get_by_role("link", name="Meine Daten").click()
     expect(page.locator("#pref-favourite_category .pref-row__value")).to_have_text("Herzhaft")
     expect(page.get_by_text("Im Quiz „Snack-Wissen: 3 Fragen“ am")).to_be_visible()
     assert console_errors == []

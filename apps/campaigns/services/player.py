@@ -21,6 +21,7 @@ from apps.campaigns.models import (
 from apps.campaigns.selectors import (
     answer_is_fixed,
     dimension_scores,
+    learned_from,
     participation_for,
     participation_next_round_at,
     player_next,
@@ -289,21 +290,8 @@ def participation_complete(*, participation: Participation) -> Participation:
 
 
 def _told_values(participation: Participation) -> dict[Attribute, object]:
-    """What the answers say about the customer, per attribute."""
-    values: dict[Attribute, list[str]] = defaultdict(list)
-    for option in Option.objects.filter(
-        answer__participation=participation, attribute__isnull=False
-    ).select_related("attribute__purpose"):
-        values[option.attribute].append(option.attribute_value)
-    told: dict[Attribute, object] = {
-        attribute: (chosen if attribute.kind == Attribute.Kind.MULTIPLE_CHOICE else chosen[0])
-        for attribute, chosen in values.items()
-    }
-    for answer in participation.answers.filter(question__attribute__isnull=False).select_related(
-        "question__attribute__purpose"
-    ):
-        told[answer.question.attribute] = answer.text if answer.text else answer.number
-    return told
+    """What the answers say about the customer, per attribute: what the result page offered."""
+    return {item.attribute: item.value for item in learned_from(participation=participation)}
 
 
 @transaction.atomic

@@ -19,11 +19,12 @@ def next_best_action_for_visitor(context) -> dict:
 
 
 @register.inclusion_tag("personalization/picks.html", takes_context=True)
-def recommendations_for_visitor(context, limit: int = 2) -> dict:
-    """A few offers with their reasons, where a customer has just told us something."""
+def recommendations_for_visitor(context, limit: int = 2, show_empty: bool = False) -> dict:
+    """A few offers with their reasons, where a customer has just told us something; with
+    `show_empty`, a pointer to the "For you" page when there is nothing to pick yet."""
     request = context.get("request")
     profile = (getattr(request, "profile", None) if request else None) or None
     picks = recommendations(profile=profile, limit=limit) if profile else []
     if picks:
         offers_shown(profile=profile, offers=[pick.offer for pick in picks])
-    return {"picks": picks}
+    return {"picks": picks, "show_empty": show_empty}
