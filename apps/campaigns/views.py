@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.campaigns.assessments import assessment_result
 from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
@@ -225,7 +226,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ),
             "learned": learned_from(participation=participation),
             "poll": poll_results(campaign=campaign) if campaign.kind == Campaign.Kind.POLL else [],
-            "dimensions": participation.dimension_results,
+            "assessment": assessment_result(participation=participation),
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),
