@@ -23,8 +23,8 @@ MARKETING_CONFIDENCE = {
     "theme": "#0e7490",
     "kind": Campaign.Kind.SURVEY,
     "title": (
-        "Marketing Confidence Quotient \N{EN DASH} wie sicher ist dein Marketing?",
-        "Marketing Confidence Quotient \N{EN DASH} how confident is your marketing?",
+        "Marketing Confidence Quotient: Wie sicher ist dein Marketing?",
+        "Marketing Confidence Quotient: how confident is your marketing?",
     ),
     "intro": (
         "15 Aussagen in fünf Bereichen, jeweils von 1 (trifft gar nicht zu) bis 5 (trifft voll "
