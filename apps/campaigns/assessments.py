@@ -4,7 +4,7 @@ from being saved."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -56,7 +56,9 @@ class AssessmentResult:
 def overall_score(*, results: list[dict]) -> float:
     """The overall result: the mean of the dimensions' averages, each dimension weighing
     the same however many questions it has."""
-    return round(sum(row["average"] for row in results) / len(results), 1)
+    mean = Decimal(str(sum(row["average"] for row in results))) / len(results)
+    # Rounded as people do (3,25 is 3,3), not to the even tenth.
+    return float(mean.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def band_for(*, bands: list[ScoreBand], score: float) -> ScoreBand | None:
