@@ -1,7 +1,10 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from apps.campaigns.models import ScoreTally
+from tests.admin_forms import admin_form_data
 from tests.campaigns.assessment_helpers import play, self_assessment
 from tests.profiles.factories import ProfileFactory
 
@@ -67,3 +70,28 @@ def test_the_result_reads_as_many_rows_however_many_took_part(
 
     assert ScoreTally.objects.get(dimension="").plays == 12
     assert "von 12 Teilnehmenden" in page
+
+
+def test_the_campaign_admin_shows_a_band_problem_on_its_field(admin_client):
+    campaign = self_assessment()
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = admin_form_data(admin_client.get(url))
+    data["score_bands-0-lower_bound"] = "7.5"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Werte liegen hier zwischen 1 und 5." in response.content.decode()
+    assert not campaign.score_bands.filter(lower_bound=Decimal("7.5")).exists()
+
+
+def test_the_campaign_admin_saves_bands_through_the_service(admin_client):
+    campaign = self_assessment()
+    url = reverse("admin:campaigns_campaign_change", args=[campaign.pk])
+    data = admin_form_data(admin_client.get(url))
+    data["score_bands-0-title_de"] = "Ganz am Anfang"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302
+    assert campaign.score_bands.filter(title_de="Ganz am Anfang").exists()
