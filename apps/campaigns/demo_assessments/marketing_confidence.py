@@ -1,10 +1,9 @@
-"""The demo self-assessments, with their score bands, in German and English (used by
-`demo.py`)."""
+"""The Marketing Confidence Quotient: five competences, three statements each, bands per
+competence and overall, and the wish to talk to an expert (a lead, kept only with consent)."""
 
 from decimal import Decimal
 
-from apps.campaigns.models import Campaign, ScoreBand, ScoreTally
-from apps.campaigns.services import score_band_save
+from apps.campaigns.models import Campaign
 
 # Statements rated from 1 (not at all) to 5 (fully); a dimension is named (German, English).
 STRATEGY = ("Strategie", "Strategy")
@@ -14,7 +13,7 @@ PROCESSES = ("Prozesse", "Processes")
 MEASURING = ("Erfolgskontrolle", "Measuring success")
 
 
-def _statement(de: str, en: str, dimension: tuple[str, str]) -> tuple:
+def statement(de: str, en: str, dimension: tuple[str, str]) -> tuple:
     return (de, en, "scale", (1, 5, dimension, None))
 
 
@@ -35,77 +34,77 @@ MARKETING_CONFIDENCE = {
     # Worth taking again once the next steps had time to work.
     "repeat_after_days": 180,
     "questions": [
-        _statement(
+        statement(
             "Wir haben klare, messbare Marketingziele für dieses Jahr.",
             "We have clear, measurable marketing goals for this year.",
             STRATEGY,
         ),
-        _statement(
+        statement(
             "Wir wissen genau, wer unsere Zielgruppen sind und was sie brauchen.",
             "We know exactly who our target groups are and what they need.",
             STRATEGY,
         ),
-        _statement(
+        statement(
             "Unser Marketingbudget folgt einem Plan, nicht dem Zufall.",
             "Our marketing budget follows a plan, not chance.",
             STRATEGY,
         ),
-        _statement(
+        statement(
             "Zuständigkeiten im Marketing sind klar verteilt.",
             "Responsibilities in marketing are clearly assigned.",
             ORGANISATION,
         ),
-        _statement(
+        statement(
             "Marketing und Vertrieb arbeiten eng und regelmäßig zusammen.",
             "Marketing and sales work together closely and regularly.",
             ORGANISATION,
         ),
-        _statement(
+        statement(
             "Unser Team hat die Fähigkeiten, die unsere Ziele verlangen.",
             "Our team has the skills our goals require.",
             ORGANISATION,
         ),
-        _statement(
+        statement(
             "Unsere Kundendaten liegen an einem Ort und sind aktuell.",
             "Our customer data sits in one place and is up to date.",
             TECHNOLOGY,
         ),
-        _statement(
+        statement(
             "Wiederkehrende Aufgaben wie E-Mail-Strecken laufen automatisch.",
             "Recurring tasks such as e-mail journeys run automatically.",
             TECHNOLOGY,
         ),
-        _statement(
+        statement(
             "Unsere Tools sind miteinander verbunden statt Insellösungen.",
             "Our tools are connected rather than standing alone.",
             TECHNOLOGY,
         ),
-        _statement(
+        statement(
             "Kampagnen folgen einem festen Ablauf von der Idee bis zur Auswertung.",
             "Campaigns follow a set process from idea to review.",
             PROCESSES,
         ),
-        _statement(
+        statement(
             "Freigaben gehen schnell und ohne Umwege.",
             "Approvals are quick and direct.",
             PROCESSES,
         ),
-        _statement(
+        statement(
             "Wir halten fest, was funktioniert, und nutzen es wieder.",
             "We write down what works and use it again.",
             PROCESSES,
         ),
-        _statement(
+        statement(
             "Wir messen für jede Kampagne, was sie gebracht hat.",
             "We measure what each campaign achieved.",
             MEASURING,
         ),
-        _statement(
+        statement(
             "Wir verfolgen wenige Kennzahlen, die wirklich zählen, und das regelmäßig.",
             "We follow a few metrics that really matter, and do so regularly.",
             MEASURING,
         ),
-        _statement(
+        statement(
             "Wir ändern unsere Pläne, wenn die Zahlen es nahelegen.",
             "We change our plans when the numbers suggest it.",
             MEASURING,
@@ -359,183 +358,6 @@ MARKETING_CONFIDENCE_BANDS = [
     ),
 ]
 
-CUSTOMER_FOCUS = {
-    "slug": "kundenfokus-check",
-    "theme": "#5b21b6",
-    "kind": Campaign.Kind.SURVEY,
-    "title": ("Wie kundenorientiert ist dein Team?", "How customer-centric is your team?"),
-    "intro": (
-        "Fünf Bereiche, je eine Frage von 1 (gar nicht) bis 5 (voll und ganz).",
-        "Five areas, one question each from 1 (not at all) to 5 (fully).",
-    ),
-    "questions": [
-        _statement(
-            "Wir fragen unsere Kunden regelmäßig nach ihrer Meinung.",
-            "We ask our customers for their opinion regularly.",
-            ("Zuhören", "Listening"),
-        ),
-        _statement(
-            "Wir wissen, was unseren Kunden wichtig ist.",
-            "We know what matters to our customers.",
-            ("Verstehen", "Understanding"),
-        ),
-        _statement(
-            "Wir reagieren schnell auf Feedback.",
-            "We act quickly on feedback.",
-            ("Handeln", "Acting"),
-        ),
-        _statement(
-            "Jede Abteilung kennt ihren Beitrag zum Kundenerlebnis.",
-            "Every team knows its part in the customer experience.",
-            ("Teamwork", "Teamwork"),
-        ),
-        _statement(
-            "Wir messen Kundenzufriedenheit und handeln danach.",
-            "We measure customer satisfaction and act on it.",
-            ("Messen", "Measuring"),
-        ),
-    ],
-}
-
-STARTING = (Decimal("1.0"), "Am Anfang", "Getting started")
-ON_THE_WAY = (Decimal("2.5"), "Auf dem Weg", "On the way")
-EXEMPLARY = (Decimal("4.0"), "Vorbildlich", "Exemplary")
-
-CUSTOMER_FOCUS_BANDS = [
-    (
-        "",
-        STARTING,
-        (
-            "Eure Kunden kommen im Alltag noch selten zu Wort.",
-            "Your customers rarely get a say in everyday work yet.",
-        ),
-        (
-            "Fragt diese Woche fünf Kunden, was sie an euch schätzen und was nervt.",
-            "This week, ask five customers what they value about you and what annoys them.",
-        ),
-    ),
-    (
-        "",
-        ON_THE_WAY,
-        (
-            "Ihr hört zu; jetzt muss daraus regelmäßig etwas folgen.",
-            "You listen; now it must regularly lead to something.",
-        ),
-        (
-            "Setzt jeden Monat eine Verbesserung um, die Kunden vorgeschlagen haben.",
-            "Every month, put one improvement customers suggested into practice.",
-        ),
-    ),
-    (
-        "",
-        EXEMPLARY,
-        (
-            "Kundenorientierung gehört bei euch zum Alltag.",
-            "Customer focus is part of your everyday work.",
-        ),
-        (
-            "Erzählt euren Kunden, was ihr dank ihres Feedbacks geändert habt.",
-            "Tell your customers what you changed thanks to their feedback.",
-        ),
-    ),
-    *[
-        (
-            dimension,
-            band,
-            texts,
-            steps,
-        )
-        for dimension, low, mid, high in [
-            (
-                "Zuhören",
-                ("Ihr fragt selten nach.", "You rarely ask."),
-                ("Ihr fragt, aber nicht regelmäßig.", "You ask, but not regularly."),
-                ("Ihr fragt regelmäßig.", "You ask regularly."),
-            ),
-            (
-                "Verstehen",
-                ("Was Kunden wichtig ist, bleibt eine Vermutung.", "What matters is a guess."),
-                ("Ihr kennt einiges, aber nicht alles.", "You know some of it, not all."),
-                ("Ihr wisst, was zählt.", "You know what counts."),
-            ),
-            (
-                "Handeln",
-                ("Feedback bleibt oft liegen.", "Feedback often stays unanswered."),
-                ("Ihr handelt, aber langsam.", "You act, but slowly."),
-                ("Ihr handelt schnell.", "You act quickly."),
-            ),
-            (
-                "Teamwork",
-                ("Kunden sind Sache einer Abteilung.", "Customers are one team's job."),
-                ("Einige Teams ziehen mit.", "Some teams join in."),
-                ("Alle ziehen an einem Strang.", "Everyone pulls together."),
-            ),
-            (
-                "Messen",
-                ("Zufriedenheit wird nicht gemessen.", "Satisfaction is not measured."),
-                ("Ihr messt, handelt aber selten danach.", "You measure but rarely act on it."),
-                ("Ihr messt und handelt danach.", "You measure and act on it."),
-            ),
-        ]
-        for band, texts, steps in [
-            (
-                STARTING,
-                low,
-                (
-                    "Nehmt euch diesen Bereich als Erstes vor.",
-                    "Make this area your first step.",
-                ),
-            ),
-            (
-                ON_THE_WAY,
-                mid,
-                (
-                    "Macht daraus eine feste Gewohnheit.",
-                    "Turn it into a fixed habit.",
-                ),
-            ),
-            (
-                EXEMPLARY,
-                high,
-                (
-                    "Teilt, wie ihr das macht, mit den anderen Teams.",
-                    "Share how you do it with the other teams.",
-                ),
-            ),
-        ]
-    ],
-]
-
-ASSESSMENT_BANDS = {
-    MARKETING_CONFIDENCE["slug"]: MARKETING_CONFIDENCE_BANDS,
-    CUSTOMER_FOCUS["slug"]: CUSTOMER_FOCUS_BANDS,
-}
-
-
-def demo_score_bands_ensure() -> int:
-    """Give each demo self-assessment its bands, unless it already has some."""
-    created = 0
-    for slug, bands in ASSESSMENT_BANDS.items():
-        campaign = Campaign.objects.filter(slug=slug).first()
-        if campaign is None or campaign.score_bands.exists():
-            continue
-        for dimension, (lower_bound, title_de, title_en), texts, steps in bands:
-            score_band_save(
-                band=ScoreBand(
-                    campaign=campaign,
-                    dimension=dimension,
-                    lower_bound=lower_bound,
-                    title_de=title_de,
-                    title_en=title_en,
-                    text_de=texts[0],
-                    text_en=texts[1],
-                    next_step_de=steps[0],
-                    next_step_en=steps[1],
-                )
-            )
-            created += 1
-    return created
-
 
 # Earlier plays of the demo, as anonymous sums, so the comparison shows on a fresh start.
 DEMO_PLAYS = 42
@@ -547,19 +369,3 @@ DEMO_AVERAGES = {
     MEASURING[0]: Decimal("2.7"),
     "": Decimal("2.8"),
 }
-
-
-def demo_score_tallies_ensure() -> int:
-    campaign = Campaign.objects.filter(slug=MARKETING_CONFIDENCE["slug"]).first()
-    if campaign is None or campaign.score_tallies.exists():
-        return 0
-    ScoreTally.objects.bulk_create(
-        ScoreTally(
-            campaign=campaign,
-            dimension=dimension,
-            plays=DEMO_PLAYS,
-            tenths=int(average * 10 * DEMO_PLAYS),
-        )
-        for dimension, average in DEMO_AVERAGES.items()
-    )
-    return len(DEMO_AVERAGES)
