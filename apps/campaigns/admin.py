@@ -13,7 +13,8 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import get_translation_fields
 
-from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.assessments import campaign_dimensions, score_band_problems
+from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
 from apps.campaigns.services import (
     campaign_delete,
     campaign_duplicate,
@@ -29,6 +30,8 @@ from apps.campaigns.services import (
     outcome_set_image,
     question_delete,
     question_save,
+    score_band_delete,
+    score_band_save,
 )
 from apps.core.admin_mixins import image_preview, inline_save_through_services
 from apps.core.exceptions import ApplicationError
@@ -39,6 +42,7 @@ _PART_SERVICES = {
     Question: (question_save, question_delete, "question"),
     Outcome: (outcome_save, outcome_delete, "outcome"),
     Option: (option_save, option_delete, "option"),
+    ScoreBand: (score_band_save, score_band_delete, "band"),
 }
 
 
@@ -98,6 +102,47 @@ class OutcomeInline(TranslationStackedInline):
         return image_preview(outcome.image, width=120, height=120)
 
 
+class ScoreBandForm(forms.ModelForm):
+    class Meta:
+        model = ScoreBand
+        fields = ["dimension", "lower_bound", "title", "text", "next_step"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        band = self.instance
+        band.dimension = cleaned.get("dimension", "")
+        band.lower_bound = cleaned.get("lower_bound")
+        for field, messages_ in score_band_problems(band=band).items():
+            for message in messages_:
+                self.add_error(field, message)
+        return cleaned
+
+
+class ScoreBandInline(TranslationStackedInline):
+    """Self-assessments: levels per dimension with what they mean and what to do next."""
+
+    model = ScoreBand
+    form = ScoreBandForm
+    fields = ["dimension", "lower_bound", "title", "text", "next_step"]
+    ordering = ["dimension", "lower_bound"]
+    extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Staff pick one of the campaign's dimensions rather than retyping its name.
+        campaign_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "dimension" and campaign_id:
+            campaign = Campaign.objects.filter(pk=campaign_id).first()
+            names = sorted(campaign_dimensions(campaign=campaign)) if campaign else []
+            if names:
+                return forms.ChoiceField(
+                    label=db_field.verbose_name,
+                    choices=[("", _("Overall level")), *((name, name) for name in names)],
+                    required=False,
+                    help_text=_("Empty: the overall level, over the average of all dimensions."),
+                )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class CampaignForm(forms.ModelForm):
     hero_upload = ImageUploadField(
         label=_("hero image"),
@@ -154,7 +199,7 @@ class CampaignAdmin(SortableAdminBase, TabbedTranslationAdmin):
             {"fields": [("theme_brand", "theme_background"), "hero_upload", "current_hero"]},
         ),
     ]
-    inlines = [QuestionInline, OutcomeInline]
+    inlines = [QuestionInline, OutcomeInline, ScoreBandInline]
     actions = ["publish", "end", "duplicate"]
 
     @admin.display(description=_("current hero image"))

@@ -2,6 +2,12 @@
 
 from django.db import transaction
 
+from apps.campaigns.demo_assessments import (
+    CUSTOMER_FOCUS,
+    MARKETING_CONFIDENCE,
+    demo_score_bands_ensure,
+    demo_score_tallies_ensure,
+)
 from apps.campaigns.models import Campaign, Option, Outcome, Question
 from apps.campaigns.services import (
     campaign_publish,
@@ -200,53 +206,6 @@ DAILY_QUESTION = {
     "votes": [(8, 6)],
 }
 
-SELF_ASSESSMENT = {
-    "slug": "kundenfokus-check",
-    "theme": "#5b21b6",
-    "kind": Campaign.Kind.SURVEY,
-    "title": ("Wie kundenorientiert ist dein Team?", "How customer-centric is your team?"),
-    "intro": (
-        "Fünf Bereiche, je eine Frage von 1 (gar nicht) bis 5 (voll und ganz).",
-        "Five areas, one question each from 1 (not at all) to 5 (fully).",
-    ),
-    "scale_labels": (
-        ("trifft gar nicht zu", "not at all"),
-        ("trifft voll und ganz zu", "fully"),
-    ),
-    "questions": [
-        (
-            "Wir fragen unsere Kunden regelmäßig nach ihrer Meinung.",
-            "We ask our customers for their opinion regularly.",
-            "scale",
-            (1, 5, "Zuhören", None),
-        ),
-        (
-            "Wir wissen, was unseren Kunden wichtig ist.",
-            "We know what matters to our customers.",
-            "scale",
-            (1, 5, "Verstehen", None),
-        ),
-        (
-            "Wir reagieren schnell auf Feedback.",
-            "We act quickly on feedback.",
-            "scale",
-            (1, 5, "Handeln", None),
-        ),
-        (
-            "Jede Abteilung kennt ihren Beitrag zum Kundenerlebnis.",
-            "Every team knows its part in the customer experience.",
-            "scale",
-            (1, 5, "Teamwork", None),
-        ),
-        (
-            "Wir messen Kundenzufriedenheit und handeln danach.",
-            "We measure customer satisfaction and act on it.",
-            "scale",
-            (1, 5, "Messen", None),
-        ),
-    ],
-}
-
 
 def _create(spec: dict, position: int) -> None:
     campaign = Campaign.objects.create(
@@ -283,6 +242,7 @@ def _create(spec: dict, position: int) -> None:
         explanation_de, explanation_en = explained[0] if explained else ("", "")
         if kind == "scale":
             low, high, dimension, attribute_key = options
+            dimension_de, dimension_en = dimension or ("", "")
             attribute = Attribute.objects.get(key=attribute_key) if attribute_key else None
             if attribute:
                 purposes.add(attribute.purpose_id)
@@ -294,7 +254,8 @@ def _create(spec: dict, position: int) -> None:
                 text_en=en,
                 scale_min=low,
                 scale_max=high,
-                dimension=dimension,
+                dimension_de=dimension_de,
+                dimension_en=dimension_en,
                 attribute=attribute,
                 scale_label_low_de=low_de,
                 scale_label_low_en=low_en,
@@ -344,9 +305,11 @@ def _create(spec: dict, position: int) -> None:
 def demo_campaigns_ensure() -> int:
     created = 0
     for position, spec in enumerate(
-        (TRIVIA, PERSONALITY, POLL, NPS, SELF_ASSESSMENT, DAILY_QUESTION)
+        (TRIVIA, PERSONALITY, POLL, NPS, CUSTOMER_FOCUS, DAILY_QUESTION, MARKETING_CONFIDENCE)
     ):
         if not Campaign.objects.filter(slug=spec["slug"]).exists():
             _create(spec, position)
             created += 1
+    demo_score_bands_ensure()
+    demo_score_tallies_ensure()
     return created

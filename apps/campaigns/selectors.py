@@ -509,15 +509,16 @@ class DimensionScore:
 
 
 def dimension_scores(*, participation: Participation) -> list[DimensionScore]:
-    """A self-assessment's result: the average scale answer per named dimension."""
+    """A self-assessment's result: the average scale answer per named dimension, named in
+    German whatever the player's language, as score bands name them."""
     sums: dict[str, list[int]] = {}
     maximum: dict[str, int] = {}
     for answer in (
-        participation.answers.filter(number__isnull=False, question__dimension__gt="")
+        participation.answers.filter(number__isnull=False, question__dimension_de__gt="")
         .select_related("question")
         .order_by("question__position")
     ):
-        dimension = answer.question.dimension
+        dimension = answer.question.dimension_de
         sums.setdefault(dimension, []).append(answer.number)
         maximum[dimension] = max(maximum.get(dimension, 0), answer.question.scale_max)
     return [

@@ -3,7 +3,7 @@ and fall back to German."""
 
 from modeltranslation.translator import register
 
-from apps.campaigns.models import Campaign, Option, Outcome, Question
+from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
 from apps.core.translated_fields import TranslatedFields
 
 
@@ -19,9 +19,14 @@ class OutcomeTranslation(TranslatedFields):
 
 @register(Question)
 class QuestionTranslation(TranslatedFields):
-    fields = ("text", "explanation", "scale_label_low", "scale_label_high")
+    fields = ("text", "dimension", "explanation", "scale_label_low", "scale_label_high")
 
 
 @register(Option)
 class OptionTranslation(TranslatedFields):
     fields = ("label",)
+
+
+@register(ScoreBand)
+class ScoreBandTranslation(TranslatedFields):
+    fields = ("title", "text", "next_step")

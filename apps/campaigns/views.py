@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from apps.campaigns.assessments import assessment_result
 from apps.campaigns.cards import share_card_png
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
@@ -322,7 +323,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ),
             "learned": learned,
             "poll": poll_results(campaign=campaign, participation=participation) if poll else [],
-            "dimensions": participation.dimension_results,
+            "assessment": assessment_result(participation=participation),
             "choices": consent_choices(profile=participation.profile, purpose_keys=purpose_keys),
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),

@@ -95,6 +95,26 @@ DEMO_PURPOSES = [
             "products. Results never show groups of fewer than five people."
         ),
     },
+    {
+        "key": "sales_contact",
+        "retention_days": 90,
+        "title_de": "Gespräch mit einer Expertin",
+        "title_en": "A talk with an expert",
+        "summary_de": "Eine Expertin meldet sich bei dir, um über dein Ergebnis zu sprechen.",
+        "summary_en": "An expert gets in touch to talk with you about your result.",
+        "text_de": (
+            "Wenn du zustimmst, merken wir uns, dass du ein Gespräch mit einer Expertin "
+            "wünschst. Sie meldet sich innerhalb von 30 Tagen über die Kontaktdaten deines "
+            "Kontos bei dir und darf dafür dein Ergebnis des Checks sehen. Nach 90 Tagen "
+            "löschen wir den Wunsch. Du kannst jederzeit mit einem Klick widerrufen."
+        ),
+        "text_en": (
+            "If you agree, we note that you would like to talk to an expert. She gets in touch "
+            "within 30 days using your account's contact details and may see your check's "
+            "result for it. We delete the request after 90 days. You can withdraw at any time "
+            "with one click."
+        ),
+    },
 ]
 
 VERSION_FIELDS = ["title_de", "title_en", "summary_de", "summary_en", "text_de", "text_en"]

@@ -214,6 +214,18 @@ VOCABULARY = [
             ("rarely", "Selten", "Rarely"),
         ],
     ),
+    (
+        # A lead: counts for sales for 30 days, less each day (see personalization's leads).
+        "expert_talk_requested",
+        K.SINGLE_CHOICE,
+        T.COMMUNICATION,
+        "sales_contact",
+        "Gespräch mit einer Expertin gewünscht",
+        "Would like to talk to an expert",
+        None,
+        {"intent_horizon_days": 30},
+        [("yes", "Ja", "Yes")],
+    ),
 ]
 
 VERSION_FIELDS = ["title_de", "title_en", "summary_de", "summary_en", "text_de", "text_en"]

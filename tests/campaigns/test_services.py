@@ -211,7 +211,7 @@ def test_withholding_something_the_answers_did_not_say_is_refused(snack_quiz, pr
 def self_check(profile):
     campaign = CampaignFactory(kind=Campaign.Kind.SURVEY)
     questions = [
-        QuestionFactory(campaign=campaign, position=n, kind="scale", dimension=dimension)
+        QuestionFactory(campaign=campaign, position=n, kind="scale", dimension_de=dimension)
         for n, dimension in enumerate(["Listening", "Listening", "Acting"], 1)
     ]
     return campaign, questions

@@ -1,5 +1,10 @@
 """Everything that changes campaigns and plays, by job; the public names are re-exported here."""
 
+from apps.campaigns.services.assessments import (
+    score_band_delete,
+    score_band_save,
+    score_tallies_add,
+)
 from apps.campaigns.services.authoring import (
     campaign_duplicate,
     campaign_end,
@@ -77,4 +82,7 @@ __all__ = [
     "participations_merge_profiles",
     "question_delete",
     "question_save",
+    "score_band_delete",
+    "score_band_save",
+    "score_tallies_add",
 ]

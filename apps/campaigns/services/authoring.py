@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from modeltranslation.utils import get_translation_fields
 
+from apps.campaigns.assessments import score_band_gaps
 from apps.campaigns.events import CampaignEnded, CampaignPublished, CampaignStarted
 from apps.campaigns.models import (
     Campaign,
@@ -91,6 +92,7 @@ def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
         and not any(question.right_options for question in questions)
     ):
         problems.append(_("The quiz has no question with a correct answer."))
+    problems.extend(score_band_gaps(campaign=campaign))
     return list(dict.fromkeys(problems))
 
 
@@ -149,9 +151,9 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
 @transaction.atomic
 def campaign_duplicate(*, campaign: Campaign) -> Campaign:
     """A draft copy with the same questions, answers and outcomes, ready to change."""
-    source = Campaign.objects.prefetch_related("questions__options", "outcomes", "purposes").get(
-        pk=campaign.pk
-    )
+    source = Campaign.objects.prefetch_related(
+        "questions__options", "outcomes", "purposes", "score_bands"
+    ).get(pk=campaign.pk)
     copy = Campaign.objects.get(pk=campaign.pk)
     copy.pk = None
     copy.status = Campaign.Status.DRAFT
@@ -164,6 +166,9 @@ def campaign_duplicate(*, campaign: Campaign) -> Campaign:
         outcome.pk, outcome.campaign = None, copy
         outcome.save()
         outcomes[old_pk] = outcome
+    for band in source.score_bands.all():
+        band.pk, band.campaign = None, copy
+        band.save()
     for question in source.questions.all():
         options = list(question.options.all())
         question.pk, question.campaign = None, copy

@@ -27,6 +27,7 @@ from apps.campaigns.selectors import (
     player_next,
     player_questions,
 )
+from apps.campaigns.services.assessments import score_tallies_add
 from apps.campaigns.services.counters import option_tallies_add
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
@@ -276,6 +277,9 @@ def participation_complete(*, participation: Participation) -> Participation:
         {"name": score.name, "average": score.average, "maximum": score.maximum}
         for score in dimension_scores(participation=participation)
     ]
+    score_tallies_add(
+        campaign_id=participation.campaign_id, results=participation.dimension_results
+    )
     participation.completed_at = timezone.now()
     participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
     publish(
