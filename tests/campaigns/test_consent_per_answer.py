@@ -201,7 +201,7 @@ def test_the_result_page_runs_a_constant_number_of_queries(
     # What the answers told costs three queries (chosen options, their allowed values, the
     # other answers), the purposes to ask for one, the consent panel two: however many
     # answers told us something.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         page = client.get(reverse("campaigns:result", args=["many"])).content.decode()
 
     assert page.count('class="learned"') == told
