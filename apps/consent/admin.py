@@ -14,7 +14,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.audit.models import ConfigChange
 from apps.audit.services import config_change_record, config_snapshot
-from apps.consent.collection_points import collection_points_name
+from apps.consent.collection_points import collection_point_label, collection_points_name
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
     purpose_delete,
@@ -279,12 +279,11 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
 
     @admin.display(description=_("collection point"), ordering="collection_point")
     def collection_point_shown(self, event: ConsentEvent) -> str:
-        label = getattr(event, "collection_point_label", None)
-        return (
-            format_html("{}<br><small>{}</small>", label, event.collection_point)
-            if label
-            else event.collection_point
+        # The key stays searchable and shows on hover; the list reads by name.
+        label = getattr(event, "collection_point_label", None) or collection_point_label(
+            event.collection_point
         )
+        return format_html('<span title="{}">{}</span>', event.collection_point, label)
 
 
 @admin.register(ConsentState)

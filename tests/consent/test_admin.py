@@ -51,7 +51,8 @@ def test_event_list_names_the_decision_and_the_campaign(
         response = staff_client.get(reverse("admin:consent_consentevent_changelist"))
 
     page = response.content.decode()
-    assert "Welcher Snack-Typ bist du?" in page
+    assert '<span title="campaign:snack-typ">Welcher Snack-Typ bist du?</span>' in page
+    assert ">campaign:snack-typ<" not in page
     assert "Abgelehnt" in page
 
 
