@@ -232,7 +232,7 @@ def test_subscribing_to_a_string_is_refused():
 def test_event_names_staff_choose_from_are_defined():
     for name, _label in KNOWN_EVENTS:
         assert name in EVENT_DEFINITIONS, name
-    for _label, name, _points in loyalty_demo.RULES:
+    for _label_de, _label_en, name, _points in loyalty_demo.RULES:
         assert name in EVENT_DEFINITIONS, name
 
 

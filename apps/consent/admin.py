@@ -14,6 +14,7 @@ from modeltranslation.utils import build_localized_fieldname, get_translation_fi
 from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
 from apps.audit.models import ConfigChange
 from apps.audit.services import config_change_record, config_snapshot
+from apps.consent.collection_points import collection_point_label, collection_points_name
 from apps.consent.models import ConsentEvent, ConsentState, Purpose, PurposeVersion
 from apps.consent.services import (
     purpose_delete,
@@ -29,6 +30,17 @@ from apps.core.exceptions import ApplicationError
 def _event_count(action: str) -> Subquery:
     counts = (
         ConsentEvent.objects.filter(purpose=OuterRef("pk"), action=action)
+        .order_by()
+        .values("purpose")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(counts, output_field=IntegerField())
+
+
+def _state_count(status: str) -> Subquery:
+    counts = (
+        ConsentState.objects.filter(purpose=OuterRef("pk"), status=status)
         .order_by()
         .values("purpose")
         .annotate(n=Count("pk"))
@@ -64,8 +76,9 @@ class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
         "allows_special_category",
         "current_version",
         "granted_now",
+        "refused_now",
+        "withdrawn_now",
         "grants",
-        "withdrawals",
     ]
     list_filter = ["lawful_basis", "is_sale_or_share", "requires_double_opt_in"]
     search_fields = ["key"]
@@ -74,21 +87,17 @@ class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     actions = ["create_draft"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Purpose]:
-        granted = (
-            ConsentState.objects.filter(purpose=OuterRef("pk"), status=ConsentState.Status.GRANTED)
-            .order_by()
-            .values("purpose")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        # Current answers, not events: a refusal and a withdrawal are apart there for every
+        # customer, including those who said no before the two had words of their own.
         return (
             super()
             .get_queryset(request)
             .select_related("current_version")
             .annotate(
-                granted_count=Subquery(granted, output_field=IntegerField()),
+                granted_count=_state_count(ConsentState.Status.GRANTED),
+                refused_count=_state_count(ConsentState.Status.REFUSED),
+                withdrawn_count=_state_count(ConsentState.Status.WITHDRAWN),
                 grant_count=_event_count(ConsentEvent.Action.GRANT),
-                withdraw_count=_event_count(ConsentEvent.Action.WITHDRAW),
             )
         )
 
@@ -96,13 +105,17 @@ class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     def granted_now(self, purpose: Purpose) -> int:
         return purpose.granted_count or 0
 
+    @admin.display(description=_("refused now"), ordering="refused_count")
+    def refused_now(self, purpose: Purpose) -> int:
+        return purpose.refused_count or 0
+
+    @admin.display(description=_("withdrawn now"), ordering="withdrawn_count")
+    def withdrawn_now(self, purpose: Purpose) -> int:
+        return purpose.withdrawn_count or 0
+
     @admin.display(description=_("grants"), ordering="grant_count")
     def grants(self, purpose: Purpose) -> int:
         return purpose.grant_count or 0
-
-    @admin.display(description=_("withdrawals"), ordering="withdraw_count")
-    def withdrawals(self, purpose: Purpose) -> int:
-        return purpose.withdraw_count or 0
 
     def save_model(self, request: HttpRequest, obj: Purpose, form, change: bool) -> None:
         purpose_save(purpose=obj)
@@ -237,19 +250,40 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
     access_log_data_category = "consent_history"
     list_display = [
         "occurred_at",
-        "action",
+        "decision_shown",
         "trigger",
         "purpose",
         "purpose_version",
         "profile",
         "channel",
-        "collection_point",
+        "collection_point_shown",
         "gpc_signal",
     ]
     list_filter = ["action", "trigger", "purpose", "channel", "gpc_signal", "occurred_at"]
     list_select_related = ["purpose", "purpose_version__purpose", "profile"]
     search_fields = ["=receipt_id", "=profile__public_id", "collection_point"]
     date_hierarchy = "occurred_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentEvent]:
+        return super().get_queryset(request).with_decision()
+
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        # One query names every collection point on the page.
+        collection_points_name(changelist.result_list)
+        return changelist
+
+    @admin.display(description=_("decision"), ordering="action")
+    def decision_shown(self, event: ConsentEvent) -> str:
+        return event.get_decided_display()
+
+    @admin.display(description=_("collection point"), ordering="collection_point")
+    def collection_point_shown(self, event: ConsentEvent) -> str:
+        # The key stays searchable and shows on hover; the list reads by name.
+        label = getattr(event, "collection_point_label", None) or collection_point_label(
+            event.collection_point
+        )
+        return format_html('<span title="{}">{}</span>', event.collection_point, label)
 
 
 @admin.register(ConsentState)

@@ -31,7 +31,16 @@ class ConsentGranted(ConsentDecision):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ConsentRefused(ConsentDecision):
+    """A no while nothing was agreed to: no data was usable before, so nothing stops."""
+
+    name = "consent.refused"
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConsentWithdrawn(ConsentDecision):
+    """A yes taken back: what was allowed under it stops."""
+
     name = "consent.withdrawn"
 
 

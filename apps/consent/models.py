@@ -1,7 +1,7 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -148,18 +148,59 @@ class Channel(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+class ConsentEventQuerySet(models.QuerySet["ConsentEvent"]):
+    def with_decision(self) -> "ConsentEventQuerySet":
+        """Annotate `decision`: what each event decided, in today's vocabulary.
+
+        Before refusals had an action of their own, every "no" was stored as a withdrawal.
+        Those rows are evidence and stay as they were written; read here, a stored withdrawal
+        is one only when the answer before it (opt-in requests aside) was a yes, from this
+        profile or one merged into it. Otherwise it was a refusal.
+        """
+        answer_before = (
+            ConsentEvent.objects.filter(
+                Q(profile_id=OuterRef("profile_id"))
+                | Q(profile__merged_into_id=OuterRef("profile_id")),
+                purpose_id=OuterRef("purpose_id"),
+                id__lt=OuterRef("id"),
+            )
+            .exclude(action=ConsentEvent.Action.REQUEST)
+            .order_by("-id")
+            .values("action")[:1]
+        )
+        withdraw = ConsentEvent.Action.WITHDRAW
+        return self.annotate(
+            answer_before=Case(
+                When(action=withdraw, then=Subquery(answer_before)),
+                default=Value(""),
+                output_field=models.CharField(),
+            )
+        ).annotate(
+            decision=Case(
+                When(action=withdraw, answer_before=ConsentEvent.Action.GRANT, then=F("action")),
+                When(action=withdraw, then=Value(ConsentEvent.Action.REFUSE)),
+                default=F("action"),
+                output_field=models.CharField(),
+            ),
+        )
+
+
 class ConsentEvent(AppendOnlyModel):
     """One decision, as it happened. Append-only: never updated, never deleted."""
 
     class Action(models.TextChoices):
         REQUEST = "request", _("Opt-in requested")
         GRANT = "grant", _("Granted")
+        # A "no" while nothing was agreed to; a withdrawal takes back a yes.
+        REFUSE = "refuse", _("Refused")
         WITHDRAW = "withdraw", _("Withdrawn")
 
     class Trigger(models.TextChoices):
         CUSTOMER = "customer", _("Customer choice")
         DOUBLE_OPT_IN = "double_opt_in", _("Double opt-in confirmed")
         GPC = "gpc", _("Global Privacy Control signal")
+
+    objects = ConsentEventQuerySet.as_manager()
 
     receipt_id = models.UUIDField(_("receipt id"), default=uuid.uuid4, unique=True, editable=False)
     profile = models.ForeignKey(
@@ -199,10 +240,22 @@ class ConsentEvent(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.purpose_id} ({self.receipt_id})"
 
+    @property
+    def decided(self) -> str:
+        """The decision in today's vocabulary: `decision` where the queryset annotated it
+        (see `with_decision`), else the stored action."""
+        return getattr(self, "decision", self.action)
+
+    def get_decided_display(self) -> str:
+        return str(self.Action(self.decided).label)
+
 
 class ConsentStateQuerySet(models.QuerySet["ConsentState"]):
     def granted(self) -> "ConsentStateQuerySet":
         return self.filter(status=ConsentState.Status.GRANTED)
+
+    def declined(self) -> "ConsentStateQuerySet":
+        return self.filter(status__in=ConsentState.DECLINED)
 
     def covering_new_collection(self) -> "ConsentStateQuerySet":
         """Granted for a version at or after the purpose's last material change."""
@@ -217,7 +270,11 @@ class ConsentState(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for confirmation")
         GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # Both are a "no": nothing may be used or collected, and retention removes what was kept.
+    DECLINED = (Status.REFUSED, Status.WITHDRAWN)
 
     profile = models.ForeignKey(
         Profile, verbose_name=_("profile"), on_delete=models.CASCADE, related_name="consents"
@@ -256,3 +313,7 @@ class ConsentState(models.Model):
     @property
     def is_granted(self) -> bool:
         return self.status == self.Status.GRANTED
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status in self.DECLINED

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
+from apps.consent.collection_points import collection_points_name
 from apps.consent.events import ConsentDoubleOptInRequested
 from apps.consent.models import ConsentEvent, ConsentState
 from apps.consent.receipts import receipt_build, receipt_sign
@@ -23,12 +24,14 @@ def _event(event: ConsentEvent) -> dict:
     return {
         "receipt_id": event.receipt_id,
         "action": event.action,
+        "decision": event.decided,
         "trigger": event.trigger,
         "occurred_at": event.occurred_at,
         "purpose": event.purpose.key,
         "purpose_version": version.version,
         "channel": event.channel,
         "collection_point": event.collection_point,
+        "collection_point_label": event.collection_point_label,
         "language": event.language,
         # The wording exactly as shown, in the language it was shown in.
         "wording": wording,
@@ -60,7 +63,7 @@ def export(profile: Profile) -> dict:
             }
             for state in states.order_by("purpose__position", "purpose__key")
         ],
-        "events": [_event(event) for event in events],
+        "events": [_event(event) for event in collection_points_name(events)],
     }
 
 

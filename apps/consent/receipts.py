@@ -65,7 +65,9 @@ def public_jwk() -> dict[str, str]:
 
 def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
     """The Kantara v1.1 receipt of one consent event, plus Resonanz's own details under
-    `x-resonanz` (the action, the version shown, the evidence hashes)."""
+    `x-resonanz`: the action as stored, the decision it was (a "no" is a refusal or a
+    withdrawal; older events stored both as a withdrawal), the version shown, the evidence
+    hashes."""
     purpose = event.purpose
     version = event.purpose_version
     with translation.override(event.language or None):
@@ -115,6 +117,7 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
         "spiCat": ["special-category data"] if purpose.allows_special_category else [],
         "x-resonanz": {
             "action": event.action,
+            "decision": event.decided,
             "trigger": event.trigger,
             "purposeKey": purpose.key,
             "purposeVersion": version.version,

@@ -64,7 +64,8 @@ def consent_state_list_granted(*, profile: Profile | None = None) -> QuerySet[Co
 
 
 def consent_state_list(*, profile: Profile, purposes: Iterable[Purpose]) -> QuerySet[ConsentState]:
-    """The profile's current answers (granted, pending or withdrawn) on these purposes."""
+    """The profile's current answers (granted, pending, refused or withdrawn) on these
+    purposes."""
     return ConsentState.objects.filter(profile=profile, purpose__in=purposes)
 
 
@@ -76,14 +77,11 @@ def consent_changed_exists(*, profile_ref: str, since: datetime) -> Exists:
 
 
 def consent_withdrawn_exists(*, profile_ref: str, purpose: Purpose, before: datetime) -> Exists:
-    """EXISTS clause: the row's profile withdrew the purpose before `before` and has not
-    granted it again since."""
+    """EXISTS clause: the row's profile said no to the purpose (withdrew it, or refused it
+    without ever agreeing) before `before` and has not granted it again since."""
     return Exists(
-        ConsentState.objects.filter(
-            profile_id=OuterRef(profile_ref),
-            purpose=purpose,
-            status=ConsentState.Status.WITHDRAWN,
-            updated_at__lt=before,
+        ConsentState.objects.declined().filter(
+            profile_id=OuterRef(profile_ref), purpose=purpose, updated_at__lt=before
         )
     )
 
@@ -117,6 +115,10 @@ class PurposeChoice:
         return self.status == ConsentState.Status.PENDING
 
     @property
+    def is_declined(self) -> bool:
+        return self.status in ConsentState.DECLINED
+
+    @property
     def needs_reprompt(self) -> bool:
         """Agreed to an older wording that changed materially: ask again."""
         return self.is_granted and self.state.version.version < self.purpose.material_version_number
@@ -148,11 +150,15 @@ def consent_reprompt_choices(*, profile: Profile | None) -> list[PurposeChoice]:
 
 
 def consent_event_list(*, profile: Profile | None) -> QuerySet[ConsentEvent]:
+    """The profile's decisions (and those of profiles merged into it), each with its
+    `decision` in today's vocabulary: a stored "no" reads as a refusal or a withdrawal."""
     if not profile:
         return ConsentEvent.objects.none()
-    return ConsentEvent.objects.filter(
-        profile__in=profile_and_merged_ids(profile=profile)
-    ).select_related("purpose", "purpose_version")
+    return (
+        ConsentEvent.objects.filter(profile__in=profile_and_merged_ids(profile=profile))
+        .select_related("purpose", "purpose_version")
+        .with_decision()
+    )
 
 
 def consent_event_get_for_receipt(

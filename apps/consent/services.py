@@ -14,6 +14,7 @@ from apps.consent.events import (
     ConsentDecision,
     ConsentDoubleOptInRequested,
     ConsentGranted,
+    ConsentRefused,
     ConsentRequested,
     ConsentWithdrawn,
     PurposeSaved,
@@ -41,11 +42,13 @@ DOUBLE_OPT_IN_RESEND_AFTER = timedelta(minutes=10)
 _EVENT_FOR_ACTION: dict[str, type[ConsentDecision]] = {
     ConsentEvent.Action.REQUEST: ConsentRequested,
     ConsentEvent.Action.GRANT: ConsentGranted,
+    ConsentEvent.Action.REFUSE: ConsentRefused,
     ConsentEvent.Action.WITHDRAW: ConsentWithdrawn,
 }
 _STATUS_AFTER = {
     ConsentEvent.Action.REQUEST: ConsentState.Status.PENDING,
     ConsentEvent.Action.GRANT: ConsentState.Status.GRANTED,
+    ConsentEvent.Action.REFUSE: ConsentState.Status.REFUSED,
     ConsentEvent.Action.WITHDRAW: ConsentState.Status.WITHDRAWN,
 }
 
@@ -216,8 +219,9 @@ def consent_withdraw(
     language: str,
     trigger: str = ConsentEvent.Trigger.CUSTOMER,
 ) -> ConsentEvent:
-    """Say no in one step, recorded against the wording currently shown. Without an earlier
-    answer this records a refusal, so the customer has proof of that too."""
+    """Say no in one step, recorded against the wording currently shown. Taking back a yes is
+    a withdrawal; a no while nothing was agreed to (no answer yet, or a yes still waiting for
+    its confirmation link) is a refusal, with a receipt as proof all the same."""
     purpose = Purpose.objects.select_related("current_version").get(pk=purpose.pk)
     if purpose.current_version is None:
         raise ApplicationError(_("This purpose is not available."))
@@ -225,10 +229,15 @@ def consent_withdraw(
     state = _current_state(profile, purpose)
     if state and state.status == ConsentState.Status.WITHDRAWN:
         raise ApplicationError(_("You have already withdrawn this consent."))
+    if state and state.status == ConsentState.Status.REFUSED:
+        raise ApplicationError(_("You have already said no to this."))
+    action = (
+        ConsentEvent.Action.WITHDRAW if state and state.is_granted else ConsentEvent.Action.REFUSE
+    )
     return _record(
         profile=profile,
         version=purpose.current_version,
-        action=ConsentEvent.Action.WITHDRAW,
+        action=action,
         channel=channel,
         collection_point=collection_point,
         evidence=evidence,

@@ -10,6 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.consent.collection_points import collection_points_name
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
 from apps.consent.models import Channel, ConsentEvent
@@ -39,7 +40,10 @@ DECISION_MESSAGES = {
     ConsentEvent.Action.REQUEST: gettext_lazy(
         "Almost done: confirm the link we sent to your e-mail address."
     ),
-    ConsentEvent.Action.WITHDRAW: gettext_lazy("Saved: you said no. This costs you nothing."),
+    ConsentEvent.Action.REFUSE: gettext_lazy("Saved: you said no. This costs you nothing."),
+    ConsentEvent.Action.WITHDRAW: gettext_lazy(
+        "Saved: you withdrew your consent. This costs you nothing."
+    ),
 }
 
 
@@ -60,13 +64,16 @@ def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:
 @require_GET
 def consent_center(request: HtmxHttpRequest) -> HttpResponse:
     profile = request.profile or None
-    history = Paginator(consent_event_list(profile=profile), HISTORY_PAGE_SIZE)
+    history = Paginator(consent_event_list(profile=profile), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    history.object_list = collection_points_name(history.object_list)
     return render(
         request,
         "consent/center.html",
         {
             "choices": consent_choices(profile=profile),
-            "history": history.get_page(request.GET.get("page")),
+            "history": history,
             "gpc": gpc_signal(request),
             "next_url": request.get_full_path(),
             "collection_point": "preference-center",
@@ -134,6 +141,7 @@ def consent_receipt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> HttpResp
     if event is None:
         return _problem(request, _("We could not find this receipt."), status=404)
     receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    collection_points_name([event])
     return render(
         request,
         "consent/receipt.html",

@@ -27,6 +27,7 @@ from apps.loyalty.models import (
     Tier,
     rule_source_ref,
 )
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.selectors import earning_rule_preview, points_liability
 from apps.loyalty.services import (
     badge_save,
@@ -48,10 +49,10 @@ class TierAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
 
 
 @admin.register(EarningRule)
-class EarningRuleAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
+class EarningRuleAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     list_display = ["name", "event_name", "points", "multiply_by_tier", "is_active"]
     list_filter = ["event_name", "is_active"]
-    search_fields = ["name", "event_name"]
+    search_fields = [*get_translation_fields("name"), "event_name"]
     readonly_fields = ["last_30_days"]
 
     def save_model(self, request: HttpRequest, obj: EarningRule, form, change: bool) -> None:
@@ -288,7 +289,7 @@ class RedemptionAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
             try:
                 redemption_cancel(
                     redemption_id=redemption.pk,
-                    reason="Cancelled by staff",
+                    reason=LedgerReason.CANCELLED_BY_STAFF,
                     staff_user=request.user,
                 )
             except ApplicationError as problem:

@@ -34,8 +34,8 @@ TIERS = [
 ]
 
 RULES = [
-    ("Quiz abgeschlossen", "quiz.completed", 50),
-    ("Challenge geschafft", "challenge.completed", 150),
+    ("Quiz abgeschlossen", "Quiz completed", "quiz.completed", 50),
+    ("Challenge geschafft", "Challenge completed", "challenge.completed", 150),
 ]
 
 REWARDS = [
@@ -61,13 +61,22 @@ def demo_loyalty_ensure() -> int:
             },
         )
         created += made
-    for name, event_name, points in RULES:
-        if not EarningRule.objects.filter(event_name=event_name).exists():
+    for name_de, name_en, event_name, points in RULES:
+        rule = EarningRule.objects.filter(event_name=event_name).order_by("pk").first()
+        if rule is None:
             rule = EarningRule(
-                name=name, event_name=event_name, points=points, cap_per_day=points * 5
+                name_de=name_de,
+                name_en=name_en,
+                event_name=event_name,
+                points=points,
+                cap_per_day=points * 5,
             )
             earning_rule_save(rule=rule)
             created += 1
+        elif not rule.name_en and rule.name_de == name_de:
+            # Seeded before rules were named per language.
+            rule.name_en = name_en
+            earning_rule_save(rule=rule)
     for position, (de, en, cost, stock) in enumerate(REWARDS):
         _reward, made = Reward.objects.get_or_create(
             title_de=de,

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from apps.loyalty.models import Account, BadgeAward, LedgerEntry, Redemption
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.services import account_lock, ledger_debit
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
@@ -76,7 +77,7 @@ def erase(profile: Profile) -> dict[str, int]:
             profile=account.profile,
             points=locked.balance,
             idempotency_key=f"erasure:forfeit:{last_entry}",
-            reason="Forfeited: the customer's data was erased at their request",
+            reason=LedgerReason.FORFEITED_ON_ERASURE,
             kind=LedgerEntry.Kind.EXPIRE,
         )
         forfeited -= entry.amount

@@ -14,6 +14,7 @@ from apps.loyalty.models import (
     Tier,
     rule_credit_key,
 )
+from apps.loyalty.reasons import ledger_reasons_name
 from apps.profiles.models import Profile
 
 
@@ -24,9 +25,11 @@ def account_for_profile(*, profile: Profile | None) -> Account | None:
 
 
 def ledger_entries_for(*, account: Account | None, limit: int = 50) -> list[LedgerEntry]:
+    """The latest entries, each with `reason_shown`: why the points moved, in the reader's
+    language (see `reasons`). Three queries at most however many entries."""
     if account is None:
         return []
-    return list(account.entries.order_by("-id")[:limit])
+    return ledger_reasons_name(account.entries.order_by("-id")[:limit])
 
 
 def lots_expiring(account: Account, *, by: datetime) -> int:

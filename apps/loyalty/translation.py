@@ -4,7 +4,7 @@ and fall back to German."""
 from modeltranslation.translator import register
 
 from apps.core.translated_fields import TranslatedFields
-from apps.loyalty.models import Badge, Reward, Tier
+from apps.loyalty.models import Badge, EarningRule, Reward, Tier
 
 
 @register(Tier)
@@ -20,3 +20,9 @@ class RewardTranslation(TranslatedFields):
 @register(Badge)
 class BadgeTranslation(TranslatedFields):
     fields = ("name", "description")
+
+
+@register(EarningRule)
+class EarningRuleTranslation(TranslatedFields):
+    # Customers read it in their points history.
+    fields = ("name",)

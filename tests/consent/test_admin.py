@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from apps.audit.models import AccessLog
 from apps.consent.models import ConsentEvent, PurposeVersion
-from apps.consent.services import consent_grant, purpose_version_create_draft
+from apps.consent.services import consent_grant, consent_withdraw, purpose_version_create_draft
+from tests.campaigns.factories import CampaignFactory
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,18 +16,44 @@ def staff_client(client, admin_user):
     return client
 
 
-def test_purpose_list_shows_grant_and_withdraw_counts(
+def test_purpose_list_counts_refusals_apart_from_withdrawals(
     staff_client, purpose, decision_context, django_assert_max_num_queries
 ):
     for profile in ProfileFactory.create_batch(3):
         consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    withdrawing = ProfileFactory()
+    consent_grant(profile=withdrawing, purpose_version=purpose.current_version, **decision_context)
+    consent_withdraw(profile=withdrawing, purpose=purpose, **decision_context)
+    for profile in ProfileFactory.create_batch(2):
+        consent_withdraw(profile=profile, purpose=purpose, **decision_context)
 
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("admin:consent_purpose_changelist"))
 
     assert response.status_code == 200
     row = response.context["cl"].result_list[0]
-    assert (row.granted_count, row.grant_count, row.withdraw_count) == (3, 3, None)
+    counts = (row.granted_count, row.refused_count, row.withdrawn_count, row.grant_count)
+    assert counts == (3, 2, 1, 4)
+
+
+def test_event_list_names_the_decision_and_the_campaign(
+    staff_client, purpose, decision_context, django_assert_max_num_queries
+):
+    campaign = CampaignFactory(slug="snack-typ", title_de="Welcher Snack-Typ bist du?")
+    for profile in ProfileFactory.create_batch(3):
+        consent_withdraw(
+            profile=profile,
+            purpose=purpose,
+            **{**decision_context, "collection_point": f"campaign:{campaign.slug}"},
+        )
+
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(reverse("admin:consent_consentevent_changelist"))
+
+    page = response.content.decode()
+    assert '<span title="campaign:snack-typ">Welcher Snack-Typ bist du?</span>' in page
+    assert ">campaign:snack-typ<" not in page
+    assert "Abgelehnt" in page
 
 
 def test_publishing_asks_for_confirmation_then_freezes_the_version(staff_client, purpose):

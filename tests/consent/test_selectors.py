@@ -1,17 +1,22 @@
 import pytest
 from django.utils import translation
 
+from apps.consent.collection_points import collection_point_labels
 from apps.consent.models import ConsentEvent, ConsentState
 from apps.consent.selectors import (
     consent_choices,
     consent_event_get_for_receipt,
+    consent_event_list,
     consent_granted_exists,
     consent_granted_profile_ids,
     consent_reprompt_choices,
 )
 from apps.consent.services import consent_grant, consent_withdraw
 from apps.profiles.models import Profile
+from apps.profiles.services import profile_merge
+from tests.campaigns.factories import CampaignFactory
 from tests.consent.factories import publish_new_version
+from tests.consent.legacy import legacy_no
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +77,7 @@ def test_consent_choices_show_every_published_purpose_with_the_current_answer(
         choices = {c.purpose.key: c for c in consent_choices(profile=profile)}
 
     assert choices["personalization"].status == ""
-    assert choices["partner_sharing"].status == ConsentState.Status.WITHDRAWN
+    assert choices["partner_sharing"].status == ConsentState.Status.REFUSED
 
 
 def test_consent_choices_for_a_visitor_without_profile_run_one_query(
@@ -116,3 +121,65 @@ def test_purpose_version_speaks_the_active_language(purpose):
         assert version.title == "Purpose personalization"
     with translation.override("de"):
         assert version.title == "Zweck personalization"
+
+
+def _decisions(profile) -> list[str]:
+    return [event.decided for event in consent_event_list(profile=profile).order_by("pk")]
+
+
+def test_consent_event_list_reads_a_stored_first_no_as_a_refusal(
+    profile, purpose, decision_context
+):
+    legacy_no(profile, purpose)
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    legacy_no(profile, purpose)
+
+    assert _decisions(profile) == ["refuse", "grant", "withdraw"]
+
+
+def test_consent_event_list_counts_a_yes_given_before_signing_in(
+    profile, purpose, decision_context
+):
+    anonymous = ProfileFactory()
+    consent_grant(profile=anonymous, purpose_version=purpose.current_version, **decision_context)
+    profile_merge(source=anonymous, target=profile)
+
+    legacy_no(profile, purpose)
+
+    assert _decisions(profile) == ["grant", "withdraw"]
+
+
+def test_consent_event_list_keeps_new_decisions_as_recorded(profile, purpose, decision_context):
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    assert _decisions(profile) == ["refuse", "grant", "withdraw"]
+
+
+def test_collection_point_labels_name_campaigns_and_pages_in_one_query(
+    django_assert_num_queries,
+):
+    CampaignFactory(slug="snack-typ", title_de="Welcher Snack-Typ bist du?", title_en="Snack")
+    CampaignFactory(slug="kaffee", title_de="Kaffee-Quiz", title_en="Coffee quiz")
+    keys = ["campaign:snack-typ", "campaign:kaffee", "preference-center", "gpc:/c/x/", "x"]
+
+    with translation.override("de"), django_assert_num_queries(1):
+        labels = collection_point_labels(keys=keys)
+
+    assert labels == {
+        "campaign:snack-typ": "Welcher Snack-Typ bist du?",
+        "campaign:kaffee": "Kaffee-Quiz",
+        "preference-center": "Deine Datenschutz-Einstellungen",
+        "gpc:/c/x/": "Global-Privacy-Control-Signal deines Browsers",
+        "x": "Anderswo auf unserer Seite",
+    }
+
+
+def test_collection_point_labels_follow_the_language_and_survive_a_deleted_campaign():
+    CampaignFactory(slug="kaffee", title_de="Kaffee-Quiz", title_en="Coffee quiz")
+
+    with translation.override("en"):
+        labels = collection_point_labels(keys=["campaign:kaffee", "campaign:gone"])
+
+    assert labels == {"campaign:kaffee": "Coffee quiz", "campaign:gone": "A campaign"}

@@ -88,13 +88,14 @@ def test_consent_withdraw_without_an_answer_records_a_refusal(profile, purpose, 
     event = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
 
     assert event.purpose_version == purpose.current_version
-    assert _state(profile, purpose).status == ConsentState.Status.WITHDRAWN
+    assert event.action == ConsentEvent.Action.REFUSE
+    assert _state(profile, purpose).status == ConsentState.Status.REFUSED
 
 
 def test_consent_withdraw_twice_is_refused_and_changes_nothing(profile, purpose, decision_context):
     consent_withdraw(profile=profile, purpose=purpose, **decision_context)
 
-    with pytest.raises(ApplicationError, match="already withdrawn"):
+    with pytest.raises(ApplicationError, match="already said no"):
         consent_withdraw(profile=profile, purpose=purpose, **decision_context)
 
     assert ConsentEvent.objects.count() == 1
@@ -493,3 +494,100 @@ def test_a_grant_records_the_customers_language_when_the_wording_is_written_in_i
     )
 
     assert event.language == "en"
+
+
+def test_consent_withdraw_after_a_refusal_and_a_grant_is_a_withdrawal(
+    profile, purpose, decision_context
+):
+    refusal = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+
+    withdrawal = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    assert (refusal.action, withdrawal.action) == (
+        ConsentEvent.Action.REFUSE,
+        ConsentEvent.Action.WITHDRAW,
+    )
+    assert _state(profile, purpose).status == ConsentState.Status.WITHDRAWN
+
+
+def test_consent_withdraw_while_the_opt_in_waits_for_its_link_is_a_refusal(
+    profile, newsletter_purpose, decision_context
+):
+    consent_grant(
+        profile=profile,
+        purpose_version=newsletter_purpose.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+
+    event = consent_withdraw(profile=profile, purpose=newsletter_purpose, **decision_context)
+
+    assert event.action == ConsentEvent.Action.REFUSE
+    assert _state(profile, newsletter_purpose).status == ConsentState.Status.REFUSED
+
+
+def test_consent_withdraw_after_a_refusal_says_no_was_already_said(
+    profile, purpose, decision_context
+):
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    with pytest.raises(ApplicationError, match="already said no"):
+        consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+
+def test_a_refusal_publishes_consent_refused_and_a_withdrawal_consent_withdrawn(
+    profile, purpose, sharing_purpose, decision_context
+):
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+    consent_grant(
+        profile=profile, purpose_version=sharing_purpose.current_version, **decision_context
+    )
+    consent_withdraw(profile=profile, purpose=sharing_purpose, **decision_context)
+
+    published = [
+        (event.name, event.payload["purpose"])
+        for event in OutboxEvent.objects.filter(name__startswith="consent.").order_by("pk")
+    ]
+    assert published == [
+        ("consent.refused", purpose.key),
+        ("consent.granted", sharing_purpose.key),
+        ("consent.withdrawn", sharing_purpose.key),
+    ]
+
+
+def test_gpc_withdraws_a_grant_and_refuses_a_waiting_opt_in(profile, decision_context):
+    from tests.consent.factories import published_purpose
+
+    shared = published_purpose(key="partner_sharing", is_sale_or_share=True)
+    waiting = published_purpose(
+        key="partner_mail", is_sale_or_share=True, requires_double_opt_in=True
+    )
+    consent_grant(profile=profile, purpose_version=shared.current_version, **decision_context)
+    consent_grant(
+        profile=profile,
+        purpose_version=waiting.current_version,
+        email="kim@example.com",
+        **decision_context,
+    )
+
+    events = consent_apply_gpc(
+        profile=profile, evidence=Evidence(gpc_signal=True), collection_point="gpc:/", language="de"
+    )
+
+    assert {(e.purpose.key, e.action, e.trigger) for e in events} == {
+        (shared.key, ConsentEvent.Action.WITHDRAW, ConsentEvent.Trigger.GPC),
+        (waiting.key, ConsentEvent.Action.REFUSE, ConsentEvent.Trigger.GPC),
+    }
+
+
+def test_gpc_still_wins_over_a_yes_after_a_refusal(profile, sharing_purpose, decision_context):
+    consent_withdraw(profile=profile, purpose=sharing_purpose, **decision_context)
+    decision_context["evidence"] = Evidence(gpc_signal=True)
+
+    with pytest.raises(ApplicationError, match="Global Privacy Control"):
+        consent_grant(
+            profile=profile, purpose_version=sharing_purpose.current_version, **decision_context
+        )
+
+    assert _state(profile, sharing_purpose).status == ConsentState.Status.REFUSED

@@ -25,7 +25,13 @@ from apps.core.exceptions import ApplicationError
 from tests.consent.factories import publish_new_version, published_purpose
 from tests.profiles.factories import ProfileFactory
 
-STATUS_OF = {"grant": "granted", "withdraw": "withdrawn", "request": "pending"}
+STATUS_OF = {
+    "grant": "granted",
+    "refuse": "refused",
+    "withdraw": "withdrawn",
+    "request": "pending",
+}
+NO = {"refuse", "withdraw"}
 CONTEXT = {
     "channel": Channel.WEB,
     "collection_point": "preference-center",
@@ -77,6 +83,10 @@ def test_state_equals_the_latest_event_for_any_sequence(steps):
         ConsentEvent.objects.filter(profile=profile).order_by("id").values_list("action", flat=True)
     )
     assert all(a != b or a == "grant" for a, b in itertools.pairwise(actions))
+    # A no never follows a no; a withdrawal always takes back the grant just before it.
+    assert not any(a in NO and b in NO for a, b in itertools.pairwise(actions))
+    assert all(a == "grant" for a, b in itertools.pairwise(actions) if b == "withdraw")
+    assert actions[:1] != ["withdraw"]
 
 
 def _apply_double_opt_in(step: str, profile, purpose) -> None:
@@ -167,3 +177,4 @@ def test_state_equals_the_latest_event_under_concurrent_requests():
     # Serialised on the profile row: a grant never follows a grant of the same version, and a
     # withdrawal never follows a withdrawal, however the clicks interleave.
     assert all(a != b for a, b in itertools.pairwise(actions))
+    assert not any(a in NO and b in NO for a, b in itertools.pairwise(actions))

@@ -12,9 +12,11 @@ from apps.consent.selectors import consent_is_granted
 from apps.consent.services import consent_grant, consent_withdraw
 from apps.profiles.models import Profile
 from apps.profiles.selectors import SESSION_KEY
+from tests.campaigns.factories import CampaignFactory
 from tests.celery_broker import celery_broker
 from tests.consent.factories import publish_new_version
 from tests.consent.kantara import KANTARA_V1_1_SCHEMA
+from tests.consent.legacy import legacy_no
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +98,7 @@ def test_withdrawing_twice_gets_a_translated_message_and_changes_nothing(client,
     )
 
     assert response.status_code == 200
-    assert "Du hast diese Einwilligung bereits widerrufen." in response.content.decode()
+    assert "Dazu hast du bereits Nein gesagt." in response.content.decode()
     assert ConsentEvent.objects.count() == 1
 
 
@@ -263,7 +265,7 @@ def test_refusing_every_purpose_costs_no_access(
     for key in ("personalization", "partner_sharing", "email_marketing"):
         client.post(_decide_url(key), {"decision": "withdraw"})
 
-    assert ConsentState.objects.filter(status="withdrawn").count() == 3
+    assert ConsentState.objects.filter(status="refused").count() == 3
     for url in (reverse("home"), reverse("consent:center")):
         assert client.get(url).status_code == 200
 
@@ -273,7 +275,7 @@ def test_profile_refusing_everything_has_no_purpose_granted(
 ):
     states = ConsentState.objects.filter(profile=profile_refusing_everything)
 
-    assert {s.status for s in states} == {ConsentState.Status.WITHDRAWN}
+    assert {s.status for s in states} == {ConsentState.Status.REFUSED}
     assert states.count() == 2
 
 
@@ -290,3 +292,113 @@ def test_the_receipt_signing_key_is_published_as_a_jwk(visitor, profile, purpose
     assert jwt.decode(jws, verifier, algorithms=["EdDSA"])["consentReceiptID"] == str(
         event.receipt_id
     )
+
+
+def _refusal_and_withdrawal(profile, purpose, decision_context) -> None:
+    """A first no at a campaign, then a yes and a no in the consent center."""
+    campaign = CampaignFactory(
+        slug="snack-typ", title_de="Welcher Snack-Typ bist du?", title_en="Which snack are you?"
+    )
+    at_campaign = {**decision_context, "collection_point": f"campaign:{campaign.slug}"}
+    consent_withdraw(profile=profile, purpose=purpose, **at_campaign)
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+
+def _history(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="history-heading"') :]
+
+
+def test_consent_center_tells_a_refusal_from_a_withdrawal_in_german(
+    visitor, profile, purpose, decision_context
+):
+    _refusal_and_withdrawal(profile, purpose, decision_context)
+
+    history = _history(visitor.get(reverse("consent:center")))
+
+    assert history.count("<strong>Abgelehnt</strong>") == 1
+    assert history.count("<strong>Widerrufen</strong>") == 1
+    assert "Welcher Snack-Typ bist du?" in history
+    assert "Deine Datenschutz-Einstellungen" in history
+    assert "campaign:" not in history
+    assert "preference-center" not in history
+    assert "Refused" not in history
+
+
+def test_consent_center_tells_a_refusal_from_a_withdrawal_in_english(
+    visitor, profile, purpose, decision_context, settings
+):
+    _refusal_and_withdrawal(profile, purpose, decision_context)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    history = _history(visitor.get(reverse("consent:center")))
+
+    assert history.count("<strong>Refused</strong>") == 1
+    assert history.count("<strong>Withdrawn</strong>") == 1
+    assert "Which snack are you?" in history
+    assert "campaign:" not in history
+    assert "Abgelehnt" not in history
+    assert "Widerrufen" not in history
+
+
+def test_consent_center_names_collection_points_in_one_query_however_many_campaigns(
+    visitor, profile, purpose, decision_context, django_assert_max_num_queries
+):
+    def no_then_yes_at(slug: str) -> None:
+        CampaignFactory(slug=slug)
+        at_campaign = {**decision_context, "collection_point": f"campaign:{slug}"}
+        consent_withdraw(profile=profile, purpose=purpose, **at_campaign)
+        consent_grant(profile=profile, purpose_version=purpose.current_version, **at_campaign)
+
+    no_then_yes_at("erste")
+    with django_assert_max_num_queries(30) as one_campaign:
+        visitor.get(reverse("consent:center"))
+    for number in range(5):
+        no_then_yes_at(f"quiz-{number}")
+
+    with django_assert_max_num_queries(len(one_campaign.captured_queries)):
+        response = visitor.get(reverse("consent:center"))
+
+    assert "Quiz quiz-4" in _history(response)
+    assert "campaign:" not in _history(response)
+
+
+def test_receipt_of_a_refusal_says_so_with_the_campaign_title(
+    visitor, profile, purpose, decision_context, django_assert_max_num_queries
+):
+    CampaignFactory(slug="snack-typ", title_de="Welcher Snack-Typ bist du?")
+    event = consent_withdraw(
+        profile=profile,
+        purpose=purpose,
+        **{**decision_context, "collection_point": "campaign:snack-typ"},
+    )
+
+    with django_assert_max_num_queries(12):
+        response = visitor.get(reverse("consent:receipt", args=[event.receipt_id]))
+
+    html = response.content.decode()
+    assert "<dd>Abgelehnt (" in html
+    assert "Welcher Snack-Typ bist du?" in html
+    assert "campaign:snack-typ" not in html.split("<pre")[0]
+
+
+def test_receipt_of_a_withdrawal_in_english(visitor, profile, purpose, decision_context, settings):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    event = consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = visitor.get(reverse("consent:receipt", args=[event.receipt_id])).content.decode()
+
+    assert "<dd>Withdrawn (" in html
+    assert "Your privacy choices (Web)" in html
+
+
+def test_signed_receipt_of_a_stored_first_no_names_it_a_refusal(visitor, profile, purpose):
+    event = legacy_no(profile, purpose)
+
+    body = visitor.get(reverse("consent:receipt-json", args=[event.receipt_id])).json()
+
+    assert body["x-resonanz"]["action"] == "withdraw"
+    assert body["x-resonanz"]["decision"] == "refuse"
+    assert receipt_verify(body.pop("jws")) == body

@@ -94,7 +94,13 @@ def test_consent_and_declarations_gained_match_the_hand_count(played):
     dashboard = _dashboard(played)
 
     (row,) = dashboard.consent.rows
-    assert [str(value) for value in row[1:]] == ["6", "fewer than 5", EXPECTED["consent_rate"]]
+    # Agreed, refused (the two who said no had never agreed), withdrawn, rate.
+    assert [str(value) for value in row[1:]] == [
+        "6",
+        "fewer than 5",
+        "fewer than 5",
+        EXPECTED["consent_rate"],
+    ]
     (declared,) = dashboard.declarations.rows
     assert str(declared[1]) == "6"
 

@@ -256,3 +256,30 @@ def test_a_run_is_recorded(db):
 
 def test_free_text_is_reduced_to_distinct_words():
     assert text_words("Lecker, lecker und sehr frisch! 100% ok") == {"lecker", "frisch"}
+
+
+def test_consent_figures_count_refusals_and_withdrawals_apart(purpose):
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_grant, consent_withdraw
+    from tests.consent.legacy import legacy_no
+    from tests.profiles.factories import ProfileFactory
+
+    decision_context = {
+        "channel": Channel.WEB,
+        "collection_point": "preference-center",
+        "evidence": Evidence(),
+        "language": "de",
+    }
+    refusing, withdrawing, refused_long_ago, withdrew_long_ago = ProfileFactory.create_batch(4)
+    consent_withdraw(profile=refusing, purpose=purpose, **decision_context)
+    for profile in (withdrawing, withdrew_long_ago):
+        consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    consent_withdraw(profile=withdrawing, purpose=purpose, **decision_context)
+    # Stored before a refusal had its own action: a first "no" was a withdrawal too.
+    legacy_no(refused_long_ago, purpose)
+    legacy_no(withdrew_long_ago, purpose)
+
+    (row,) = figures.consent_figures(first=site_today(), last=site_today())
+
+    assert (row["grants"], row["refusals"], row["withdrawals"]) == (2, 2, 2)

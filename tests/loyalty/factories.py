@@ -19,7 +19,8 @@ class EarningRuleFactory(DjangoModelFactory[EarningRule]):
     class Meta:
         model = EarningRule
 
-    name = "Quiz abgeschlossen"
+    name_de = "Quiz abgeschlossen"
+    name_en = "Quiz completed"
     event_name = "quiz.completed"
     points = 50
 

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from apps.loyalty.models import Redemption
-from apps.loyalty.services import ledger_credit
+from apps.loyalty.models import LedgerEntry, Redemption, rule_credit_key, rule_source_ref
+from apps.loyalty.services import ledger_adjust, ledger_credit, ledger_debit, redemption_create
 from apps.profiles.models import Profile
-from tests.loyalty.factories import RewardFactory, TierFactory
+from tests.loyalty.factories import EarningRuleFactory, RewardFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,81 @@ def test_the_catalogue_says_what_you_can_afford_and_what_is_missing(visitor, pro
 
     assert "Das kannst du dir leisten" in html
     assert "Noch 380 Punkte" in html
+
+
+def _history(response) -> str:
+    html = response.content.decode()
+    return html[html.index('id="history-heading"') :]
+
+
+@pytest.fixture
+def ledger_of_every_kind(profile):
+    """A quiz credit, a redemption and one of the system's own reasons, each storing the
+    reason the way it was written at the time: the rule's name in the language of the page
+    that earned it, the reward's English title."""
+    rule = EarningRuleFactory(name_de="Quiz abgeschlossen", name_en="Quiz completed")
+    ledger_credit(
+        profile=profile,
+        points=400,
+        idempotency_key=rule_credit_key(rule.pk, "participation:1"),
+        reason="Quiz abgeschlossen",
+        source_ref=rule_source_ref(rule.pk),
+    )
+    reward = RewardFactory(title_de="Gratis Versand", title_en="Free shipping", cost=250)
+    redemption_create(profile=profile, reward_id=reward.pk, idempotency_key="redeem-1")
+    ledger_debit(
+        profile=profile,
+        points=10,
+        idempotency_key="expired",
+        reason="Points expired",
+        kind=LedgerEntry.Kind.EXPIRE,
+    )
+
+
+def test_wallet_history_reads_wholly_in_german(visitor, profile, ledger_of_every_kind):
+    history = _history(visitor.get(reverse("loyalty:wallet")))
+
+    assert "Gesammelt: Quiz abgeschlossen" in history
+    assert "Eingelöst: Gratis Versand" in history
+    assert "Verfallen: Punkte verfallen" in history
+    for english in ("Reward", "Free shipping", "Quiz completed", "Points expired"):
+        assert english not in history
+
+
+def test_wallet_history_reads_wholly_in_english(visitor, profile, ledger_of_every_kind, settings):
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    history = _history(visitor.get(reverse("loyalty:wallet")))
+
+    assert "Earned: Quiz completed" in history
+    assert "Redeemed: Free shipping" in history
+    assert "Expired: Points expired" in history
+    for german in ("abgeschlossen", "Gratis", "Eingelöst", "Gesammelt", "verfallen"):
+        assert german not in history
+
+
+@pytest.mark.parametrize("redemptions", [0, 4])
+def test_wallet_names_rules_and_rewards_in_constant_queries_however_many_entries(
+    visitor, profile, ledger_of_every_kind, redemptions, django_assert_num_queries
+):
+    for number in range(redemptions):
+        reward = RewardFactory(cost=1)
+        redemption_create(profile=profile, reward_id=reward.pk, idempotency_key=f"r{number}")
+
+    # The wallet's own queries, plus one for the rules and one for the rewards named.
+    with django_assert_num_queries(15):
+        response = visitor.get(reverse("loyalty:wallet"))
+
+    assert "Eingelöst: Gratis Versand" in _history(response)
+
+
+def test_wallet_shows_a_reason_staff_typed_as_typed(visitor, profile, admin_user):
+    ledger_adjust(
+        profile=profile,
+        points=5,
+        reason="Kulanz nach Anruf",
+        staff_user=admin_user,
+        idempotency_key="adjust",
+    )
+
+    assert "Kulanz nach Anruf" in _history(visitor.get(reverse("loyalty:wallet")))

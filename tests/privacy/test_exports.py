@@ -264,3 +264,19 @@ def test_a_profile_with_nothing_but_its_row_exports_valid_json(export_root):
         document = json.loads(archive.read(JSON_NAME))
     assert document["loyalty"]["account"] is None
     assert document["exchange_receipts"] == []
+
+
+def test_the_summary_names_each_consent_decision_and_where_it_was_taken(customer):
+    customer.profile.locale = "en"
+    customer.profile.save(update_fields=["locale"])
+
+    data_request = _export(customer.profile)
+
+    with _zip(data_request) as archive:
+        summary = archive.read(SUMMARY_NAME).decode()
+        document = json.loads(archive.read(JSON_NAME))
+    decisions = [event["decision"] for event in document["consent"]["events"]]
+    assert decisions.count("withdraw") == 1
+    assert "Withdrawn:" in summary
+    assert "Your privacy choices" in summary
+    assert "· preference-center ·" not in summary

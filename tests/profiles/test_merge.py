@@ -142,7 +142,8 @@ def test_merge_keeps_every_consent_event_and_the_latest_decision_per_purpose_win
 
     states = {s.purpose.key: s.status for s in ConsentState.objects.filter(profile=member)}
     assert states == {
-        "personalization": ConsentState.Status.WITHDRAWN,
+        # The anonymous device's first no, a refusal, is the latest decision.
+        "personalization": ConsentState.Status.REFUSED,
         "email_marketing_test": ConsentState.Status.GRANTED,
         "leaderboard": ConsentState.Status.WITHDRAWN,
     }

@@ -5,6 +5,7 @@ from django.db import transaction
 from apps.campaigns.models import (
     Participation,
 )
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.services import ledger_take_back
 from apps.profiles.models import Profile
 
@@ -39,5 +40,5 @@ def participations_merge_profiles(*, source: Profile, target: Profile) -> None:
         ledger_take_back(
             profile=owner,
             occurrence=f"participation:{loser.pk}",
-            reason="The same campaign round was played twice before signing in",
+            reason=LedgerReason.PLAYED_TWICE,
         )

@@ -10,8 +10,9 @@ from apps.insights.periods import day_bounds, local_day
 
 
 def consent_figures(*, first: date, last: date, collection_point: str | None = None) -> list[Row]:
-    """Consent decisions per day, purpose and collection point: grants, and "no"s split into
-    withdrawals (the answer before was yes) and refusals. One query."""
+    """Consent decisions per day, purpose and collection point: grants, refusals and
+    withdrawals. One query. A "no" stored before refusals had their own action is a
+    withdrawal only when the answer before it was a yes (as `ConsentEvent.with_decision`)."""
     start, end = day_bounds(first, last)
     events = ConsentEvent.objects.filter(
         # Naming every purpose lets the (purpose, action, time) index find the range directly
@@ -19,7 +20,11 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
         purpose_id__in=Purpose.objects.values("pk"),
         occurred_at__gte=start,
         occurred_at__lt=end,
-        action__in=[ConsentEvent.Action.GRANT, ConsentEvent.Action.WITHDRAW],
+        action__in=[
+            ConsentEvent.Action.GRANT,
+            ConsentEvent.Action.REFUSE,
+            ConsentEvent.Action.WITHDRAW,
+        ],
     ).order_by()
     if collection_point is not None:
         events = events.filter(collection_point=collection_point)
@@ -53,7 +58,9 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
         )
         if row["action"] == ConsentEvent.Action.GRANT:
             entry["grants"] += row["events"]
-        elif row["before"] == ConsentEvent.Action.GRANT:
+        elif row["action"] == ConsentEvent.Action.WITHDRAW and row["before"] == (
+            ConsentEvent.Action.GRANT
+        ):
             entry["withdrawals"] += row["events"]
         else:
             entry["refusals"] += row["events"]

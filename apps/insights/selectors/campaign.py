@@ -362,13 +362,13 @@ def _consent_at_end(prefix: str, purposes: list, rows: list[dict], completions: 
     table_rows = []
     for purpose in purposes:
         entry = sums[purpose.pk]
-        declined = entry["refusals"] + entry["withdrawals"]
         title = purpose.current_version.title if purpose.current_version else purpose.key
         table_rows.append(
             [
                 title,
                 count_cell(entry["grants"]),
-                count_cell(declined),
+                count_cell(entry["refusals"]),
+                count_cell(entry["withdrawals"]),
                 share_cell(entry["grants"], completions),
             ]
         )
@@ -378,7 +378,8 @@ def _consent_at_end(prefix: str, purposes: list, rows: list[dict], completions: 
         [
             gettext("Purpose"),
             gettext("Agreed"),
-            gettext("Declined"),
+            gettext("Refused"),
+            gettext("Withdrawn"),
             gettext("Consent rate (of completions)"),
         ],
         table_rows,

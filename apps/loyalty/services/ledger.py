@@ -14,6 +14,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
 from apps.loyalty.events import PointsChanged
 from apps.loyalty.models import Account, LedgerEntry
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.selectors import lots_expiring, points_spent
 from apps.loyalty.services.tiers import account_update_tier, tier_upgrade_reached
 from apps.profiles.models import Profile
@@ -348,7 +349,7 @@ def ledger_expire(*, account_id: int, as_of: datetime | None = None) -> LedgerEn
         amount=-due,
         kind=Kind.EXPIRE,
         idempotency_key=f"expire:{as_of:%Y-%m-%dT%H:%M:%S}",
-        reason="Points expired",
+        reason=LedgerReason.POINTS_EXPIRED,
     )
     return entry
 

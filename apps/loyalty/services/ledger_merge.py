@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.loyalty.models import Account, LedgerEntry, Redemption
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.selectors import lots_remaining, points_spent
 from apps.loyalty.services.ledger import Kind, _reversal, _write, account_lock
 from apps.loyalty.services.tiers import account_update_tier
@@ -33,7 +34,7 @@ def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
             amount=-source_account.balance,
             kind=Kind.MERGE,
             idempotency_key=f"merge:{target.public_id}",
-            reason="Moved to the member's account",
+            reason=LedgerReason.MOVED_TO_MEMBER,
             source_ref=f"profile:{target.public_id}",
         )[0]
     ]
@@ -45,7 +46,7 @@ def ledger_merge(*, source: Profile, target: Profile) -> list[LedgerEntry]:
                 amount=points,
                 kind=Kind.MERGE,
                 idempotency_key=f"merge:{source.public_id}:{number}",
-                reason="Moved from a profile that signed in",
+                reason=LedgerReason.MOVED_FROM_PROFILE,
                 source_ref=f"profile:{source.public_id}",
                 expires_at=expires_at,
             )[0]
@@ -77,7 +78,7 @@ def _lots_rebase(account: Account, *, key: str) -> list[LedgerEntry]:
             amount=settled,
             kind=Kind.MERGE,
             idempotency_key=f"{key}:settled",
-            reason="Points already spent, settled before a merge",
+            reason=LedgerReason.SETTLED_BEFORE_MERGE,
             expires_at=timezone.now(),
         )[0]
     ]
@@ -88,12 +89,11 @@ def _lots_rebase(account: Account, *, key: str) -> list[LedgerEntry]:
                 amount=points,
                 kind=Kind.MERGE,
                 idempotency_key=f"{key}:{number}",
-                reason="Own points re-issued before a merge",
+                reason=LedgerReason.REISSUED_BEFORE_MERGE,
                 expires_at=expires_at,
             )[0]
         )
     written += [
-        _reversal(account, lot, reason="Replaced by the re-issued points before a merge")
-        for lot in old_lots
+        _reversal(account, lot, reason=LedgerReason.REPLACED_BEFORE_MERGE) for lot in old_lots
     ]
     return written

@@ -11,6 +11,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.translated_fields import text_in
 from apps.loyalty.events import RewardCancelled, RewardRedeemed
 from apps.loyalty.models import LedgerEntry, Redemption, Reward, RewardCode
+from apps.loyalty.reasons import LedgerReason
 from apps.loyalty.services.ledger import _default_expiry, _write, account_lock
 from apps.profiles.models import Profile
 
@@ -120,7 +121,7 @@ def redemption_cancel(
         amount=-redemption.debit.amount,
         kind=LedgerEntry.Kind.REVERSE,
         idempotency_key=f"reverse:{redemption.debit_id}",
-        reason=reason or "Redemption cancelled",
+        reason=reason or LedgerReason.REDEMPTION_CANCELLED,
         reverses=redemption.debit,
         staff_user=staff_user,
         expires_at=_default_expiry(),

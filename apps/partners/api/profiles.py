@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from apps.consent.models import ConsentState
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.selectors import account_for_profile, upcoming_expiry
 from apps.partners.api.base import IdCursorPagination, PartnerAPIView, StrictSerializer
@@ -58,7 +59,16 @@ class PreferenceSerializer(serializers.Serializer):
 
 class ConsentSerializer(serializers.Serializer):
     purpose = serializers.CharField(source="purpose.key")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(
+        choices=[status for status, _label in ConsentState.Status.choices],
+        help_text=(
+            "granted: data under the purpose may be used. pending: agreed, waiting for the "
+            "customer to confirm by e-mail. refused: said no without having agreed before. "
+            "withdrawn: took back a yes; anything received under it must no longer be used. "
+            "Only granted allows use. Until refused was added, a first no was reported as "
+            "withdrawn."
+        ),
+    )
     version = serializers.IntegerField(source="version.version")
     updated_at = serializers.DateTimeField()
 

@@ -181,3 +181,43 @@ def test_a_profile_read_is_a_constant_number_of_queries(shop, purposes, django_a
     # token, customer, purposes granted and allowed, declarations, access log
     with django_assert_num_queries(5):
         shop.get(url)
+
+
+def test_consents_tell_a_refusal_from_a_withdrawal(make_partner, purposes):
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_withdraw
+
+    shop = make_partner(purpose_keys=("partner_sharing", "personalization", "email_marketing"))
+    profile = _customer(shop.partner, purposes, grants=("partner_sharing", "personalization"))
+    context = {
+        "channel": Channel.WEB,
+        "collection_point": "preference-center",
+        "evidence": Evidence(),
+        "language": "de",
+    }
+    consent_withdraw(profile=profile, purpose=purposes["personalization"], **context)
+    consent_withdraw(profile=profile, purpose=purposes["email_marketing"], **context)
+
+    consents = shop.get(f"/api/v1/profiles/{profile.public_id}/consents/").json()
+
+    assert {row["purpose"]: row["status"] for row in consents} == {
+        "email_marketing": "refused",
+        "partner_sharing": "granted",
+        "personalization": "withdrawn",
+    }
+
+
+def test_the_ledger_keeps_its_reasons_as_written(shop, purposes):
+    from apps.loyalty.services import redemption_create
+    from apps.loyalty.services.ledger import ledger_credit
+    from tests.loyalty.factories import RewardFactory
+
+    profile = _customer(shop.partner, purposes)
+    ledger_credit(profile=profile, points=300, idempotency_key="t", reason="Quiz abgeschlossen")
+    reward = RewardFactory(title_de="Gratis Versand", title_en="Free shipping", cost=250)
+    redemption_create(profile=profile, reward_id=reward.pk, idempotency_key="r")
+
+    rows = shop.get(f"/api/v1/profiles/{profile.public_id}/ledger/").json()["results"]
+
+    assert [row["reason"] for row in rows] == ["Reward: Free shipping", "Quiz abgeschlossen"]
