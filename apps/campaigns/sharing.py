@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.campaigns.models import Campaign, Outcome, Participation
 
 TAKEN_PART = "taken-part"
+CARD_KEY = re.compile(r"[-a-zA-Z0-9_]{1,80}")
 SCORE_KEY = re.compile(r"score-(?P<score>\d{1,3})-of-(?P<total>\d{1,3})")
 
 
@@ -64,6 +65,9 @@ def share_card_for(*, campaign: Campaign, key: str) -> ShareCard | None:
     """The card a key names, or None when the campaign has no such result."""
     if key == TAKEN_PART:
         return ShareCard(TAKEN_PART, _("I took part!"), campaign.intro)
+    if not CARD_KEY.fullmatch(key):
+        # Keys are slugs; anything else (a NUL byte, say) names no result and needs no query.
+        return None
     if campaign.kind == Campaign.Kind.TRIVIA:
         match = SCORE_KEY.fullmatch(key)
         if match is None:
