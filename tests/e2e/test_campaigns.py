@@ -91,7 +91,11 @@ def test_the_self_assessment_shows_a_result_per_area(live_server, page: Page, de
         ).click()
 
     expect(page.get_by_role("heading", name="Dein Ergebnis pro Bereich")).to_be_visible()
-    expect(page.get_by_text("Zuhören: 4,0 / 5")).to_be_visible()
+    listening = page.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Zuhören", exact=True)
+    )
+    expect(listening.get_by_text("4,0")).to_be_visible()
+    expect(listening.get_by_text("Vorbildlich")).to_be_visible()
 
 
 def test_a_question_whose_time_runs_out_moves_on_by_itself(

@@ -14,7 +14,8 @@ def demo(settings):
     call_command("seed_demo", verbosity=0)
 
 
-def _play(page: Page, base_url: str, slug: str, answers: list[str]) -> None:
+def _play(page: Page, base_url: str, slug: str, answers: list[str], feedback: int = 0) -> None:
+    """The first `feedback` answers are trivia answers whose feedback waits for "Weiter"."""
     page.goto(f"{base_url}/c/{slug}/")
     page.get_by_role("button", name=START).click()
     for number, answer in enumerate(answers, start=1):
@@ -23,6 +24,8 @@ def _play(page: Page, base_url: str, slug: str, answers: list[str]) -> None:
         page.get_by_role("button", name="Weiter").or_(
             page.get_by_role("button", name="Fertig")
         ).click()
+        if number <= feedback:
+            page.get_by_role("link", name="Weiter").click()
     expect(page.locator(".wallet__number")).to_be_visible()
     page.get_by_role("button", name="Fertig").click()
 
@@ -35,7 +38,7 @@ def test_playing_both_snack_quizzes_reveals_the_hidden_challenge_with_badge_and_
     expect(page.get_by_role("heading", name="Snack-Entdeckerin")).to_have_count(0)
 
     _play(page, live_server.url, "snack-typ", ["Chips und Action", "Alles", "Sportlich"])
-    _play(page, live_server.url, "snack-wissen", ["Mais", "Japan", "Herzhaft"])
+    _play(page, live_server.url, "snack-wissen", ["Mais", "Japan", "Herzhaft"], feedback=2)
 
     page.goto(f"{live_server.url}/me/challenges/")
     hidden = page.locator("#challenge-snack-entdecker")

@@ -25,12 +25,16 @@ def _shoot(page: Page, name: str) -> None:
         page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/{name}.png", full_page=True)
 
 
-def _play(page: Page, url: str, *choices: str) -> None:
+def _play(page: Page, url: str, *choices: str, feedback: int = 0) -> None:
+    """Plays the choices in order; the first `feedback` answers are trivia answers whose
+    feedback waits for "Weiter"."""
     page.goto(url)
     page.get_by_role("button", name=START).click()
-    for choice in choices:
+    for number, choice in enumerate(choices, start=1):
         page.get_by_label(choice, exact=True).check()
         page.locator(".player button[type=submit]").last.click()
+        if number <= feedback:
+            page.get_by_role("link", name="Weiter").click()
 
 
 def _assert_bars_stay_clear_of_their_labels(page: Page) -> list[int]:
@@ -113,14 +117,15 @@ def test_with_the_share_sheet_the_button_opens_it(
         "navigator.share = (data) => { window.sharedWith = data; return Promise.resolve(); };"
     )
     page = context.new_page()
-    _play(page, f"{live_server.url}/c/snack-wissen/", "Mais", "Japan", "Herzhaft")
+    _play(page, f"{live_server.url}/c/snack-wissen/", "Mais", "Japan", "Herzhaft", feedback=2)
 
     expect(page.get_by_role("button", name="Link kopieren")).to_be_hidden()
     page.get_by_role("button", name="Teilen", exact=True).click()
 
     shared = page.evaluate("window.sharedWith")
-    assert shared["url"] == f"{live_server.url}/c/snack-wissen/?result=score-2-of-3"
-    assert shared["title"].startswith("2 von 3 richtig")
+    # The last question asks for an opinion: it counts towards no score.
+    assert shared["url"] == f"{live_server.url}/c/snack-wissen/?result=score-1-of-2"
+    assert shared["title"].startswith("1 von 2 richtig")
     context.close()
 
 
