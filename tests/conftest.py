@@ -1,5 +1,6 @@
 import shutil
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -39,6 +40,21 @@ def django_db_setup(django_db_setup, django_db_blocker) -> None:
 
     with django_db_blocker.unblock():
         roles_sync()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_flush(django_db_setup, django_db_blocker) -> Iterator[None]:
+    if not _uses_postgres():
+        yield
+        return
+    from django.db import connection
+
+    from tests.flush import flush_by_delete_when_allowed
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        with django_db_blocker.unblock():
+            flush_by_delete_when_allowed(connection, monkeypatch)
+        yield
 
 
 @pytest.fixture(autouse=True)
