@@ -14,6 +14,12 @@ def _uses_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # A deliberately slow password hash costs every created user (and every demo seed)
+    # most of a second; the tests prove behaviour, not the hash's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
     skip_worker = pytest.mark.skip(
