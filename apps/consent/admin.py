@@ -245,6 +245,29 @@ class PurposeVersionAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
         return TemplateResponse(request, "admin/consent/purposeversion/publish.html", context)
 
 
+class DecisionFilter(admin.SimpleListFilter):
+    """Filters on what an event decided, as the list shows it: a "no" stored before refusals
+    had their own action is a refusal or a withdrawal by `ConsentEvent.with_decision`."""
+
+    title = _("decision")
+    parameter_name = "decision"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return ConsentEvent.Action.choices
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[ConsentEvent]
+    ) -> QuerySet[ConsentEvent]:
+        decision = self.value()
+        if decision not in ConsentEvent.Action.values:
+            return queryset
+        # The stored action narrows the rows first; only stored withdrawals need reading.
+        stored = {
+            ConsentEvent.Action.REFUSE: [ConsentEvent.Action.REFUSE, ConsentEvent.Action.WITHDRAW]
+        }.get(decision, [decision])
+        return queryset.filter(action__in=stored, decision=decision)
+
+
 @admin.register(ConsentEvent)
 class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelAdmin):
     access_log_data_category = "consent_history"
@@ -259,10 +282,28 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
         "collection_point_shown",
         "gpc_signal",
     ]
-    list_filter = ["action", "trigger", "purpose", "channel", "gpc_signal", "occurred_at"]
+    list_filter = [DecisionFilter, "trigger", "purpose", "channel", "gpc_signal", "occurred_at"]
     list_select_related = ["purpose", "purpose_version__purpose", "profile"]
     search_fields = ["=receipt_id", "=profile__public_id", "collection_point"]
     date_hierarchy = "occurred_at"
+    # The stored action stays beside the decision it reads as: the row is evidence as written.
+    fields = [
+        "receipt_id",
+        "profile",
+        "purpose",
+        "purpose_version",
+        "action",
+        "decision_shown",
+        "trigger",
+        "occurred_at",
+        "channel",
+        "collection_point",
+        "language",
+        "ip_hmac",
+        "user_agent_hmac",
+        "gpc_signal",
+    ]
+    readonly_fields = ["receipt_id", "decision_shown"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentEvent]:
         return super().get_queryset(request).with_decision()
@@ -273,7 +314,7 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
         collection_points_name(changelist.result_list)
         return changelist
 
-    @admin.display(description=_("decision"), ordering="action")
+    @admin.display(description=_("decision"), ordering="decision")
     def decision_shown(self, event: ConsentEvent) -> str:
         return event.get_decided_display()
 

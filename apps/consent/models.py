@@ -2,6 +2,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -150,39 +151,48 @@ class Channel(models.TextChoices):
 
 class ConsentEventQuerySet(models.QuerySet["ConsentEvent"]):
     def with_decision(self) -> "ConsentEventQuerySet":
-        """Annotate `decision`: what each event decided, in today's vocabulary.
+        """Annotate `decision`: what each event decided, in today's vocabulary. The one rule
+        every reader applies (history, receipts, exports, admin, staff figures)."""
+        return self.annotate(decision=consent_event_decision())
 
-        Before refusals had an action of their own, every "no" was stored as a withdrawal.
-        Those rows are evidence and stay as they were written; read here, a stored withdrawal
-        is one only when the answer before it (opt-in requests aside) was a yes, from this
-        profile or one merged into it. Otherwise it was a refusal.
-        """
-        answer_before = (
-            ConsentEvent.objects.filter(
-                Q(profile_id=OuterRef("profile_id"))
-                | Q(profile__merged_into_id=OuterRef("profile_id")),
-                purpose_id=OuterRef("purpose_id"),
-                id__lt=OuterRef("id"),
-            )
-            .exclude(action=ConsentEvent.Action.REQUEST)
-            .order_by("-id")
-            .values("action")[:1]
+
+def consent_event_decision() -> Case:
+    """What an event decided, in today's vocabulary, as one expression over its row.
+
+    Before refusals had an action of their own, every "no" was stored as a withdrawal.
+    Those rows are evidence and stay as they were written; read here, a stored withdrawal is
+    one only when the answer before it (opt-in requests aside) was a yes, given by the
+    profile itself or by a profile already merged into it at the time: a yes given on a
+    device before signing in counts, a decision of a device that signed in later does not.
+    Every other action reads as stored.
+    """
+    # The profile and those merged into it by the time of the event. Naming them with IN
+    # lets the (profile, purpose, -id) index find each one's answers directly.
+    profiles_then = Profile.objects.filter(
+        Q(pk=OuterRef(OuterRef("profile_id")))
+        | Q(
+            merged_into_id=OuterRef(OuterRef("profile_id")),
+            merged_at__lte=OuterRef(OuterRef("occurred_at")),
         )
-        withdraw = ConsentEvent.Action.WITHDRAW
-        return self.annotate(
-            answer_before=Case(
-                When(action=withdraw, then=Subquery(answer_before)),
-                default=Value(""),
-                output_field=models.CharField(),
-            )
-        ).annotate(
-            decision=Case(
-                When(action=withdraw, answer_before=ConsentEvent.Action.GRANT, then=F("action")),
-                When(action=withdraw, then=Value(ConsentEvent.Action.REFUSE)),
-                default=F("action"),
-                output_field=models.CharField(),
-            ),
+    ).values("pk")
+    answer_before = (
+        ConsentEvent.objects.filter(
+            profile_id__in=profiles_then,
+            purpose_id=OuterRef("purpose_id"),
+            id__lt=OuterRef("id"),
         )
+        .exclude(action=ConsentEvent.Action.REQUEST)
+        .order_by("-id")
+        .values("action")[:1]
+    )
+    # The answer before is looked up for stored withdrawals only: CASE stops at the first
+    # branch that holds.
+    return Case(
+        When(~Q(action=ConsentEvent.Action.WITHDRAW), then=F("action")),
+        When(Exact(Subquery(answer_before), ConsentEvent.Action.GRANT), then=F("action")),
+        default=Value(ConsentEvent.Action.REFUSE),
+        output_field=models.CharField(),
+    )
 
 
 class ConsentEvent(AppendOnlyModel):

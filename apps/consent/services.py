@@ -395,21 +395,38 @@ def purpose_delete(*, purpose: Purpose) -> None:
 @transaction.atomic
 def consent_merge_profiles(*, source: Profile, target: Profile) -> None:
     """Per purpose the most recent decision of either profile wins. Every event stays with
-    the profile that gave it: it is evidence, and reads of the member include the merged."""
+    the profile that gave it: it is evidence, and reads of the member include the merged.
+
+    A device's "no" that replaces the member's yes takes that yes back: the member's answer
+    becomes a withdrawal, announced for the member like any other, so whatever was allowed
+    under the yes stops (partners, segments, leaderboards)."""
     current = {
         state.purpose_id: state
         for state in ConsentState.objects.select_related("event").filter(profile=target)
     }
-    for state in ConsentState.objects.select_related("event").filter(profile=source):
+    for state in ConsentState.objects.select_related("event", "purpose", "version").filter(
+        profile=source
+    ):
         kept = current.get(state.purpose_id)
         if kept is None:
             ConsentState.objects.filter(pk=state.pk).update(profile=target)
             continue
         if (state.event.occurred_at, state.event_id) > (kept.event.occurred_at, kept.event_id):
+            takes_back = kept.is_granted and state.is_declined
             ConsentState.objects.filter(pk=kept.pk).update(
-                status=state.status,
+                status=ConsentState.Status.WITHDRAWN if takes_back else state.status,
                 version=state.version_id,
                 event=state.event_id,
                 updated_at=state.updated_at,
             )
+            if takes_back:
+                publish(
+                    ConsentWithdrawn(
+                        profile=str(target.public_id),
+                        purpose=state.purpose.key,
+                        version=state.version.version,
+                        receipt_id=str(state.event.receipt_id),
+                        trigger=state.event.trigger,
+                    )
+                )
         state.delete()

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from apps.loyalty.models import Account, BadgeAward, LedgerEntry, Redemption
-from apps.loyalty.reasons import LedgerReason
+from apps.loyalty.reasons import LedgerReason, ledger_reasons_name
 from apps.loyalty.services import account_lock, ledger_debit
 from apps.profiles.models import Profile
 from apps.profiles.selectors import profile_and_merged_ids
@@ -12,7 +12,11 @@ from apps.profiles.selectors import profile_and_merged_ids
 def export(profile: Profile) -> dict:
     ids = profile_and_merged_ids(profile=profile)
     account = Account.objects.select_related("tier").filter(profile=profile).first()
-    entries = LedgerEntry.objects.filter(account__profile__in=ids).order_by("created_at", "pk")
+    # `reason` as stored, for machines; `reason_shown` as the wallet says it, in the export's
+    # language, for the readable summary.
+    entries = ledger_reasons_name(
+        LedgerEntry.objects.filter(account__profile__in=ids).order_by("created_at", "pk")
+    )
     redemptions = (
         Redemption.objects.filter(account__profile__in=ids)
         .select_related("reward", "debit")
@@ -35,6 +39,7 @@ def export(profile: Profile) -> dict:
                 "points": entry.amount,
                 "kind": entry.kind,
                 "reason": entry.reason,
+                "reason_shown": entry.reason_shown,
                 "source": entry.source_ref,
                 "at": entry.created_at,
                 "expires_at": entry.expires_at,

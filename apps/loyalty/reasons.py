@@ -16,6 +16,9 @@ from apps.loyalty.models import EarningRule, LedgerEntry, Reward
 
 RULE_PREFIX = "rule:"
 REWARD_PREFIX = "reward:"
+PARTNER_PREFIX = "partner:"
+# Before partner cancellations had a reason of their own, the stored reason named the partner.
+NAMED_PARTNER_CANCEL = "Cancelled by partner "
 
 
 class LedgerReason(models.TextChoices):
@@ -40,6 +43,8 @@ class LedgerReason(models.TextChoices):
     )
     REDEMPTION_CANCELLED = "Redemption cancelled", _("Redemption cancelled")
     CANCELLED_BY_STAFF = "Cancelled by staff", _("Cancelled by our team")
+    # Which partner: the entry's `source_ref` (`partner:<key>`).
+    CANCELLED_BY_PARTNER = "Cancelled by a partner", _("Cancelled by our partner")
     FORFEITED_ON_ERASURE = (
         "Forfeited: the customer's data was erased at their request",
         _("Forfeited: your data was erased at your request"),
@@ -77,6 +82,8 @@ def ledger_reasons_name(entries: Iterable[LedgerEntry]) -> list[LedgerEntry]:
             entry.reason_shown = rules[rule_id]
         elif reward_id in rewards and entry.kind == LedgerEntry.Kind.REDEEM:
             entry.reason_shown = rewards[reward_id]
+        elif entry.reason.startswith(NAMED_PARTNER_CANCEL):
+            entry.reason_shown = str(LedgerReason.CANCELLED_BY_PARTNER.label)
         else:
             entry.reason_shown = str(known.get(entry.reason, entry.reason))
     return entries

@@ -5,6 +5,7 @@ from apps.audit.models import AccessLog
 from apps.consent.models import ConsentEvent, PurposeVersion
 from apps.consent.services import consent_grant, consent_withdraw, purpose_version_create_draft
 from tests.campaigns.factories import CampaignFactory
+from tests.consent.legacy import legacy_no
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,63 @@ def test_staff_reading_consent_history_is_logged(
     assert sorted(logged.values_list("profile_id", flat=True)) == sorted(
         [profiles[0].pk, profiles[1].pk, event.profile_id]
     )
+
+
+def _legacy_refusal_and_withdrawal(purpose, decision_context):
+    """Two "no"s stored the old way: a first no (a refusal) and a yes taken back."""
+    refusing, withdrawing = ProfileFactory.create_batch(2)
+    refusal = legacy_no(refusing, purpose)
+    consent_grant(profile=withdrawing, purpose_version=purpose.current_version, **decision_context)
+    withdrawal = legacy_no(withdrawing, purpose)
+    return refusal, withdrawal
+
+
+@pytest.mark.parametrize(
+    ("decision", "expected"), [("refuse", "refusal"), ("withdraw", "withdrawal")]
+)
+def test_event_list_filters_on_the_decision_it_shows(
+    staff_client, purpose, decision_context, django_assert_max_num_queries, decision, expected
+):
+    refusal, withdrawal = _legacy_refusal_and_withdrawal(purpose, decision_context)
+    url = reverse("admin:consent_consentevent_changelist")
+
+    with django_assert_max_num_queries(20):
+        response = staff_client.get(url, {"decision": decision})
+
+    assert response.status_code == 200
+    shown = {event.pk for event in response.context["cl"].result_list}
+    assert shown == {{"refusal": refusal, "withdrawal": withdrawal}[expected].pk}
+
+
+def test_event_list_filter_names_the_decisions_in_german(staff_client, purpose):
+    response = staff_client.get(reverse("admin:consent_consentevent_changelist"))
+
+    (decision_filter,) = [
+        spec
+        for spec in response.context["cl"].filter_specs
+        if getattr(spec, "parameter_name", None) == "decision"
+    ]
+    assert str(decision_filter.title) == "Entscheidung"
+    assert [str(label) for _value, label in decision_filter.lookup_choices] == [
+        "Bestätigung angefordert",
+        "Erteilt",
+        "Abgelehnt",
+        "Widerrufen",
+    ]
+
+
+def test_event_page_shows_the_decision_beside_the_stored_action(
+    staff_client, purpose, decision_context
+):
+    refusal, _withdrawal = _legacy_refusal_and_withdrawal(purpose, decision_context)
+    url = reverse("admin:consent_consentevent_change", args=[refusal.pk])
+    staff_client.post(url, {"_access_reason": "1", "reason": "Checking a complaint"})
+
+    response = staff_client.get(url)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Entscheidung" in page
+    assert "Abgelehnt" in page
+    assert "Widerrufen" in page
+    assert str(refusal.receipt_id) in page

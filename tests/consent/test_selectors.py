@@ -183,3 +183,18 @@ def test_collection_point_labels_follow_the_language_and_survive_a_deleted_campa
         labels = collection_point_labels(keys=["campaign:kaffee", "campaign:gone"])
 
     assert labels == {"campaign:kaffee": "Coffee quiz", "campaign:gone": "A campaign"}
+
+
+def test_consent_event_list_ignores_answers_of_a_device_that_signed_in_after_the_no(
+    profile, purpose, decision_context
+):
+    consent_grant(profile=profile, purpose_version=purpose.current_version, **decision_context)
+    device = ProfileFactory()
+    consent_withdraw(profile=device, purpose=purpose, **decision_context)
+    consent_withdraw(profile=profile, purpose=purpose, **decision_context)
+
+    # The device's refusal came before the member's "no" but joined the member only later:
+    # the member took back their own yes.
+    profile_merge(source=device, target=profile)
+
+    assert _decisions(profile) == ["grant", "refuse", "withdraw"]

@@ -283,3 +283,34 @@ def test_consent_figures_count_refusals_and_withdrawals_apart(purpose):
     (row,) = figures.consent_figures(first=site_today(), last=site_today())
 
     assert (row["grants"], row["refusals"], row["withdrawals"]) == (2, 2, 2)
+
+
+def test_consent_figures_count_a_no_after_a_yes_given_before_signing_in_as_a_withdrawal(purpose):
+    from apps.consent.evidence import Evidence
+    from apps.consent.models import Channel
+    from apps.consent.services import consent_grant, consent_withdraw
+    from apps.profiles.models import Profile
+    from apps.profiles.services import profile_merge
+    from tests.consent.legacy import legacy_no
+    from tests.profiles.factories import ProfileFactory
+
+    decision_context = {
+        "channel": Channel.WEB,
+        "collection_point": "preference-center",
+        "evidence": Evidence(),
+        "language": "de",
+    }
+    for takes_back in (consent_withdraw, None):
+        device = ProfileFactory()
+        consent_grant(profile=device, purpose_version=purpose.current_version, **decision_context)
+        member = ProfileFactory(kind=Profile.Kind.MEMBER)
+        profile_merge(source=device, target=member)
+        if takes_back:
+            takes_back(profile=member, purpose=purpose, **decision_context)
+        else:
+            # Stored before a refusal had its own action.
+            legacy_no(member, purpose)
+
+    (row,) = figures.consent_figures(first=site_today(), last=site_today())
+
+    assert (row["grants"], row["refusals"], row["withdrawals"]) == (2, 0, 2)

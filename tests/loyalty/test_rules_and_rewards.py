@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.campaigns.events import QuizCompleted
 from apps.consent.events import ConsentGranted
@@ -45,6 +45,20 @@ def test_a_rule_credits_once_per_occurrence(profile):
     _completed(profile, idempotency_key="participation:9")
 
     assert _balance(profile) == 50
+
+
+@pytest.mark.parametrize(
+    ("name_en", "reason"), [("Quiz completed", "Quiz completed"), ("", "Quiz abgeschlossen")]
+)
+def test_a_rule_credit_names_the_rule_in_english_or_else_german_whatever_the_request_spoke(
+    profile, name_en, reason
+):
+    EarningRuleFactory(points=50, name_de="Quiz abgeschlossen", name_en=name_en)
+
+    with translation.override("de"):
+        _completed(profile)
+
+    assert LedgerEntry.objects.get(account__profile=profile).reason == reason
 
 
 def test_rule_conditions_must_match_the_event(profile):

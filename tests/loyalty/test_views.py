@@ -190,3 +190,19 @@ def test_wallet_shows_a_reason_staff_typed_as_typed(visitor, profile, admin_user
     )
 
     assert "Kulanz nach Anruf" in _history(visitor.get(reverse("loyalty:wallet")))
+
+
+def test_wallet_reads_a_partner_cancellation_stored_with_the_partners_key_in_german(
+    visitor, profile
+):
+    ledger_credit(
+        profile=profile,
+        points=30,
+        idempotency_key="partner-cancel",
+        reason="Cancelled by partner shop",
+    )
+
+    history = _history(visitor.get(reverse("loyalty:wallet")))
+
+    assert "Von unserem Partner storniert" in history
+    assert "Cancelled by partner" not in history

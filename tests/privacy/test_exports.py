@@ -280,3 +280,23 @@ def test_the_summary_names_each_consent_decision_and_where_it_was_taken(customer
     assert "Withdrawn:" in summary
     assert "Your privacy choices" in summary
     assert "· preference-center ·" not in summary
+
+
+def test_the_summary_gives_point_reasons_as_the_wallet_does_and_the_json_as_stored(customer):
+    from apps.loyalty.models import Redemption
+    from apps.loyalty.services import redemption_cancel
+
+    redemption_cancel(redemption_id=Redemption.objects.get().pk, reason="")
+
+    data_request = _export(customer.profile)
+
+    with _zip(data_request) as archive:
+        document = json.loads(archive.read(JSON_NAME))
+        summary = archive.read(SUMMARY_NAME).decode()
+    reasons = [(e["reason"], e["reason_shown"]) for e in document["loyalty"]["ledger"]]
+    assert ("Reward: Coffee", "Kaffee") in reasons
+    assert ("Redemption cancelled", "Einlösung storniert") in reasons
+    assert "<td>Einlösung storniert</td>" in summary
+    assert "<td>Kaffee</td>" in summary
+    assert "Reward: Coffee" not in summary
+    assert "Redemption cancelled" not in summary

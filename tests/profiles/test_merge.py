@@ -142,13 +142,48 @@ def test_merge_keeps_every_consent_event_and_the_latest_decision_per_purpose_win
 
     states = {s.purpose.key: s.status for s in ConsentState.objects.filter(profile=member)}
     assert states == {
-        # The anonymous device's first no, a refusal, is the latest decision.
-        "personalization": ConsentState.Status.REFUSED,
+        # The anonymous device's no is the latest decision: it takes back the member's yes.
+        "personalization": ConsentState.Status.WITHDRAWN,
         "email_marketing_test": ConsentState.Status.GRANTED,
         "leaderboard": ConsentState.Status.WITHDRAWN,
     }
     assert not ConsentState.objects.filter(profile=anonymous).exists()
     assert consent_event_list(profile=member).count() == events_before == 6
+
+
+def test_a_devices_no_after_the_members_yes_is_a_withdrawal_announced_for_the_member(
+    member, anonymous
+):
+    personalization = published_purpose(key="personalization")
+    newsletter = published_purpose(key="email_marketing_test")
+    grant_consent(member, personalization)
+    for purpose in (personalization, newsletter):
+        consent_withdraw(
+            profile=anonymous,
+            purpose=purpose,
+            channel=Channel.WEB,
+            collection_point="quiz",
+            evidence=Evidence(),
+            language="de",
+        )
+    refusal = ConsentState.objects.get(profile=anonymous, purpose=personalization).event
+
+    profile_merge(source=anonymous, target=member)
+
+    states = {s.purpose.key: s.status for s in ConsentState.objects.filter(profile=member)}
+    assert states == {
+        "personalization": ConsentState.Status.WITHDRAWN,
+        # Nothing was agreed to here: the device's no stays a refusal.
+        "email_marketing_test": ConsentState.Status.REFUSED,
+    }
+    (withdrawn,) = OutboxEvent.objects.filter(name="consent.withdrawn")
+    assert withdrawn.payload == {
+        "profile": str(member.public_id),
+        "purpose": "personalization",
+        "version": personalization.current_version.version,
+        "receipt_id": str(refusal.receipt_id),
+        "trigger": "customer",
+    }
 
 
 def test_merge_keeps_the_newest_declaration_per_attribute_and_both_histories(

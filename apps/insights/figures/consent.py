@@ -2,17 +2,24 @@
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 
 from apps.consent.models import ConsentEvent, Purpose
 from apps.insights.figures.common import Row
 from apps.insights.periods import day_bounds, local_day
 
+_COLUMN = {
+    ConsentEvent.Action.GRANT: "grants",
+    ConsentEvent.Action.REFUSE: "refusals",
+    ConsentEvent.Action.WITHDRAW: "withdrawals",
+}
+
 
 def consent_figures(*, first: date, last: date, collection_point: str | None = None) -> list[Row]:
     """Consent decisions per day, purpose and collection point: grants, refusals and
-    withdrawals. One query. A "no" stored before refusals had their own action is a
-    withdrawal only when the answer before it was a yes (as `ConsentEvent.with_decision`)."""
+    withdrawals. One query. Each event counts as what it decided, read by consent's own rule
+    (`ConsentEvent.objects.with_decision()`), so a "no" stored before refusals had their own
+    action is told apart exactly as the customer's history tells it."""
     start, end = day_bounds(first, last)
     events = ConsentEvent.objects.filter(
         # Naming every purpose lets the (purpose, action, time) index find the range directly
@@ -28,20 +35,11 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
     ).order_by()
     if collection_point is not None:
         events = events.filter(collection_point=collection_point)
-    before = (
-        ConsentEvent.objects.filter(
-            profile_id=OuterRef("profile_id"),
-            purpose_id=OuterRef("purpose_id"),
-            id__lt=OuterRef("id"),
-        )
-        .exclude(action=ConsentEvent.Action.REQUEST)
-        .order_by("-id")
-        .values("action")[:1]
-    )
     rows: dict[tuple, Row] = {}
     for row in (
-        events.annotate(day=local_day("occurred_at"), before=Subquery(before))
-        .values("day", "purpose_id", "collection_point", "action", "before")
+        events.with_decision()
+        .annotate(day=local_day("occurred_at"))
+        .values("day", "purpose_id", "collection_point", "decision")
         .annotate(events=Count("id"))
     ):
         key = (row["day"], row["purpose_id"], row["collection_point"])
@@ -56,12 +54,5 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
                 "withdrawals": 0,
             },
         )
-        if row["action"] == ConsentEvent.Action.GRANT:
-            entry["grants"] += row["events"]
-        elif row["action"] == ConsentEvent.Action.WITHDRAW and row["before"] == (
-            ConsentEvent.Action.GRANT
-        ):
-            entry["withdrawals"] += row["events"]
-        else:
-            entry["refusals"] += row["events"]
+        entry[_COLUMN[row["decision"]]] += row["events"]
     return list(rows.values())

@@ -107,9 +107,14 @@ def redemption_create(*, profile: Profile, reward_id: int, idempotency_key: str)
 
 @transaction.atomic
 def redemption_cancel(
-    *, redemption_id: int, reason: str, staff_user: AbstractBaseUser | None = None
+    *,
+    redemption_id: int,
+    reason: str,
+    staff_user: AbstractBaseUser | None = None,
+    source_ref: str = "",
 ) -> Redemption:
-    """Give the points back and the stock back. The code is void: it was already shown."""
+    """Give the points back and the stock back. The code is void: it was already shown.
+    `source_ref` names who cancelled when it was neither the customer nor staff."""
     redemption = Redemption.objects.select_related("account__profile").get(pk=redemption_id)
     reward = Reward.objects.select_for_update().get(pk=redemption.reward_id)
     account = account_lock(profile=redemption.account.profile)
@@ -122,6 +127,7 @@ def redemption_cancel(
         kind=LedgerEntry.Kind.REVERSE,
         idempotency_key=f"reverse:{redemption.debit_id}",
         reason=reason or LedgerReason.REDEMPTION_CANCELLED,
+        source_ref=source_ref,
         reverses=redemption.debit,
         staff_user=staff_user,
         expires_at=_default_expiry(),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.models import OutboxEvent
 from apps.core.process_cache import ProcessCache
+from apps.core.translated_fields import text_in
 from apps.loyalty.models import (
     Account,
     EarningRule,
@@ -150,7 +151,9 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
                 profile=profile,
                 points=points,
                 idempotency_key=rule_credit_key(rule.pk, occurrence),
-                reason=rule.name,
+                # Stored in one language whatever the request spoke; the wallet reads the
+                # rule's name in the reader's language through `source_ref`.
+                reason=text_in(rule, "name", "en"),
                 source_ref=rule_source_ref(rule.pk),
             )
         )

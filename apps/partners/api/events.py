@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from apps.loyalty.models import Redemption
+from apps.loyalty.reasons import PARTNER_PREFIX, LedgerReason
 from apps.loyalty.services import redemption_cancel, redemption_create
 from apps.partners.api.base import PartnerAPIView, StrictSerializer
 from apps.partners.api.idempotency import (
@@ -308,7 +309,8 @@ class RedemptionCancel(PartnerAPIView):
             raise _not_found(_("No redemption with this id is visible to you."))
         redemption = redemption_cancel(
             redemption_id=redemption_id,
-            reason=data["reason"] or f"Cancelled by partner {self.partner.key}",
+            reason=data["reason"] or LedgerReason.CANCELLED_BY_PARTNER,
+            source_ref=f"{PARTNER_PREFIX}{self.partner.key}",
         )
         return Response(RedemptionSerializer(redemption).data)
 

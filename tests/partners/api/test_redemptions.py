@@ -2,9 +2,11 @@
 
 import pytest
 from django.db.models import Sum
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.loyalty.models import Account, Redemption, Reward
+from apps.loyalty.reasons import ledger_reasons_name
 from apps.loyalty.services import ledger_credit
 from apps.partners.models import IdempotencyRecord
 from apps.partners.services import partner_link_customer
@@ -205,13 +207,30 @@ def test_cancelling_gives_points_and_stock_back_once(shop, purposes):
 
 
 @pytest.mark.django_db
-def test_a_cancel_without_a_reason_names_the_partner(shop, purposes):
+def test_a_cancel_without_a_reason_names_the_partner_and_reads_in_the_wallets_language(
+    shop, purposes
+):
     profile = _customer(shop.partner, purposes)
     redemption_id = _redeem(shop, profile, RewardFactory(cost=30)).json()["id"]
 
     shop.post(f"{URL}{redemption_id}/cancel/", HTTP_IDEMPOTENCY_KEY="c")
 
-    assert Redemption.objects.get().refund.reason == "Cancelled by partner shop"
+    refund = Redemption.objects.get().refund
+    assert (refund.reason, refund.source_ref) == ("Cancelled by a partner", "partner:shop")
+    with translation.override("de"):
+        (shown,) = ledger_reasons_name([refund])
+    assert shown.reason_shown == "Von unserem Partner storniert"
+
+
+@pytest.mark.django_db
+def test_a_cancel_with_a_reason_keeps_the_partners_words_and_names_the_partner(shop, purposes):
+    profile = _customer(shop.partner, purposes)
+    redemption_id = _redeem(shop, profile, RewardFactory(cost=30)).json()["id"]
+
+    _cancel(shop, redemption_id, body={"reason": "Order returned"})
+
+    refund = Redemption.objects.get().refund
+    assert (refund.reason, refund.source_ref) == ("Order returned", "partner:shop")
 
 
 @pytest.mark.django_db
