@@ -34,6 +34,8 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    # One line under the title: what the table counts.
+    description: str = ""
 
     def csv_rows(self) -> list[list[str]]:
         return [[str(column) for column in self.columns]] + [
