@@ -124,7 +124,7 @@ def _profiles(size: int, chance: random.Random, now: datetime, days: int) -> lis
     first_profile = reserve_ids(Profile, size)
     profiles, rows = [], []
     for n in range(size):
-        pk, public_id = first_profile + n, uuid.UUID(int=chance.getrandbits(128), version=4)
+        pk, public_id = first_profile + n, uuid.uuid4()
         created = now - timedelta(days=chance.randint(1, days), seconds=chance.randint(0, 86399))
         member = chance.random() < 0.3
         last_seen = moment_between(created, now, chance)
@@ -186,7 +186,7 @@ def _consents(profiles, purposes, chance, now) -> dict[tuple[int, int], int]:
         events.append(
             (
                 event_id,
-                uuid.UUID(int=chance.getrandbits(128), version=4),
+                uuid.uuid4(),
                 pk,
                 purpose.pk,
                 version,
