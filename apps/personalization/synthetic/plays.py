@@ -12,6 +12,8 @@ from apps.personalization.synthetic.writing import reserve_ids, write
 
 PLAY_RATE = 0.75
 FINISH_RATE = 0.85
+# Share of customers who stop playing after their first weeks (so churn risk has its bands).
+LAPSE_RATE = 0.3
 # Share of customers who take up a daily campaign, and the longest run of days they play it.
 DAILY_RATE = 0.35
 LONGEST_RUN = 14
@@ -78,24 +80,31 @@ def _answer(question: tuple, chance: random.Random) -> tuple[int | None, str, li
     return chance.randint(low, high), "", []
 
 
+def moment_between(start: datetime, end: datetime, chance: random.Random) -> datetime:
+    """A random moment from `start` to `end`."""
+    seconds = max(0, int((end - start).total_seconds()))
+    return start + timedelta(seconds=chance.randint(0, seconds))
+
+
 def _schedule(profiles, campaigns, now, chance) -> list[tuple]:
     """(campaign, profile, round, started, finished) for every play."""
     plays = []
     for pk, _public_id, created in profiles:
+        until = now
+        if chance.random() < LAPSE_RATE:
+            until = created + (now - created) * chance.uniform(0.05, 0.3)
         for campaign in campaigns:
             if campaign.daily:
                 if chance.random() > DAILY_RATE:
                     continue
-                days = max(0, (now - created).days - 1)
+                days = max(0, (until - created).days - 1)
                 run = chance.randint(1, min(LONGEST_RUN, days + 1))
                 first = created + timedelta(days=chance.randint(0, days - run + 1))
                 for round_ in range(1, run + 1):
                     started = first + timedelta(days=round_ - 1, seconds=chance.randint(0, 3600))
                     plays.append((campaign, pk, round_, min(started, now), True))
             elif chance.random() < PLAY_RATE:
-                started = created + timedelta(
-                    seconds=chance.randint(0, int((now - created).total_seconds()))
-                )
+                started = moment_between(created, until, chance)
                 plays.append((campaign, pk, 1, started, chance.random() < FINISH_RATE))
     return plays
 

@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from apps.consent.models import ConsentEvent, ConsentState, Purpose
-from apps.personalization.synthetic.plays import plays_generate
+from apps.personalization.synthetic.plays import moment_between, plays_generate
 from apps.personalization.synthetic.rewards import rewards_generate
 from apps.personalization.synthetic.writing import reserve_ids, write
 from apps.preferences.models import Attribute, Declaration, Source
@@ -38,12 +38,6 @@ DECLARE_RATE = 0.97
 REFUSE_RATE = 0.6
 WITHDRAW_RATE = 0.05
 COLLECTION_POINT = "generated"
-
-
-def moment_between(start: datetime, end: datetime, chance: random.Random) -> datetime:
-    """A random moment from `start` to `end`."""
-    seconds = max(0, int((end - start).total_seconds()))
-    return start + timedelta(seconds=chance.randint(0, seconds))
 
 
 def _value(attribute: Attribute, values: list[str], chance: random.Random):

@@ -34,21 +34,21 @@ def reserve_ids(model, count: int) -> int:
         return cursor.fetchone()[0]
 
 
-def _json_columns(model, columns: list[str]) -> list[int]:
+def _fields(model, columns: list[str]) -> list:
     fields = {field.attname: field for field in model._meta.concrete_fields}
-    return [
-        index for index, column in enumerate(columns) if isinstance(fields.get(column), JSONField)
-    ]
+    return [fields[column] for column in columns]
 
 
 def write(model, columns: list[str], rows: list[tuple]) -> None:
-    """Insert `rows` (values in the order of `columns`). JSON columns take the Python value,
-    as a model field does: COPY gets it encoded once, bulk_create encodes it itself."""
+    """Insert `rows` (values in the order of `columns`, every column without a database
+    default named). Values are Python values, as a model field takes them: each field
+    prepares its own for the database, so a JSON value is encoded once on every backend."""
     if not rows:
         return
+    table = model._meta.db_table
+    fields = _fields(model, columns)
     if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        encoded = _json_columns(model, columns)
+        encoded = [index for index, field in enumerate(fields) if isinstance(field, JSONField)]
         raw = connection.connection
         with (
             raw.cursor() as cursor,
@@ -61,6 +61,21 @@ def write(model, columns: list[str], rows: list[tuple]) -> None:
                         row[index] = json.dumps(row[index], cls=DjangoJSONEncoder)
                 copy.write_row(row)
         return
-    model.objects.bulk_create(
-        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+    # One statement run for every row, without building model instances: several times
+    # faster than bulk_create on SQLite.
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(column) for column in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [
+                    field.get_db_prep_save(value, connection)
+                    for field, value in zip(fields, row, strict=True)
+                ]
+                for row in rows
+            ],
+        )
