@@ -40,7 +40,7 @@ def test_moves_and_points_of_a_hidden_number_of_profiles_are_hidden():
 
     dashboard = _dashboard()
 
-    figures = {str(row[0]): row[1] for row in dashboard.key_figures.rows}
+    figures = {str(label): value for label, value in dashboard.key_figures.rows}
     assert figures["Profiles"].hidden
     assert all(value.hidden for value in figures.values())
     moves = dashboard.tables_only["tier-moves"].rows
@@ -74,8 +74,9 @@ def test_every_key_figure_says_what_it_counts_in_the_staff_language():
     with translation.override("de"):
         dashboard = _dashboard()
 
-    assert [str(column) for column in dashboard.key_figures.columns][-1] == "Was gezählt wird"
-    explanations = [row[2] for row in dashboard.key_figures.rows]
+    assert dashboard.key_figures.csv_rows()[0][-1] == "Was gezählt wird"
+    explanations = dashboard.key_figures.notes
+    assert len(explanations) == len(dashboard.key_figures.rows)
     assert all(explanations)
     assert len(set(explanations)) == len(explanations)
     assert "Punkte, die im gewählten Zeitraum für Prämien eingelöst wurden." in explanations

@@ -234,8 +234,10 @@ def _campaign_key_figures(prefix: str, totals: dict) -> Table:
     return Table(
         f"{prefix}-key-figures",
         gettext("Key figures"),
-        [gettext("Figure"), gettext("Value"), gettext("What it counts")],
-        rows,
+        [gettext("Figure"), gettext("Value")],
+        [[label, value] for label, value, _note in rows],
+        notes=[note for _label, _value, note in rows],
+        notes_column=gettext("What it counts"),
     )
 
 

@@ -76,9 +76,11 @@ def program_key_figures(snapshot, flows: dict, nps: dict) -> Table:
     return Table(
         "key-figures",
         gettext("Key figures"),
-        [gettext("Figure"), gettext("Value"), gettext("What it counts")],
+        [gettext("Figure"), gettext("Value")],
         [
-            [label, value if index == 0 else within(value, profiles), explanation]
-            for index, (label, value, explanation) in enumerate(rows)
+            [label, value if index == 0 else within(value, profiles)]
+            for index, (label, value, _note) in enumerate(rows)
         ],
+        notes=[note for _label, _value, note in rows],
+        notes_column=gettext("What it counts"),
     )
