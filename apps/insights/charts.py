@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils import formats
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -56,8 +56,7 @@ class Table:
         notes = self.notes or [""] * len(self.rows)
         for (label, *values), note in zip(self.rows, notes, strict=True):
             if note:
-                label = escape(label) + '<span class="insights-table__note">' + escape(note)
-                label += "</span>"
+                label = format_html('{}<span class="insights-table__note">{}</span>', label, note)
             cells = "".join(
                 '<td class="insights-hidden">' + escape(value) + "</td>"
                 if getattr(value, "hidden", False)
