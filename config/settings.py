@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 2 * 60 * 60},
     },
 }
+# Synthetic customers `seed_demo` writes, so the demo's dashboards show figures (tests: 0).
+DEMO_POPULATION = env_int("DEMO_POPULATION", 3000)
 LOYALTY_POINTS_VALIDITY_DAYS = env_int("LOYALTY_POINTS_VALIDITY_DAYS", 365)
 LOYALTY_TIER_WINDOW_DAYS = env_int("LOYALTY_TIER_WINDOW_DAYS", 365)
 LOYALTY_BATCH_SIZE = 500

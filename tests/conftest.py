@@ -82,6 +82,13 @@ def _fresh_rate_limits(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_demo_population(settings) -> None:
+    """`seed_demo` writes no synthetic customers unless a test asks for them: thousands of
+    rows would slow every test that seeds the demo."""
+    settings.DEMO_POPULATION = 0
+
+
+@pytest.fixture(autouse=True)
 def _isolated_event_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Handlers a test subscribes disappear with the test, and so does a pending relay."""
     for registry in ("_in_transaction_handlers", "_relayed_handlers"):

@@ -206,6 +206,24 @@ DAILY_QUESTION = {
     "votes": [(8, 6)],
 }
 
+MOOD = {
+    "slug": "stimmung",
+    "theme": "#7c3aed",
+    "kind": Campaign.Kind.SURVEY,
+    "title": ("Wie ist deine Snack-Laune?", "How is your snack mood?"),
+    "intro": ("Ein Klick auf ein Gesicht genügt.", "One tap on a face is enough."),
+    # Asked again each month, so the mood over time has a shape.
+    "repeat_after_days": 30,
+    "questions": [
+        (
+            "Wie zufrieden bist du gerade mit unseren Snacks?",
+            "How happy are you with our snacks right now?",
+            "mood",
+            [],
+        ),
+    ],
+}
+
 
 def _create(spec: dict, position: int) -> None:
     campaign = Campaign.objects.create(
@@ -305,7 +323,16 @@ def _create(spec: dict, position: int) -> None:
 def demo_campaigns_ensure() -> int:
     created = 0
     for position, spec in enumerate(
-        (TRIVIA, PERSONALITY, POLL, NPS, CUSTOMER_FOCUS, DAILY_QUESTION, MARKETING_CONFIDENCE)
+        (
+            TRIVIA,
+            PERSONALITY,
+            POLL,
+            NPS,
+            CUSTOMER_FOCUS,
+            DAILY_QUESTION,
+            MARKETING_CONFIDENCE,
+            MOOD,
+        )
     ):
         if not Campaign.objects.filter(slug=spec["slug"]).exists():
             _create(spec, position)

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.utils import formats
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -34,24 +34,38 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    # One line under the title: what the table counts.
+    description: str = ""
+    # One line per row on what its figure counts: under the row's label on the page, a last
+    # column (`notes_column`) in the CSV.
+    notes: list[str] = field(default_factory=list)
+    notes_column: str = ""
 
     def csv_rows(self) -> list[list[str]]:
-        return [[str(column) for column in self.columns]] + [
-            [str(value) for value in row] for row in self.rows
-        ]
+        columns = [str(column) for column in self.columns]
+        rows = [[str(value) for value in row] for row in self.rows]
+        if self.notes:
+            columns.append(str(self.notes_column))
+            rows = [[*row, str(note)] for row, note in zip(rows, self.notes, strict=True)]
+        return [columns, *rows]
 
     def body_html(self) -> SafeString:
         """The rows as <tr> elements: built here rather than cell by cell in a template, as a
         year of days makes thousands of cells."""
         rows = []
-        for label, *values in self.rows:
+        notes = self.notes or [""] * len(self.rows)
+        for (label, *values), note in zip(self.rows, notes, strict=True):
+            if note:
+                label = format_html('{}<span class="insights-table__note">{}</span>', label, note)
             cells = "".join(
                 '<td class="insights-hidden">' + escape(value) + "</td>"
                 if getattr(value, "hidden", False)
                 else "<td>" + escape(value) + "</td>"
                 for value in values
             )
-            rows.append('<tr><th scope="row">' + escape(label) + "</th>" + cells + "</tr>")
+            rows.append(
+                '<tr><th scope="row">' + conditional_escape(label) + "</th>" + cells + "</tr>"
+            )
         return mark_safe("".join(rows))
 
 

@@ -99,6 +99,23 @@ def share_cell(part: int, whole: int, *, decimals: int = 0) -> Cell:
     return cell(part * 100 / whole, people=min(part, whole), decimals=decimals, percent=True)
 
 
+def ratio_cell(
+    value: float | None, *, parts: list[Cell], decimals: int = 0, percent: bool = False
+) -> Cell:
+    """A ratio of figures shown elsewhere (`parts`: its numerator and the figures its
+    denominator is made of): hidden when any of them is, since the ratio and the shown
+    figures would give the hidden one away."""
+    if value is None or any(part.hidden for part in parts):
+        return Cell(None, hidden_text())
+    return Cell(value, _format(value, decimals=decimals, percent=percent, unit=""))
+
+
+def within(part: Cell, whole: Cell) -> Cell:
+    """A figure about some of the people a hidden total counts is hidden too: "12 moved up"
+    beside "fewer than 5 profiles" would contradict it (and reveal the total)."""
+    return Cell(None, hidden_text()) if whole.hidden else part
+
+
 def group_cells(counts: Mapping[Key, int]) -> dict[Key, Cell]:
     """Counts that add up to a shown total (answers per option, profiles per tier). Hiding a
     single small bucket is not enough there, as the total minus the others reveals it; so

@@ -1,8 +1,12 @@
-"""Two segments to try the rule builder on. Idempotent."""
+"""Two segments to try the rule builder on, offers, and a population of synthetic customers
+that makes every dashboard show figures. Idempotent."""
 
 from django.db import transaction
 
 from apps.campaigns.selectors import campaign_get
+from apps.consent.models import ConsentEvent
+from apps.personalization.churn import churn_scores_compute
+from apps.personalization.materialize import segments_materialize
 from apps.personalization.models import Segment
 from apps.personalization.services import (
     offer_choice_sync,
@@ -135,3 +139,23 @@ def _demo_offer(key: str, texts: tuple[str, str, str, str], matches, **target) -
             )
         )
     return 1
+
+
+# History of the demo population: three to four months, so charts over time have a shape.
+DEMO_HISTORY_DAYS = 100
+
+
+def demo_population_ensure(*, count: int, seed: int = 1) -> int:
+    """`count` synthetic customers with about 100 days of history (consents and refusals,
+    declarations, plays and answers, points, redemptions, challenge progress), then their
+    segments and churn scores; nothing when a population is there already. Returns how many
+    customers were made."""
+    from apps.personalization.synthetic.profiles import COLLECTION_POINT, profiles_generate
+
+    if count <= 0 or ConsentEvent.objects.filter(collection_point=COLLECTION_POINT).exists():
+        return 0
+    for _written in profiles_generate(count=count, seed=seed, days=DEMO_HISTORY_DAYS):
+        pass
+    segments_materialize(full=True)
+    churn_scores_compute()
+    return count

@@ -67,3 +67,26 @@ def test_column_and_line_charts_keep_their_data_table():
     # The hidden middle value breaks the line: two single points, no line through it.
     assert "<polyline" not in str(lines.svg)
     assert str(lines.svg).count("<circle") == 2
+
+
+def test_a_row_note_reads_under_its_label_and_ends_the_csv_row():
+    from apps.insights.charts import Table
+    from apps.insights.suppression import count_cell
+
+    table = Table(
+        "figures",
+        "Figures",
+        ["Figure", "Value"],
+        [["Profiles <b>", count_cell(12)]],
+        notes=["Every customer & guest."],
+        notes_column="What it counts",
+    )
+
+    assert table.body_html() == (
+        '<tr><th scope="row">Profiles &lt;b&gt;<span class="insights-table__note">Every '
+        "customer &amp; guest.</span></th><td>12</td></tr>"
+    )
+    assert table.csv_rows() == [
+        ["Figure", "Value", "What it counts"],
+        ["Profiles <b>", "12", "Every customer & guest."],
+    ]

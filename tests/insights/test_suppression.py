@@ -1,6 +1,14 @@
 import pytest
 
-from apps.insights.suppression import MINIMUM_GROUP, cell, count_cell, group_cells, share_cell
+from apps.insights.suppression import (
+    MINIMUM_GROUP,
+    cell,
+    count_cell,
+    group_cells,
+    ratio_cell,
+    share_cell,
+    within,
+)
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -68,3 +76,16 @@ def test_the_nps_score_is_shown_when_every_group_is_large_enough():
         100 / 3
     )
     assert nps_cell({"promoters": 10, "passives": 4, "detractors": 5}).hidden
+
+
+def test_a_ratio_is_hidden_when_any_figure_it_is_made_of_is():
+    shown, hidden = count_cell(40), count_cell(3)
+
+    assert str(ratio_cell(62.5, parts=[shown, count_cell(24)], percent=True)) == "62%"
+    assert ratio_cell(93.0, parts=[shown, hidden], percent=True).hidden
+    assert ratio_cell(None, parts=[shown, shown]).hidden
+
+
+def test_a_part_of_a_hidden_total_is_hidden():
+    assert within(count_cell(12), count_cell(3)).hidden
+    assert str(within(count_cell(12), count_cell(30))) == "12"

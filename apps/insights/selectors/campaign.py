@@ -190,23 +190,54 @@ def _campaign_key_figures(prefix: str, totals: dict) -> Table:
     )
     average = totals["completion_seconds"] / completions if completions else None
     rows = [
-        [gettext("Views of the first page"), count_cell(totals["views"])],
-        [gettext("Starts"), count_cell(totals["starts"])],
-        [gettext("Completions"), count_cell(completions)],
-        [gettext("Completion rate"), share_cell(completions, totals["starts"])],
+        [
+            gettext("Views of the first page"),
+            count_cell(totals["views"]),
+            gettext("Times the campaign's first page was opened."),
+        ],
+        [
+            gettext("Starts"),
+            count_cell(totals["starts"]),
+            gettext("Plays begun in the range."),
+        ],
+        [
+            gettext("Completions"),
+            count_cell(completions),
+            gettext("Of those plays, the ones finished to the end."),
+        ],
+        [
+            gettext("Completion rate"),
+            share_cell(completions, totals["starts"]),
+            gettext("Completions as a share of starts."),
+        ],
         [
             gettext("Average time to complete"),
             cell(average, people=completions, unit=pgettext("seconds", "s")),
+            gettext("From starting to finishing, over the finished plays."),
         ],
-        [gettext("First play ever (new participants)"), players["new"]],
-        [gettext("Played before (returning participants)"), players["returning"]],
+        [
+            gettext("First play ever (new participants)"),
+            players["new"],
+            gettext("Starts by customers who had never played any campaign before."),
+        ],
+        [
+            gettext("Played before (returning participants)"),
+            players["returning"],
+            gettext("Starts by customers who had played a campaign before."),
+        ],
         [
             gettext("Points paid"),
             cell(totals["points_paid"], people=totals["points_people"]),
+            gettext("Points the earning rules paid for these plays."),
         ],
     ]
     return Table(
-        f"{prefix}-key-figures", gettext("Key figures"), [gettext("Figure"), gettext("Value")], rows
+        f"{prefix}-key-figures",
+        gettext("Key figures"),
+        [gettext("Figure"), gettext("Value")],
+        [[label, value] for label, value, _note in rows],
+        notes=[note for _label, _value, note in rows],
+        notes_column=gettext("What it counts"),
     )
 
 

@@ -29,7 +29,16 @@ from apps.insights.selectors.common import (
     stored_range,
     sum_rows,
 )
-from apps.insights.suppression import Cell, cell, count_cell, group_cells, share_cell
+from apps.insights.selectors.program_figures import program_key_figures
+from apps.insights.suppression import (
+    Cell,
+    cell,
+    count_cell,
+    group_cells,
+    ratio_cell,
+    share_cell,
+    within,
+)
 from apps.loyalty.models import Tier
 from apps.personalization.models import ChurnScore
 
@@ -104,13 +113,13 @@ def program_dashboard(*, first: date, last: date, now: datetime | None = None) -
         "passives": sum(row["passives"] or 0 for row in nps_rows),
         "detractors": sum(row["detractors"] or 0 for row in nps_rows),
     }
-    dashboard.key_figures = _program_key_figures(snapshot, flows, nps)
+    dashboard.key_figures = program_key_figures(snapshot, flows, nps)
     dashboard.add_chart(_depth_chart(breakdowns["depth"]))
     _consent_over_time(
         dashboard, purposes, consent_rows, labels, names, weekly, breakdowns, snapshot
     )
     _points_over_time(dashboard, flow_rows, labels, names, weekly)
-    _tiers(dashboard, tiers, breakdowns["tier"], flows)
+    _tiers(dashboard, tiers, breakdowns["tier"], flows, dashboard.key_figures.rows[0][1])
     _challenges(dashboard, challenges, breakdowns)
     _nps(dashboard, nps_rows, labels, names, weekly)
     churn = group_cells(
@@ -126,46 +135,6 @@ def program_dashboard(*, first: date, last: date, now: datetime | None = None) -
         )
     )
     return dashboard
-
-
-def _program_key_figures(snapshot, flows: dict, nps: dict) -> Table:
-    profiles = snapshot.profiles if snapshot else 0
-    declarations = snapshot.declarations if snapshot else 0
-    earned, redeemed = flows["points_earned"], flows["points_redeemed"]
-    rows = [
-        [gettext("Profiles"), count_cell(profiles)],
-        [
-            gettext("Average declared attributes per profile"),
-            cell(declarations / profiles if profiles else None, people=profiles, decimals=1),
-        ],
-        [
-            gettext("Share of declarations that are stale"),
-            share_cell(snapshot.stale_declarations if snapshot else 0, declarations),
-        ],
-        [
-            gettext("Outstanding points (liability)"),
-            cell(
-                snapshot.liability if snapshot else None,
-                people=snapshot.accounts if snapshot else 0,
-            ),
-        ],
-        [gettext("Points earned"), cell(earned, people=flows["earners"])],
-        [gettext("Points redeemed"), cell(redeemed, people=flows["redemptions"])],
-        [
-            gettext("Redemption rate (redeemed of earned)"),
-            cell(
-                redeemed * 100 / earned if earned else None,
-                people=min(flows["redemptions"], flows["earners"]),
-                percent=True,
-            ),
-        ],
-        [gettext("Challenges completed"), count_cell(flows["challenge_completions"])],
-        [
-            gettext("Net Promoter Score"),
-            nps_cell(nps),
-        ],
-    ]
-    return Table("key-figures", gettext("Key figures"), [gettext("Figure"), gettext("Value")], rows)
 
 
 def _depth_chart(depth: dict[str, int]) -> Chart:
@@ -194,6 +163,7 @@ def _consent_over_time(
     for purpose in purposes:
         cells = []
         for day in labels:
+            # Only the rates are shown per period: hidden with their numerator or denominator.
             entry = per_period[(purpose.pk, day)]
             decisions = entry["grants"] + entry["refusals"] + entry["withdrawals"]
             cells.append(share_cell(entry["grants"], decisions))
@@ -237,7 +207,6 @@ def _consent_over_time(
     table_rows = []
     for purpose in purposes:
         entry = totals[purpose.pk]
-        decisions = entry["grants"] + entry["refusals"] + entry["withdrawals"]
         granted = breakdowns["granted"].get(purpose.key, 0)
         table_rows.append(
             [
@@ -246,7 +215,7 @@ def _consent_over_time(
                 count_cell(entry["grants"]),
                 count_cell(entry["refusals"]),
                 count_cell(entry["withdrawals"]),
-                share_cell(entry["grants"], decisions),
+                _consent_rate(entry),
             ]
         )
     dashboard.add_table(
@@ -262,7 +231,22 @@ def _consent_over_time(
                 gettext("Consent rate"),
             ],
             table_rows,
+            description=gettext(
+                "Per purpose: profiles agreeing on the last counted day, and the decisions of "
+                "the range; the rate is the yeses among all decisions."
+            ),
         )
+    )
+
+
+def _consent_rate(entry: dict) -> Cell:
+    """Yeses among all decisions: hidden when the grants, refusals or withdrawals it is made
+    of are, as the rate beside them would tell the hidden count."""
+    decisions = entry["grants"] + entry["refusals"] + entry["withdrawals"]
+    return ratio_cell(
+        entry["grants"] * 100 / decisions if decisions else None,
+        parts=[count_cell(entry[column]) for column in ("grants", "refusals", "withdrawals")],
+        percent=True,
     )
 
 
@@ -307,7 +291,7 @@ def _redeemed(period: dict) -> list[Cell]:
     ]
 
 
-def _tiers(dashboard, tiers, counts: dict[str, int], flows: dict) -> None:
+def _tiers(dashboard, tiers, counts: dict[str, int], flows: dict, profiles: Cell) -> None:
     keys = ["", *[tier.key for tier in tiers]]
     names = {"": gettext("No tier yet"), **{tier.key: tier.name for tier in tiers}}
     cells = group_cells({key: counts.get(key, 0) for key in keys})
@@ -324,11 +308,15 @@ def _tiers(dashboard, tiers, counts: dict[str, int], flows: dict) -> None:
         Table(
             "tier-moves",
             gettext("Tier moves"),
-            [gettext("Move"), gettext("Customers")],
+            [gettext("Move"), gettext("Moves")],
             [
-                [gettext("Up a tier"), count_cell(flows["tier_ups"])],
-                [gettext("Down a tier"), count_cell(flows["tier_downs"])],
+                [gettext("Up a tier"), within(count_cell(flows["tier_ups"]), profiles)],
+                [gettext("Down a tier"), within(count_cell(flows["tier_downs"]), profiles)],
             ],
+            description=gettext(
+                "Changes of tier in the range (a first tier counts as a move up); one customer "
+                "can move more than once."
+            ),
         )
     )
 
@@ -356,6 +344,10 @@ def _challenges(dashboard, titles: dict[str, str], breakdowns) -> None:
                 gettext("Completion rate"),
             ],
             rows,
+            description=gettext(
+                "Customers who joined each challenge (in any round) and finished it, as last "
+                "counted."
+            ),
         )
     )
 

@@ -1,24 +1,26 @@
-"""Synthetic customers for load tests and benchmarks: profiles with consents, declarations,
-points, plays and their answers, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
+"""Synthetic customers for load tests, benchmarks and the demo: profiles with consents (and
+refusals and withdrawals), declarations, plays with their answers, points, redemptions and
+challenge progress, written in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
 
-import json
 import multiprocessing
 import random
 import uuid
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
 from apps.consent.models import ConsentEvent, ConsentState, Purpose
-from apps.loyalty.models import Account, LedgerEntry
+from apps.personalization.synthetic.plays import moment_between, plays_generate
+from apps.personalization.synthetic.rewards import rewards_generate
+from apps.personalization.synthetic.writing import reserve_ids, write
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.profiles.models import Profile
 
 CHUNK = 20_000
+# How far back the history of a load-test population reaches.
+HISTORY_DAYS = 730
 # Shares of customers who grant each purpose, and who then answer each of its attributes:
 # about ten declarations per customer with the demo vocabulary.
 GRANT_RATES = {
@@ -28,53 +30,14 @@ GRANT_RATES = {
     "research": 0.6,
     "partner_sharing": 0.5,
     "leaderboard": 0.1,
+    "sales_contact": 0.25,
 }
 DECLARE_RATE = 0.97
-
-
-# Held while a process takes a range of keys, so processes writing at once never share one.
-RESERVE_LOCK = 7_400_117
-
-
-def _reserve_ids(model, count: int) -> int:
-    """The first of `count` fresh primary keys, taken from the table's sequence in one go."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A session lock, released at once rather than at the chunk's commit; the
-            # savepoint keeps the session usable for the release if taking the keys fails.
-            cursor.execute("SELECT pg_advisory_lock(%s)", [RESERVE_LOCK])
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        "SELECT setval(pg_get_serial_sequence(%s, 'id'), "
-                        "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), "
-                        "(SELECT last_value FROM " + table + "_id_seq)) + %s) - %s + 1",
-                        [table, count, count],
-                    )
-                    return cursor.fetchone()[0]
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [RESERVE_LOCK])
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")
-        return cursor.fetchone()[0]
-
-
-def _write(model, columns: list[str], rows: list[tuple]) -> None:
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        table = model._meta.db_table
-        raw = connection.connection
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    model.objects.bulk_create(
-        [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
-    )
+# Of those who do not grant a purpose, the share who say no when asked (the others are never
+# asked); of those who grant, the share who take it back later.
+REFUSE_RATE = 0.6
+WITHDRAW_RATE = 0.05
+COLLECTION_POINT = "generated"
 
 
 def _value(attribute: Attribute, values: list[str], chance: random.Random):
@@ -90,9 +53,10 @@ def _value(attribute: Attribute, values: list[str], chance: random.Random):
 
 
 def profiles_generate(
-    *, count: int, seed: int = 1, jobs: int = 1, chunk: int = CHUNK
+    *, count: int, seed: int = 1, jobs: int = 1, chunk: int = CHUNK, days: int = HISTORY_DAYS
 ) -> Iterator[int]:
-    """Write `count` customers in chunks; yields the number written so far.
+    """Write `count` customers in chunks; yields the number written so far. Their history
+    (sign-up, consents, answers, plays, points) lies in the last `days` days.
 
     PostgreSQL does most of the work (keys, constraints, indexes), so with `jobs` > 1 that
     many processes write chunks at once, each in its own session. Each chunk draws from its
@@ -101,7 +65,7 @@ def profiles_generate(
     on a database that takes no other writes meanwhile (a load-test copy)."""
     now = timezone.now()
     chunks = [
-        (seed, index, min(chunk, count - start), now)
+        (seed, index, min(chunk, count - start), now, days)
         for index, start in enumerate(range(0, count, chunk))
     ]
     done = 0
@@ -118,8 +82,8 @@ def profiles_generate(
         yield done
 
 
-def _write_chunk(chunk: tuple[int, int, int, datetime]) -> int:
-    seed, index, size, now = chunk
+def _write_chunk(chunk: tuple[int, int, int, datetime, int]) -> int:
+    seed, index, size, now, days = chunk
     purposes = {
         p.key: p for p in Purpose.objects.filter(key__in=GRANT_RATES, current_version__isnull=False)
     }
@@ -130,39 +94,49 @@ def _write_chunk(chunk: tuple[int, int, int, datetime]) -> int:
         .exclude(kind=Attribute.Kind.TEXT)
         .select_related("purpose")
     ]
-    campaigns = list(Campaign.objects.live().values_list("pk", flat=True))
     chance = random.Random(f"{seed}:{index}")
     with transaction.atomic():
-        _chunk(size, chance, now, purposes, attributes, campaigns)
+        profiles = _profiles(size, chance, now, days)
+        granted = _consents(profiles, purposes, chance, now)
+        _declarations(profiles, attributes, granted, chance, now)
+        plays = plays_generate(profiles=profiles, now=now, chance=chance)
+        leaderboard = purposes.get("leaderboard")
+        rewards_generate(
+            profiles=profiles,
+            plays=plays,
+            on_leaderboard={
+                pk for (pk, purpose_id) in granted if leaderboard and purpose_id == leaderboard.pk
+            },
+            now=now,
+            chance=chance,
+        )
     return size
 
 
-def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
-    first_profile = _reserve_ids(Profile, size)
-    profile_rows, grants, accounts = [], [], []
+def _profiles(size: int, chance: random.Random, now: datetime, days: int) -> list[tuple]:
+    """(id, public id, signed up at) of the chunk's new customers."""
+    first_profile = reserve_ids(Profile, size)
+    profiles, rows = [], []
     for n in range(size):
-        pk = first_profile + n
-        created = now - timedelta(days=chance.randint(1, 730))
+        pk, public_id = first_profile + n, uuid.uuid4()
+        created = now - timedelta(days=chance.randint(1, days), seconds=chance.randint(0, 86399))
         member = chance.random() < 0.3
-        profile_rows.append(
+        last_seen = moment_between(created, now, chance)
+        rows.append(
             (
                 pk,
                 created,
                 now,
-                uuid.uuid4(),
+                public_id,
                 "member" if member else "anonymous",
                 "de",
                 "Europe/Berlin",
-                created + timedelta(days=chance.randint(0, 30)),
+                last_seen,
                 0,
             )
         )
-        for key, purpose in purposes.items():
-            if chance.random() < GRANT_RATES[key]:
-                grants.append((pk, purpose, created))
-        if chance.random() < 0.7:
-            accounts.append((pk, chance.randint(10, 2000), created))
-    _write(
+        profiles.append((pk, public_id, created))
+    write(
         Profile,
         [
             "id",
@@ -175,33 +149,58 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             "last_seen_at",
             "session_generation",
         ],
-        profile_rows,
+        rows,
     )
-    first_event = _reserve_ids(ConsentEvent, len(grants))
-    events, states, granted = [], [], {}
-    for n, (pk, purpose, moment) in enumerate(grants):
+    return profiles
+
+
+def _consents(profiles, purposes, chance, now) -> dict[tuple[int, int], int]:
+    """Grants, refusals and later withdrawals; returns the event id of each (profile,
+    purpose) granted now."""
+    decisions, withdrawals = [], []
+    for pk, _public_id, created in profiles:
+        for key, purpose in purposes.items():
+            asked = created + timedelta(seconds=chance.randint(0, 600))
+            if chance.random() < GRANT_RATES[key]:
+                decisions.append((pk, purpose, "grant", asked))
+                if chance.random() < WITHDRAW_RATE:
+                    withdrawals.append(
+                        (pk, purpose, "withdraw", moment_between(asked, now, chance))
+                    )
+            elif chance.random() < REFUSE_RATE:
+                decisions.append((pk, purpose, "refuse", asked))
+    # Withdrawals after every first decision: a later event has a higher id.
+    decisions += withdrawals
+    first_event = reserve_ids(ConsentEvent, len(decisions))
+    events, states, granted = [], {}, {}
+    status = {"grant": "granted", "refuse": "refused", "withdraw": "withdrawn"}
+    for n, (pk, purpose, action, moment) in enumerate(decisions):
         event_id = first_event + n
+        version = purpose.current_version_id
         events.append(
             (
                 event_id,
                 uuid.uuid4(),
                 pk,
                 purpose.pk,
-                purpose.current_version_id,
-                "grant",
+                version,
+                action,
                 "customer",
                 moment,
                 "web",
-                "generated",
+                COLLECTION_POINT,
                 "de",
                 "",
                 "",
                 False,
             )
         )
-        states.append((pk, purpose.pk, "granted", purpose.current_version_id, event_id, moment))
-        granted[(pk, purpose.pk)] = event_id
-    _write(
+        states[(pk, purpose.pk)] = (pk, purpose.pk, status[action], version, event_id, moment)
+        if action == "grant":
+            granted[(pk, purpose.pk)] = event_id
+        else:
+            granted.pop((pk, purpose.pk), None)
+    write(
         ConsentEvent,
         [
             "id",
@@ -221,13 +220,17 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
         ],
         events,
     )
-    _write(
+    write(
         ConsentState,
         ["profile_id", "purpose_id", "status", "version_id", "event_id", "updated_at"],
-        states,
+        list(states.values()),
     )
-    declarations = []
-    for pk, *_rest in profile_rows:
+    return granted
+
+
+def _declarations(profiles, attributes, granted, chance, now) -> None:
+    rows = []
+    for pk, _public_id, created in profiles:
         for attribute, values in attributes:
             event_id = granted.get((pk, attribute.purpose_id))
             if event_id is None or chance.random() > DECLARE_RATE:
@@ -235,21 +238,21 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             value = _value(attribute, values, chance)
             if value is None:
                 continue
-            moment = now - timedelta(days=chance.randint(0, 400))
-            declarations.append(
+            moment = moment_between(created, now, chance)
+            rows.append(
                 (
                     pk,
                     attribute.pk,
-                    json.dumps(value),
+                    value,
                     Source.IMPORT,
                     "",
-                    "generated",
+                    COLLECTION_POINT,
                     event_id,
                     moment,
                     moment,
                 )
             )
-    _write(
+    write(
         Declaration,
         [
             "profile_id",
@@ -262,185 +265,5 @@ def _chunk(size, chance, now, purposes, attributes, campaigns) -> None:
             "declared_at",
             "confirmed_at",
         ],
-        declarations,
+        rows,
     )
-    first_account = _reserve_ids(Account, len(accounts))
-    account_rows, entries = [], []
-    for n, (pk, points, moment) in enumerate(accounts):
-        account_id = first_account + n
-        account_rows.append((account_id, moment, moment, pk, points, points))
-        entries.append(
-            (
-                account_id,
-                points,
-                "earn",
-                "Generated",
-                "generated",
-                f"generated:{pk}",
-                moment,
-                moment + timedelta(days=365),
-            )
-        )
-    _write(
-        Account,
-        ["id", "created_at", "updated_at", "profile_id", "balance", "lifetime_earned"],
-        account_rows,
-    )
-    _write(
-        LedgerEntry,
-        [
-            "account_id",
-            "amount",
-            "kind",
-            "reason",
-            "source_ref",
-            "idempotency_key",
-            "created_at",
-            "expires_at",
-        ],
-        entries,
-    )
-    if campaigns:
-        plays = []
-        for pk, *_rest in profile_rows:
-            if chance.random() < 0.6:
-                moment = now - timedelta(days=chance.randint(0, 200))
-                plays.append((chance.choice(campaigns), pk, 1, moment, moment, 0, "[]", "[]"))
-        # Keys taken like the further plays' below: a key handed out by the sequence meanwhile
-        # could fall into another process's range.
-        first_play = _reserve_ids(Participation, len(plays))
-        plays = [(first_play + n, *play) for n, play in enumerate(plays)]
-        _write(
-            Participation,
-            [
-                "id",
-                "campaign_id",
-                "profile_id",
-                "round",
-                "started_at",
-                "completed_at",
-                "score",
-                "dimension_results",
-                "withheld_attributes",
-            ],
-            plays,
-        )
-    if campaigns:
-        _more_plays_with_answers(first_profile, size, now, random.Random(chance.getrandbits(64)))
-
-
-# Further plays per customer, so that each has about ten answers across the demo campaigns;
-# some are left unfinished part-way, as real players do.
-EXTRA_PLAY_RATE = 0.8
-FINISH_RATE = 0.85
-SECONDS_PER_ANSWER = 20
-WORDS = ["lecker", "frisch", "teuer", "knusprig", "süß", "gesund", "praktisch", "schnell"]
-
-
-def _campaign_questions() -> dict[int, list[tuple]]:
-    """Each live campaign's questions in order: (id, kind, low, high, [(option, outcome)])."""
-    live = Campaign.objects.live()
-    options = defaultdict(list)
-    for question_id, option_id, outcome_id in Option.objects.filter(
-        question__campaign__in=live
-    ).values_list("question_id", "pk", "outcome_id"):
-        options[question_id].append((option_id, outcome_id))
-    questions = defaultdict(list)
-    for pk, campaign_id, kind, low, high in (
-        Question.objects.filter(campaign__in=live)
-        .order_by("campaign_id", "position")
-        .values_list("pk", "campaign_id", "kind", "scale_min", "scale_max")
-    ):
-        questions[campaign_id].append((pk, kind, low, high, options[pk]))
-    return questions
-
-
-def _answer(question: tuple, chance: random.Random) -> tuple[int | None, str, list[tuple]]:
-    """A plausible answer: (number, text, chosen options with their outcomes)."""
-    _pk, kind, low, high, options = question
-    if kind in (Question.Kind.SINGLE, Question.Kind.IMAGE) and options:
-        return None, "", [chance.choice(options)]
-    if kind == Question.Kind.MULTIPLE and options:
-        return None, "", chance.sample(options, chance.randint(1, min(2, len(options))))
-    if kind == Question.Kind.TEXT:
-        return None, " ".join(chance.sample(WORDS, 2)), []
-    if kind == Question.Kind.MOOD:
-        return chance.randint(1, 5), "", []
-    if (low, high) == (0, 10):
-        # Recommendation scores lean towards the top, as they tend to.
-        return chance.choices(range(11), weights=[1, 1, 1, 1, 2, 3, 4, 8, 10, 9, 7])[0], "", []
-    return chance.randint(low, high), "", []
-
-
-def _more_plays_with_answers(first_profile: int, size: int, now, chance: random.Random) -> None:
-    """Answers for the chunk's plays, plus further plays of the other live campaigns."""
-    questions = _campaign_questions()
-    plays = list(
-        Participation.objects.filter(
-            profile_id__gte=first_profile, profile_id__lt=first_profile + size
-        )
-        .order_by("pk")
-        .values_list("pk", "campaign_id", "profile_id", "started_at")
-    )
-    played = {(profile_id, campaign_id) for _pk, campaign_id, profile_id, _at in plays}
-    extra = []
-    for profile_id in range(first_profile, first_profile + size):
-        for campaign_id in questions:
-            if (profile_id, campaign_id) in played or chance.random() > EXTRA_PLAY_RATE:
-                continue
-            moment = now - timedelta(days=chance.randint(0, 200), seconds=chance.randint(0, 86399))
-            extra.append((campaign_id, profile_id, moment, chance.random() < FINISH_RATE))
-    first_play = _reserve_ids(Participation, len(extra))
-    play_rows, answer_specs, outcomes = [], [], {}
-    for pk, campaign_id, _profile_id, started in plays:
-        answer_specs.append((pk, campaign_id, started, len(questions[campaign_id])))
-    for n, (campaign_id, profile_id, started, finished) in enumerate(extra):
-        pk = first_play + n
-        asked = questions[campaign_id]
-        count = len(asked) if finished else chance.randint(0, max(0, len(asked) - 1))
-        completed = (
-            started + timedelta(seconds=SECONDS_PER_ANSWER * len(asked)) if finished else None
-        )
-        play_rows.append([pk, campaign_id, profile_id, 1, started, completed, 0, "[]", "[]", None])
-        answer_specs.append((pk, campaign_id, started, count))
-    first_answer = _reserve_ids(Answer, sum(count for *_rest, count in answer_specs))
-    answer_rows, chosen_rows = [], []
-    for pk, campaign_id, started, count in answer_specs:
-        votes = Counter()
-        for index, question in enumerate(questions[campaign_id][:count]):
-            number, text, chosen = _answer(question, chance)
-            answer_id = first_answer + len(answer_rows)
-            answered = started + timedelta(seconds=SECONDS_PER_ANSWER * index)
-            answer_rows.append((answer_id, pk, question[0], number, text, answered, False))
-            chosen_rows += [(answer_id, option_id) for option_id, _outcome in chosen]
-            votes.update(outcome for _option, outcome in chosen if outcome)
-        if votes and count == len(questions[campaign_id]):
-            outcomes[pk] = votes.most_common(1)[0][0]
-    for row in play_rows:
-        row[-1] = outcomes.get(row[0])
-    _write(
-        Participation,
-        [
-            "id",
-            "campaign_id",
-            "profile_id",
-            "round",
-            "started_at",
-            "completed_at",
-            "score",
-            "dimension_results",
-            "withheld_attributes",
-            "outcome_id",
-        ],
-        [tuple(row) for row in play_rows],
-    )
-    _write(
-        Answer,
-        ["id", "participation_id", "question_id", "number", "text", "answered_at", "late"],
-        answer_rows,
-    )
-    _write(Answer.options.through, ["answer_id", "option_id"], chosen_rows)
-    first_plays = [
-        Participation(pk=pk, outcome_id=outcomes[pk]) for pk, *_rest in plays if pk in outcomes
-    ]
-    Participation.objects.bulk_update(first_plays, ["outcome_id"], batch_size=2000)

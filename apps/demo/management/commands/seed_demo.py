@@ -13,7 +13,11 @@ from apps.partners.demo import (
     DEMO_SHOP_KEY,
     demo_partner_ensure,
 )
-from apps.personalization.demo import demo_offers_ensure, demo_segments_ensure
+from apps.personalization.demo import (
+    demo_offers_ensure,
+    demo_population_ensure,
+    demo_segments_ensure,
+)
 from apps.preferences.demo import demo_attributes_ensure
 
 
@@ -26,8 +30,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Seed even though DEBUG is off (never on a site with real customers).",
         )
+        parser.add_argument(
+            "--population",
+            type=int,
+            default=None,
+            help="Synthetic customers with about 100 days of history (default: the "
+            "DEMO_POPULATION setting, 3000); 0 for none.",
+        )
 
-    def handle(self, *args, allow_production: bool, **options) -> None:
+    def handle(self, *args, allow_production: bool, population: int | None, **options) -> None:
         if not settings.DEBUG and not allow_production:
             raise CommandError("seed_demo runs in demo mode only (DEBUG on).")
         purposes = demo_purposes_ensure()
@@ -44,7 +55,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Segments and offers: {segments} created.")
         partners = demo_partner_ensure()
         self.stdout.write(f"Partner shop (embedded sign-in, API): {partners} created.")
-        days = demo_rollups_refresh()
+        if population is None:
+            population = settings.DEMO_POPULATION
+        if population < 0:
+            raise CommandError("--population must not be negative.")
+        customers = demo_population_ensure(count=population)
+        self.stdout.write(
+            f"Synthetic customers with about 100 days of history: {customers} created."
+        )
+        days = demo_rollups_refresh(full=bool(customers))
         self.stdout.write(f"Insights rollups: {days} days brought up to date.")
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"

@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.loyalty.demo import demo_ledger_exercise
-from apps.personalization.synthetic.profiles import profiles_generate
+from apps.personalization.synthetic.profiles import HISTORY_DAYS, profiles_generate
 
 
 class Command(BaseCommand):
@@ -16,6 +16,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--count", type=int, required=True)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=HISTORY_DAYS,
+            help=f"How far back their history reaches (default {HISTORY_DAYS} days).",
+        )
         parser.add_argument(
             "--jobs",
             type=int,
@@ -32,16 +38,25 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, count: int, seed: int, jobs: int, exercise_ledger: int, **options
+        self,
+        *args,
+        count: int,
+        seed: int,
+        days: int,
+        jobs: int,
+        exercise_ledger: int,
+        **options,
     ) -> None:
         if count <= 0:
             raise CommandError("--count must be a positive number.")
+        if days <= 0:
+            raise CommandError("--days must be a positive number.")
         if jobs <= 0:
             raise CommandError("--jobs must be a positive number.")
         if exercise_ledger < 0:
             raise CommandError("--exercise-ledger must not be negative.")
         started = time.monotonic()
-        for written in profiles_generate(count=count, seed=seed, jobs=jobs):
+        for written in profiles_generate(count=count, seed=seed, jobs=jobs, days=days):
             self.stdout.write(f"{written:,} profiles ({time.monotonic() - started:.0f} s)")
         if exercise_ledger:
             called = demo_ledger_exercise(accounts=exercise_ledger, seed=seed)
