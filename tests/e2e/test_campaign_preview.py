@@ -106,8 +106,12 @@ def test_the_campaign_manager_plays_a_draft_in_the_preview_and_no_figure_moves(
     for choice in ("Herzhaft", "Tee"):
         preview.get_by_label(choice, exact=True).check()
         preview.locator(".player button[type=submit]").last.click()
-    expect(preview.get_by_role("button", name="Fertig")).to_be_visible()
-    preview.get_by_role("button", name="Fertig").click()
+    # The result, then "Fertig" (keep the answers), then the page after it: all in the frame.
+    done = preview.locator("form[action='/preview/de/c/fruehstueck/finish/'] button")
+    expect(done).to_be_visible()
+    done.click()
+    expect(done).to_have_count(0)
+    expect(preview.get_by_role("heading", name="Danke fürs Mitmachen!")).to_be_visible()
     expect(preview.get_by_text(TEST_MODE)).to_be_visible()
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/admin-campaign-preview-done-1366.png")
