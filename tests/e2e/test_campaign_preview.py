@@ -120,6 +120,15 @@ def test_the_campaign_manager_plays_a_draft_in_the_preview_and_no_figure_moves(
     page.get_by_role("link", name="English").click()
     expect(preview.get_by_text(TEST_MODE_EN)).to_be_visible()
 
+    # On a phone the preview follows the form, no wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    frame_element.scroll_into_view_if_needed()
+    box = frame_element.bounding_box()
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= 390
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=f"{os.environ['SCREENSHOT_DIR']}/admin-campaign-preview-390.png")
+
     play = Participation.objects.get(campaign=draft)
     assert play.is_completed
     assert play.profile.is_test
