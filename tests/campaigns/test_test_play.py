@@ -174,3 +174,33 @@ def test_preview_intro_reads_a_fixed_number_of_queries(
 
     with django_assert_num_queries(7):
         client.get(PREVIEW)
+
+
+def test_a_consent_answered_in_the_preview_is_the_test_customers(client, staff, snack_quiz):
+    from apps.consent.models import ConsentState
+
+    response = client.post(
+        reverse("consent:decide", args=["personalization"]),
+        {"decision": "grant", "collection_point": "campaign:snack-quiz"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": f"http://testserver{PREVIEW}result/",
+        },
+    )
+
+    assert response.status_code == 200
+    assert ConsentState.objects.get().profile.test_of == staff
+    assert SESSION_KEY not in client.session
+
+
+def test_a_forged_preview_header_gives_a_customer_no_test_customer(client, snack_quiz):
+    from apps.consent.models import ConsentState
+
+    client.post(
+        reverse("consent:decide", args=["personalization"]),
+        {"decision": "grant", "collection_point": "campaign:snack-quiz"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{PREVIEW}"},
+    )
+
+    assert not Profile.objects.filter(is_test=True).exists()
+    assert not ConsentState.objects.filter(profile__is_test=True).exists()
