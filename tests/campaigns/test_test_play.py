@@ -155,9 +155,7 @@ def test_reset_refuses_an_address_off_the_site(client, staff):
     assert response["Location"] == reverse("admin:index")
 
 
-def test_the_campaign_change_page_frames_the_preview_beside_the_form(
-    admin_client, snack_quiz, django_assert_max_num_queries
-):
+def test_the_campaign_change_page_frames_the_preview_beside_the_form(admin_client, snack_quiz):
     campaign = snack_quiz[0]
 
     html = admin_client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk])).text
@@ -204,3 +202,9 @@ def test_a_forged_preview_header_gives_a_customer_no_test_customer(client, snack
 
     assert not Profile.objects.filter(is_test=True).exists()
     assert not ConsentState.objects.filter(profile__is_test=True).exists()
+
+
+def test_a_campaign_not_saved_yet_has_no_preview(admin_client):
+    html = admin_client.get(reverse("admin:campaigns_campaign_add")).text
+
+    assert "<iframe" not in html
