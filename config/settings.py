@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.profiles.middleware.ProfileMiddleware",
+    # After the profile, inside the framing and CSP headers: the admin's campaign preview.
+    "apps.campaigns.test_play.TestPlayMiddleware",
     "apps.consent.middleware.GlobalPrivacyControlMiddleware",
 ]
 

@@ -33,6 +33,7 @@ from apps.campaigns.services import (
     score_band_delete,
     score_band_save,
 )
+from apps.campaigns.test_play import preview_panel
 from apps.core.admin_mixins import image_preview, inline_save_through_services
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
@@ -205,6 +206,11 @@ class CampaignAdmin(SortableAdminBase, TabbedTranslationAdmin):
     @admin.display(description=_("current hero image"))
     def current_hero(self, campaign: Campaign) -> str:
         return image_preview(campaign.hero_image, width=120, height=60)
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args, obj=None, **kwargs):
+        # The phone-sized preview beside the form (templates/admin/campaigns/campaign/).
+        context["preview"] = preview_panel(campaign=obj, language=request.LANGUAGE_CODE)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
         campaign_save(campaign=obj, hero_image=form.cleaned_data.get("hero_upload"))

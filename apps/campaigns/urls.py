@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.urls import include, path
 
-from apps.campaigns import views
+from apps.campaigns import test_play, views
 
 player = [
     path("c/<slug:slug>/", views.campaign_intro, name="intro"),
@@ -20,4 +21,13 @@ player = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include((player, "campaigns"))),
+    # The same player for staff, as their test customer, in the admin's preview.
+    *[
+        path(
+            f"preview/{code}/",
+            include((player, "campaigns"), namespace=test_play.preview_namespace(code)),
+        )
+        for code, _name in settings.LANGUAGES
+    ],
+    path("preview/reset/", test_play.test_customer_reset, name="test-customer-reset"),
 ]

@@ -45,6 +45,7 @@ from apps.campaigns.services import (
     participation_withhold,
 )
 from apps.campaigns.sharing import TAKEN_PART, ShareCard, share_card_for, share_card_of, share_links
+from apps.campaigns.test_play import is_test_play
 from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
@@ -59,8 +60,10 @@ from apps.profiles.models import Profile
 from apps.profiles.sessions import session_remember_profile
 
 
-def _campaign_or_404(slug: str) -> Campaign:
+def _campaign_or_404(request: HtmxHttpRequest, slug: str) -> Campaign:
     campaign = campaign_get_live(slug=slug)
+    if campaign is None and is_test_play(request):
+        campaign = Campaign.objects.filter(slug=slug).first()  # staff try drafts too
     if campaign is None:
         raise Http404(_("This campaign is not running."))
     return campaign
@@ -102,8 +105,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def campaign_intro(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
-    campaign_count_view(campaign=campaign)
+    campaign = _campaign_or_404(request, slug)
+    if not is_test_play(request):
+        campaign_count_view(campaign=campaign)
     participation = _own_participation(request, campaign)
     again_at = participation and participation_next_round_at(participation=participation)
     profile = request.profile or None
@@ -136,7 +140,7 @@ ANSWER_LIMIT = "120/m"
 @require_POST
 @limit_posts(key="ip", rate=START_LIMIT)
 def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(request, slug)
     try:
         participation = participation_start(
             campaign=campaign, profile=request.profile or None, locale=get_language()
@@ -200,10 +204,10 @@ def _render_step(
             upcoming = None if participation.is_completed else step.upcoming
         # "Next" leads to the next question on the player's way, or to the result.
         context["next_is_result"] = not upcoming
-        context["next_url"] = (
-            _step_url(campaign, upcoming)
-            if upcoming
-            else reverse("campaigns:result", args=[campaign.slug])
+        # In the admin's preview the link stays in it (`current_app`: the player's namespace).
+        where = ("question", [campaign.slug, upcoming]) if upcoming else ("result", [campaign.slug])
+        context["next_url"] = reverse(
+            f"campaigns:{where[0]}", args=where[1], current_app=request.resolver_match.namespace
         )
     # htmx restoring a page from history wants the whole page, not the card.
     card = request.htmx and not request.htmx.history_restore_request
@@ -239,7 +243,7 @@ def _show_answered(
 @never_cache
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(request, slug)
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
@@ -256,7 +260,7 @@ def question_show(request: HtmxHttpRequest, slug: str, number: int) -> HttpRespo
 @require_POST
 @limit_posts(key="ip", rate=ANSWER_LIMIT)
 def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(request, slug)
     participation = _own_participation(request, campaign)
     if participation is None:
         return redirect("campaigns:intro", slug=slug)
@@ -387,7 +391,7 @@ def answer_withhold(request: HtmxHttpRequest, slug: str, attribute_id: int) -> H
 @cache_control(max_age=300, public=True)
 def campaign_theme(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The campaign's colours as CSS variables: a stylesheet, so the CSP needs no inline style."""
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(request, slug)
     css = (
         ":root {"
         f" --color-brand: {campaign.theme_brand};"
@@ -419,7 +423,7 @@ def campaign_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 def campaign_share_card(request: HtmxHttpRequest, slug: str, outcome_key: str) -> HttpResponse:
     """A result to share: the outcome, the trivia score (or that they took part) in the
     campaign's colours, never the player."""
-    campaign = _campaign_or_404(slug)
+    campaign = _campaign_or_404(request, slug)
     card = share_card_for(campaign=campaign, key=outcome_key)
     if card is None:
         raise Http404(_("This result does not exist."))

@@ -14,7 +14,7 @@ from apps.challenges.services import BOARD_GENERATION_KEY, LEADERBOARD_PURPOSE
 from apps.consent.selectors import consent_granted_exists
 from apps.loyalty.models import Badge, BadgeAward
 from apps.loyalty.selectors import account_for_profile
-from apps.profiles.models import Profile
+from apps.profiles.models import Profile, counted_profiles
 
 BOARD_SIZE = 50
 BOARD_CACHE_SECONDS = 60
@@ -152,11 +152,13 @@ class BoardRow:
 
 
 def _board_queryset(challenge: Challenge, period: str) -> QuerySet:
-    """Everyone on this board: a display name chosen and the purpose granted right now."""
+    """Everyone on this board: a display name chosen and the purpose granted right now;
+    never a staff test customer."""
     names = LeaderboardName.objects.filter(profile_id=OuterRef("profile_id"))
     return ChallengeProgress.objects.filter(
         Exists(names),
         consent_granted_exists(purpose_key=LEADERBOARD_PURPOSE, profile_ref="profile_id"),
+        counted_profiles(),
         challenge=challenge,
         period=period,
         score__gt=0,

@@ -26,6 +26,7 @@ from apps.insights.models import (
     WordDayTally,
 )
 from apps.insights.periods import each_day, runs_of_days, site_today, site_zone
+from apps.profiles.models import counted_profiles
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,7 @@ def answers_tally(*, participation_ids: list[int]) -> int:
     at completion (see subscribers) and, for plays completed without it, in the sweep."""
     plays = dict(
         Participation.objects.filter(
-            pk__in=participation_ids, completed_at__isnull=False
+            counted_profiles(), pk__in=participation_ids, completed_at__isnull=False
         ).values_list("pk", "started_at")
     )
     claimed = _claim(sorted(plays))
@@ -224,7 +225,7 @@ def answers_tally_sweep(*, since: datetime | None = None) -> int:
     """Tally completed plays that still have answers and were not counted at completion
     (plays imported or made in bulk, or completed before insights were installed)."""
     pending = (
-        Participation.objects.filter(completed_at__isnull=False)
+        Participation.objects.filter(counted_profiles(), completed_at__isnull=False)
         .filter(Exists(Answer.objects.filter(participation_id=OuterRef("pk"))))
         .exclude(Exists(TalliedPlay.objects.filter(participation_id=OuterRef("pk"))))
     )

@@ -82,7 +82,8 @@ def churn_scores_compute(*, now: datetime | None = None, batch_size: int = BATCH
     same rows."""
     now = now or timezone.now()
     profiles = (
-        Profile.objects.exclude(kind=Profile.Kind.MERGED)
+        Profile.objects.counted()
+        .exclude(kind=Profile.Kind.MERGED)
         .filter(erased_at__isnull=True)
         .order_by("pk")
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.preferences.models import Attribute
 from apps.preferences.selectors import declaration_list_usable
 from apps.preferences.values import attribute_display_value
+from apps.profiles.models import counted_profiles
 
 LEADS_SHOWN = 50
 
@@ -37,7 +38,7 @@ def leads_for_topic(*, topic: str, limit: int = LEADS_SHOWN, now=None) -> list[L
         since = now - timezone.timedelta(days=horizon)
         declarations = (
             declaration_list_usable(attribute=attribute)
-            .filter(declared_at__gt=since)
+            .filter(counted_profiles(), declared_at__gt=since)
             .select_related("profile")
             .order_by("-declared_at")[:limit]
         )

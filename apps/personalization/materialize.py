@@ -43,7 +43,9 @@ def segment_materialize(*, segment: Segment, full: bool = False) -> tuple[int, i
     settled by the nightly full run). Returns (added, removed) and records the time taken."""
     started, now = time.monotonic(), timezone.now()
     segment = Segment.objects.select_for_update().get(pk=segment.pk)
-    scope = Profile.objects.exclude(kind=Profile.Kind.MERGED).filter(erased_at__isnull=True)
+    scope = (
+        Profile.objects.counted().exclude(kind=Profile.Kind.MERGED).filter(erased_at__isnull=True)
+    )
     if not full and segment.materialized_at is not None:
         scope = scope.filter(pk__in=_touched_since(segment.materialized_at).values("pk"))
     matching = scope.filter(rule_compile(segment.rule, segment_key=segment.key))

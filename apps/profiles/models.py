@@ -12,6 +12,19 @@ from apps.core.models import TimeStampedModel
 DEFAULT_TIME_ZONE = "Europe/Berlin"
 
 
+class ProfileQuerySet(models.QuerySet):
+    def counted(self) -> "ProfileQuerySet":
+        """The profiles that count: everyone but staff's test customers. Every reader that
+        counts, ranks, segments or tells partners about customers starts here."""
+        return self.filter(is_test=False)
+
+
+def counted_profiles(path: str = "profile") -> Q:
+    """The same rule for a row that points at a profile: `Model.objects.filter(
+    counted_profiles("account__profile"))` keeps only rows of profiles that count."""
+    return Q(**{f"{path}__is_test": False})
+
+
 class Profile(TimeStampedModel):
     """The data subject: one person, anonymous until they identify themselves."""
 
@@ -44,6 +57,21 @@ class Profile(TimeStampedModel):
     # Set when the person's erasure begins: from then on nothing new is written for them. The
     # row stays as a tombstone that the evidence kept for proof and accounting points at.
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # A staff user's test customer: plays in the preview like anyone, and is left out of every
+    # figure, tally, segment, leaderboard and partner feed. `test_of` is the staff user it
+    # belongs to; a reset detaches it (the row stays a test profile, so it keeps not counting).
+    is_test = models.BooleanField(_("test customer"), default=False, editable=False)
+    test_of = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("test customer of"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="test_profile",
+    )
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profile")
@@ -54,6 +82,10 @@ class Profile(TimeStampedModel):
                 condition=Q(kind="merged", merged_into__isnull=False)
                 | (~Q(kind="merged") & Q(merged_into__isnull=True)),
                 name="profiles_tombstone_points_at_member",
+            ),
+            models.CheckConstraint(
+                condition=Q(test_of__isnull=True) | Q(is_test=True),
+                name="profiles_test_of_only_on_test",
             ),
         ]
 

@@ -12,14 +12,14 @@ SESSION_GENERATION_KEY = "resonanz_session_generation"
 def profile_from_session(*, session: SessionBase) -> Profile | None:
     """The profile this browser session belongs to, or None. Never creates a row.
 
-    A session signed out everywhere, or pointing at a merged or erased profile, belongs to
-    nobody.
+    A session signed out everywhere, or pointing at a merged, erased or test profile, belongs
+    to nobody.
     """
     profile_id = session.get(SESSION_KEY)
     if profile_id is None:
         return None
     profile = Profile.objects.filter(pk=profile_id).first()
-    if profile is None or profile.is_merged or profile.is_erased:
+    if profile is None or profile.is_merged or profile.is_erased or profile.is_test:
         return None
     if session.get(SESSION_GENERATION_KEY, 0) != profile.session_generation:
         return None

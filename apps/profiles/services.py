@@ -250,3 +250,38 @@ def sign_in_links_forget_used(*, older_than: timedelta = timedelta(days=1)) -> i
     """Links hold an address; once spent or expired they are kept only a day, for support."""
     deleted, _kinds = SignInLink.objects.filter(created_at__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def profile_test_for(*, user, locale: str = settings.LANGUAGE_CODE) -> Profile:
+    """The staff user's own test customer, made on first use.
+
+    It is a profile of its own, never the customer profile the staff member's browser may
+    have, and never remembered in a session: it is only ever found through the staff login.
+    No `profile.created` is published: a test customer is nobody new, and nothing downstream
+    (welcome points, partners) should react to it.
+    """
+    profile = Profile.objects.filter(test_of=user).first()
+    if profile is not None:
+        return profile
+    try:
+        with transaction.atomic():
+            return Profile.objects.create(
+                is_test=True, test_of=user, locale=locale, last_seen_at=timezone.now()
+            )
+    except IntegrityError:
+        # Two preview requests of a new staff user at the same moment: the first one made it.
+        return Profile.objects.get(test_of=user)
+
+
+@transaction.atomic
+def profile_test_reset(*, user) -> Profile | None:
+    """Start over with a fresh test customer: the old one is let go of (its plays, points,
+    answers and consents stay a test profile's, counted nowhere) and the next preview makes a
+    new one with nothing played. Returns the profile let go of, or None if there was none."""
+    profile = Profile.objects.select_for_update().filter(test_of=user).first()
+    if profile is None:
+        return None
+    profile.test_of = None
+    profile.session_generation += 1
+    profile.save(update_fields=["test_of", "session_generation", "updated_at"])
+    return profile

@@ -15,7 +15,10 @@ SIGN_IN_NONCE_KEY = "resonanz_sign_in_nonce"
 
 
 def session_remember_profile(*, session: SessionBase, profile: Profile) -> None:
-    """Call after the write that created or used the profile has committed."""
+    """Call after the write that created or used the profile has committed. A staff user's
+    test customer is never remembered: it belongs to their login, not to the browser."""
+    if profile.is_test:
+        return
     if session.get(SESSION_KEY) != profile.pk:
         session.cycle_key()
         session[SESSION_KEY] = profile.pk

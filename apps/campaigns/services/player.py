@@ -39,8 +39,9 @@ from apps.profiles.models import Profile
 from apps.profiles.services import profile_ensure
 
 
-def _require_live(campaign: Campaign) -> None:
-    if not campaign.is_running:
+def _require_live(campaign: Campaign, profile: Profile | None) -> None:
+    # Staff's test customers try drafts and scheduled campaigns before anyone else can.
+    if not campaign.is_running and not (profile is not None and profile.is_test):
         raise ApplicationError(_("This campaign is not running."))
 
 
@@ -50,7 +51,7 @@ def participation_start(
 ) -> Participation:
     """Begin, or pick up where the customer left off. A finished play is the answer until the
     campaign lets this player play again; then a new round begins."""
-    _require_live(campaign)
+    _require_live(campaign, profile)
     if campaign.requires_sign_in and (profile is None or profile.kind != Profile.Kind.MEMBER):
         raise ApplicationError(_("Sign in to take part in this campaign."))
     profile = profile_ensure(profile=profile, locale=locale)
@@ -134,7 +135,7 @@ def answer_submit(
     participation = _locked(participation)
     if participation.is_completed:
         raise ApplicationError(_("You have finished this already."))
-    _require_live(participation.campaign)
+    _require_live(participation.campaign, participation.profile)
     questions = player_questions(campaign=participation.campaign)
     question = next((q for q in questions if q.pk == question_id), None)
     if question is None:
@@ -266,20 +267,24 @@ def participation_complete(*, participation: Participation) -> Participation:
     if player_next(participation=participation) is not None:
         raise ApplicationError(_("Please answer every question first."))
     participation.score, participation.outcome_id = _score_and_outcome(participation)
-    _count(
-        set(
-            Answer.options.through.objects.filter(answer__participation=participation).values_list(
-                "option_id", flat=True
+    # A test customer's play shows its result like any other and adds to no tally.
+    counted = not participation.profile.is_test
+    if counted:
+        _count(
+            set(
+                Answer.options.through.objects.filter(
+                    answer__participation=participation
+                ).values_list("option_id", flat=True)
             )
         )
-    )
     participation.dimension_results = [
         {"name": score.name, "average": score.average, "maximum": score.maximum}
         for score in dimension_scores(participation=participation)
     ]
-    score_tallies_add(
-        campaign_id=participation.campaign_id, results=participation.dimension_results
-    )
+    if counted:
+        score_tallies_add(
+            campaign_id=participation.campaign_id, results=participation.dimension_results
+        )
     participation.completed_at = timezone.now()
     participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
     publish(

@@ -22,6 +22,7 @@ from apps.insights.figures.common import Row, rule_references
 from apps.insights.periods import day_bounds, local_day
 from apps.loyalty.models import LedgerEntry
 from apps.preferences.models import DeclarationHistory, Source
+from apps.profiles.models import counted_profiles
 
 PARTICIPATION_MARK = ":participation:"
 PARTICIPATION_REF = "participation:"
@@ -38,7 +39,10 @@ def campaign_figures(
     returning plays, points paid; per question, plays that got past it; per outcome,
     completions; per attribute, declarations gained. Seven queries at most."""
     start, end = day_bounds(first, last)
-    plays = Participation.objects.filter(started_at__gte=start, started_at__lt=end).order_by()
+    # Staff's test customers play like anyone and count nowhere (`counted_profiles`).
+    plays = Participation.objects.filter(
+        counted_profiles(), started_at__gte=start, started_at__lt=end
+    ).order_by()
     if campaign_ids is not None:
         plays = plays.filter(campaign_id__in=campaign_ids)
     days: dict[tuple, Row] = {}
@@ -165,6 +169,7 @@ def _points_per_campaign(start: datetime, end: datetime, campaign_ids: list[int]
     """Points the earning rules paid for a campaign's plays (start, answers, completion)."""
     entries = (
         LedgerEntry.objects.filter(
+            counted_profiles("account__profile"),
             created_at__gte=start,
             created_at__lt=end,
             kind=LedgerEntry.Kind.EARN,
@@ -193,6 +198,7 @@ def _declarations_per_campaign(
     when the customer deletes them later)."""
     history = (
         DeclarationHistory.objects.filter(
+            counted_profiles(),
             recorded_at__gte=start,
             recorded_at__lt=end,
             source=Source.QUIZ,

@@ -7,6 +7,7 @@ from django.db.models import Count
 from apps.consent.models import ConsentEvent, Purpose
 from apps.insights.figures.common import Row
 from apps.insights.periods import day_bounds, local_day
+from apps.profiles.models import counted_profiles
 
 _COLUMN = {
     ConsentEvent.Action.GRANT: "grants",
@@ -22,6 +23,7 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
     action is told apart exactly as the customer's history tells it."""
     start, end = day_bounds(first, last)
     events = ConsentEvent.objects.filter(
+        counted_profiles(),
         # Naming every purpose lets the (purpose, action, time) index find the range directly
         # instead of reading all of it: the difference grows with the table.
         purpose_id__in=Purpose.objects.values("pk"),

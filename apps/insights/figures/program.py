@@ -17,7 +17,7 @@ from apps.loyalty.models import Account, LedgerEntry, Reward, Tier
 from apps.personalization.models import ChurnScore
 from apps.preferences.models import Attribute
 from apps.preferences.selectors import declaration_list_usable
-from apps.profiles.models import Profile
+from apps.profiles.models import Profile, counted_profiles
 
 # Profile depth buckets: declared attributes per profile.
 DEPTH_BUCKETS = [("0", 0, 0), ("1", 1, 1), ("2", 2, 2), ("3-5", 3, 5), ("6-10", 6, 10)]
@@ -36,7 +36,7 @@ FLOW_COLUMNS = [
 
 def program_flows(*, first: date, last: date) -> list[Row]:
     """Per day: points earned through earning rules and redeemed for rewards, challenges
-    completed, moves between tiers. Four queries."""
+    completed, moves between tiers. Five queries."""
     start, end = day_bounds(first, last)
     rows: dict[date, Row] = {}
 
@@ -50,6 +50,7 @@ def program_flows(*, first: date, last: date) -> list[Row]:
         LedgerEntry.objects.filter(
             Q(kind=LedgerEntry.Kind.EARN, source_ref__in=rule_references())
             | Q(kind=LedgerEntry.Kind.REDEEM, source_ref__in=rewards),
+            counted_profiles("account__profile"),
             created_at__gte=start,
             created_at__lt=end,
         )
@@ -69,7 +70,9 @@ def program_flows(*, first: date, last: date) -> list[Row]:
             entry["redemptions"] += row["entries"]
 
     for row in (
-        ChallengeProgress.objects.filter(completed_at__gte=start, completed_at__lt=end)
+        ChallengeProgress.objects.filter(
+            counted_profiles(), completed_at__gte=start, completed_at__lt=end
+        )
         .order_by()
         .annotate(day=local_day("completed_at"))
         .values("day")
@@ -80,6 +83,8 @@ def program_flows(*, first: date, last: date) -> list[Row]:
     thresholds = dict(Tier.objects.values_list("key", "threshold"))
     for row in (
         OutboxEvent.objects.filter(name=TierChanged.name, created_at__gte=start, created_at__lt=end)
+        # Events name profiles by public id; test customers are few (one per staff user).
+        .exclude(payload__profile__in=_test_public_ids())
         .order_by()
         .annotate(day=local_day("created_at"))
         .values("day", "payload__tier", "payload__previous")
@@ -90,13 +95,20 @@ def program_flows(*, first: date, last: date) -> list[Row]:
     return list(rows.values())
 
 
+def _test_public_ids() -> list[str]:
+    return [
+        str(pk) for pk in Profile.objects.filter(is_test=True).values_list("public_id", flat=True)
+    ]
+
+
 def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     """The whole program as it is now: profiles, usable declarations and how many are stale,
     outstanding points; and breakdowns (declared attributes per profile, tiers, churn-risk
     bands, purposes granted, challenges joined and completed). Runs over every profile, so
     only the rollup task calls it."""
-    profiles = Profile.objects.exclude(kind=Profile.Kind.MERGED).count()
-    usable = declaration_list_usable().order_by()
+    # Staff's test customers are nobody: left out of every count below.
+    profiles = Profile.objects.counted().exclude(kind=Profile.Kind.MERGED).count()
+    usable = declaration_list_usable().filter(counted_profiles()).order_by()
     # As `Declaration.is_stale` decides: the day its freshness ran out (a UTC date) has come.
     today = now.astimezone(site_zone()).date()
     cut = datetime.combine(today + timedelta(days=1), time.min, tzinfo=utc)
@@ -115,7 +127,8 @@ def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT n, COUNT(*) FROM ({sql}) depth GROUP BY n", params)
         depth_counts = dict(cursor.fetchall())
-    points = Account.objects.aggregate(
+    accounts = Account.objects.filter(counted_profiles())
+    points = accounts.aggregate(
         liability=Sum("balance"), accounts=Count("id", filter=Q(balance__gt=0))
     )
     program = {
@@ -133,14 +146,15 @@ def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     breakdowns: list[Row] = [{"kind": "depth", "key": key, "count": n} for key, n in depth.items()]
     breakdowns += [
         {"kind": "tier", "key": key or "", "count": n}
-        for key, n in Account.objects.order_by()
+        for key, n in accounts.order_by()
         .values("tier__key")
         .annotate(n=Count("id"))
         .values_list("tier__key", "n")
     ]
     breakdowns += [
         {"kind": "churn", "key": band, "count": n}
-        for band, n in ChurnScore.objects.order_by()
+        for band, n in ChurnScore.objects.filter(counted_profiles())
+        .order_by()
         .values("band")
         .annotate(n=Count("profile_id"))
         .values_list("band", "n")
@@ -148,13 +162,15 @@ def program_snapshot(*, now: datetime) -> tuple[Row, list[Row]]:
     breakdowns += [
         {"kind": "granted", "key": key, "count": n}
         for key, n in consent_state_list_granted()
+        .filter(counted_profiles())
         .order_by()
         .values("purpose__key")
         .annotate(n=Count("id"))
         .values_list("purpose__key", "n")
     ]
     for slug, joined, completed in (
-        ChallengeProgress.objects.order_by()
+        ChallengeProgress.objects.filter(counted_profiles())
+        .order_by()
         .values("challenge__slug")
         .annotate(joined=Count("id"), completed=Count("id", filter=Q(completed_at__isnull=False)))
         .values_list("challenge__slug", "joined", "completed")
