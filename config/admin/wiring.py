@@ -14,6 +14,7 @@ from apps.campaigns.admin import CampaignAdmin
 from apps.campaigns.models import Campaign
 from apps.insights.selectors import CampaignListFigures, campaign_list_figures
 from apps.insights.views import VIEW_DASHBOARDS
+from config.admin.oauth import oauth_admin_names, oauth_models_name
 from config.admin.sections import is_superuser_only
 
 
@@ -50,13 +51,12 @@ def campaign_figures_for(
 
 
 def admin_wire(site: admin.AdminSite = admin.site) -> None:
+    oauth_models_name()
     for model, model_admin in list(site._registry.items()):
         if is_superuser_only(model) and not isinstance(model_admin, SuperuserOnlyMixin):
-            restricted = type(
-                f"SuperuserOnly{type(model_admin).__name__}",
-                (SuperuserOnlyMixin, type(model_admin)),
-                {},
-            )
+            base = type(model_admin)
+            names = oauth_admin_names(base) if model._meta.app_label == "oauth2_provider" else {}
+            restricted = type(f"SuperuserOnly{base.__name__}", (SuperuserOnlyMixin, base), names)
             site.unregister(model)
             site.register(model, restricted)
     CampaignAdmin.list_figures_source = staticmethod(campaign_figures_for)
