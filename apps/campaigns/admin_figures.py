@@ -6,26 +6,27 @@ one the figure columns show a dash."""
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models import Campaign
 
-# Given the page's campaigns and the user who looks, each campaign's figures by id: an object
-# with `plays`, `completion_rate`, `consent_rate`, `declarations`, `points_paid` and
-# `dashboard_url` (None when the user may not open the dashboard).
+# Given the page's campaigns and the user who looks, each campaign's figures by id, ready to
+# show: an object with `plays`, `completion_rate`, `consent_rate`, `declarations`,
+# `points_paid` and `dashboard_url` (None when the user may not open the dashboard).
 FiguresSource = Callable[[list[Campaign], AbstractBaseUser | AnonymousUser], Mapping[int, Any]]
 
 FIGURE_COLUMNS = [
     "schedule_status",
-    "starts_at",
-    "ends_at",
+    "dates",
     "plays",
     "completion_rate",
     "consent_rate",
@@ -66,13 +67,27 @@ class CampaignListFiguresMixin:
     @staticmethod
     def _figure(campaign: Campaign, name: str) -> str:
         figures = getattr(campaign, "list_figures", None)
-        return str(getattr(figures, name)) if figures is not None else "—"
+        if figures is None:
+            return "—"
+        return getattr(figures, name)
 
     @admin.display(description=_("status"), ordering="status")
     def schedule_status(self, campaign: Campaign) -> str:
         return campaign_schedule_status(
             campaign, now=getattr(campaign, "list_now", None) or timezone.now()
         )
+
+    @admin.display(description=_("dates"), ordering="starts_at")
+    def dates(self, campaign: Campaign) -> str:
+        starts, ends = campaign.starts_at, campaign.ends_at
+        day = partial(date_format, format="SHORT_DATE_FORMAT")
+        if starts and ends:
+            return f"{day(timezone.localtime(starts))} \N{EN DASH} {day(timezone.localtime(ends))}"
+        if starts:
+            return _("from %(day)s") % {"day": day(timezone.localtime(starts))}
+        if ends:
+            return _("until %(day)s") % {"day": day(timezone.localtime(ends))}
+        return "—"
 
     @admin.display(description=_("plays"))
     def plays(self, campaign: Campaign) -> str:

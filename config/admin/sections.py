@@ -1,8 +1,9 @@
 """The admin's sections: its pages grouped by the job staff do there, not by app.
 
-Each role sees a section only when it may see one of its pages. Machinery (the outbox, OAuth
-tokens, rollup runs, user accounts) is in System, which only superusers see; so is anything
-not named here, until someone gives it a place."""
+Each role sees a section only when it may see one of its pages. System holds staff accounts
+and the machinery (the outbox, OAuth tables, rollup runs); the machinery, and anything not
+named here until someone gives it a place, only superusers see, whatever permissions others
+were given."""
 
 from dataclasses import dataclass
 
@@ -17,7 +18,6 @@ class Section:
     title: Promise
     # "app_label.model_name", in the order the section lists them; "app_label.*" for all.
     models: tuple[str, ...]
-    superuser_only: bool = False
 
 
 SYSTEM = "system"
@@ -93,9 +93,9 @@ SECTIONS = (
             "insights.rolluprun",
             "oauth2_provider.*",
         ),
-        superuser_only=True,
     ),
 )
+MACHINERY = ("core.outboxevent", "insights.rolluprun", "oauth2_provider.*")
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 
@@ -103,16 +103,19 @@ def _key(model: type[Model]) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def section_place(model: type[Model]) -> tuple[Section, int]:
-    """The section a model belongs to and its place in it; System for any model not named."""
-    key, every = _key(model), f"{model._meta.app_label}.*"
+def _names(model: type[Model]) -> tuple[str, str]:
+    return _key(model), f"{model._meta.app_label}.*"
+
+
+def section_place(model: type[Model]) -> tuple[Section, int] | None:
+    """The section a model belongs to and its place in it; None for a model not named."""
+    names = _names(model)
     for section in SECTIONS:
         for place, name in enumerate(section.models):
-            if name in (key, every):
+            if name in names:
                 return section, place
-    system = SECTIONS_BY_SLUG[SYSTEM]
-    return system, len(system.models)
+    return None
 
 
 def is_superuser_only(model: type[Model]) -> bool:
-    return section_place(model)[0].superuser_only
+    return section_place(model) is None or any(name in MACHINERY for name in _names(model))

@@ -7,8 +7,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from config.admin.sections import SECTIONS, section_place
+from config.admin.sections import SECTIONS, SECTIONS_BY_SLUG, SYSTEM, section_place
 from config.admin.start import start_page
+
+SYSTEM_SECTION = SECTIONS_BY_SLUG[SYSTEM]
+UNPLACED = len(SYSTEM_SECTION.models)
 
 
 class ResonanzAdminSite(admin.AdminSite):
@@ -32,9 +35,8 @@ class ResonanzAdminSite(admin.AdminSite):
         entries: dict[str, list[tuple[int, dict]]] = {}
         for app in self._build_app_dict(request).values():
             for model in app["models"]:
-                section, place = section_place(model["model"])
-                if section.superuser_only and not request.user.is_superuser:
-                    continue
+                # Machinery and unplaced pages let only superusers in: they go under System.
+                section, place = section_place(model["model"]) or (SYSTEM_SECTION, UNPLACED)
                 entries.setdefault(section.slug, []).append((place, model))
         return [
             {

@@ -2,17 +2,20 @@
 superusers only, and the campaign list reads its figures from insights (which campaigns may
 not import)."""
 
-import dataclasses
+from dataclasses import fields
+from types import SimpleNamespace
 
 from django.contrib import admin
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from apps.campaigns.admin import CampaignAdmin
 from apps.campaigns.models import Campaign
-from apps.insights.selectors import CampaignListFigures, campaign_list_figures
+from apps.insights.selectors import campaign_list_figures
+from apps.insights.suppression import MINIMUM_GROUP, Cell
 from apps.insights.views import VIEW_DASHBOARDS
 from config.admin.oauth import oauth_admin_names, oauth_models_name
 from config.admin.sections import is_superuser_only
@@ -37,16 +40,24 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
+def _shown(figure: Cell) -> str:
+    """A figure as the list column shows it: too few people is short there, said on hover."""
+    if figure.hidden:
+        return format_html('<span title="{}">&lt;&nbsp;{}</span>', figure, MINIMUM_GROUP)
+    return str(figure)
+
+
 def campaign_figures_for(
     campaigns: list[Campaign], user: AbstractBaseUser | AnonymousUser
-) -> dict[int, CampaignListFigures]:
-    figures = campaign_list_figures(campaigns=campaigns)
-    if not user.has_perm(VIEW_DASHBOARDS):
-        return figures
-    dashboard = reverse("admin:insights_campaign")
+) -> dict[int, SimpleNamespace]:
+    """The campaign list's figures (`apps.campaigns.admin_figures`), counted by insights."""
+    dashboard = reverse("admin:insights_campaign") if user.has_perm(VIEW_DASHBOARDS) else None
     return {
-        pk: dataclasses.replace(entry, dashboard_url=f"{dashboard}?{urlencode({'campaign': pk})}")
-        for pk, entry in figures.items()
+        pk: SimpleNamespace(
+            **{field.name: _shown(getattr(entry, field.name)) for field in fields(entry)},
+            dashboard_url=f"{dashboard}?{urlencode({'campaign': pk})}" if dashboard else None,
+        )
+        for pk, entry in campaign_list_figures(campaigns=campaigns).items()
     }
 
 

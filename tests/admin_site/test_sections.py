@@ -131,3 +131,17 @@ def test_the_sections_read_in_english_for_staff_who_chose_english(client, staff_
         names = [str(app["name"]) for app in response.context["app_list"]]
     assert names == ["Customers", "Personalisation", "Privacy", "Partners"]
     assert "Kundinnen" not in response.content.decode()
+
+
+def test_staff_who_manage_groups_find_them_under_system_without_the_machinery(client, staff_login):
+    from django.contrib.auth.models import Permission
+
+    user = staff_login(None)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_group", "view_outboxevent"])
+    )
+
+    app_list = client.get(reverse("admin:index")).context["app_list"]
+
+    assert [app["app_label"] for app in app_list] == ["system"]
+    assert [model["object_name"] for model in app_list[0]["models"]] == ["Group"]

@@ -70,6 +70,8 @@ def test_the_list_shows_each_campaign_by_title_with_its_figures(manager_client):
     assert '<td class="field-schedule_status">Geplant</td>' in html
     for header in ("Teilnahmen", "Abschlussquote", "Einwilligungsquote", "Gewonnene Angaben"):
         assert header in html
+    # A figure too few people stand behind is short in the column, said in full on hover.
+    assert '<span title="weniger als 5">&lt;&nbsp;5</span>' in html
     # No dashboard for a role that may not read dashboards: no link that would be refused.
     assert reverse("admin:insights_campaign") not in html
 

@@ -118,8 +118,6 @@ class CampaignListFigures:
     consent_rate: Cell
     declarations: Cell
     points_paid: Cell
-    # Set by whoever shows the figures, for a user who may open the campaign's dashboard.
-    dashboard_url: str | None = None
 
 
 def campaign_list_figures(*, campaigns: list[Campaign]) -> dict[int, CampaignListFigures]:
