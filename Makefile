@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
-CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .DEFAULT_GOAL := help
 .PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api api-schema
@@ -27,7 +27,7 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(BIN)/python
 install: $(VENV)/.installed
 
 # Compiled with Babel, so no GNU gettext is needed on the machine.
-locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed
+locale/%.mo: locale/%.po | $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 messages: install $(CATALOGS)

@@ -26,12 +26,15 @@ SECRET_KEY = env_str("SECRET_KEY") or "demo-only-key-never-used-when-debug-is-of
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 BRAND_NAME = env_str("BRAND_NAME", "Resonanz")
+# The brand's program as staff know it, beside "Resonanz" in the admin's header.
+PROGRAM_NAME = env_str("PROGRAM_NAME", "Snack Club")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     # Before the admin, so its translation tabs patch the admin classes.
     "modeltranslation",
-    "django.contrib.admin",
+    # The stock admin with our site: sections by job, the start page (config/admin/).
+    "config.admin.apps.ResonanzAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -13,6 +13,7 @@ from modeltranslation.admin import (
 )
 from modeltranslation.utils import get_translation_fields
 
+from apps.campaigns.admin_figures import FIGURE_COLUMNS, CampaignListFiguresMixin
 from apps.campaigns.assessments import campaign_dimensions, score_band_problems
 from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
 from apps.campaigns.services import (
@@ -172,9 +173,9 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SortableAdminBase, TabbedTranslationAdmin):
+class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslationAdmin):
     form = CampaignForm
-    list_display = ["slug", "title", "kind", "status", "starts_at", "ends_at", "play_link"]
+    list_display = ["title", "kind", *FIGURE_COLUMNS, "play_link"]
     list_filter = ["kind", "status"]
     search_fields = ["slug", *get_translation_fields("title")]
     prepopulated_fields = {"slug": ["title"]}

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from redis.exceptions import RedisError
 
@@ -283,3 +283,12 @@ def profile_completed_challenge(*, slug: str) -> Exists:
             profile_id=OuterRef("pk"), challenge__slug=slug, completed_at__isnull=False
         )
     )
+
+
+def challenge_list_running(*, now, ending_by=None) -> QuerySet[Challenge]:
+    """Challenges customers can take part in at `now`, soonest ending first; with
+    `ending_by`, only those whose end is set and comes before it."""
+    running = Challenge.objects.running(now)
+    if ending_by is not None:
+        running = running.filter(ends_at__lte=ending_by)
+    return running.order_by(F("ends_at").asc(nulls_last=True), "position", "pk")

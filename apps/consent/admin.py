@@ -69,7 +69,7 @@ class PurposeVersionInline(admin.TabularInline):
 @admin.register(Purpose)
 class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = [
-        "key",
+        "purpose_shown",
         "lawful_basis",
         "is_sale_or_share",
         "requires_double_opt_in",
@@ -100,6 +100,11 @@ class PurposeAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
                 grant_count=_event_count(ConsentEvent.Action.GRANT),
             )
         )
+
+    @admin.display(description=_("purpose"), ordering="key")
+    def purpose_shown(self, purpose: Purpose) -> str:
+        # By its title, as customers read it; the key (used in rules and the API) on hover.
+        return format_html('<span title="{}">{}</span>', purpose.key, purpose)
 
     @admin.display(description=_("granted now"), ordering="granted_count")
     def granted_now(self, purpose: Purpose) -> int:
@@ -158,9 +163,9 @@ class PurposeVersionForm(forms.ModelForm):
 @admin.register(PurposeVersion)
 class PurposeVersionAdmin(ConfigAuditedAdminMixin, TabbedTranslationAdmin):
     form = PurposeVersionForm
-    list_display = ["__str__", "title", "is_material", "status", "published_at"]
+    list_display = ["purpose", "version", "title", "is_material", "status", "published_at"]
     list_filter = ["purpose", ("published_at", admin.EmptyFieldListFilter), "is_material"]
-    list_select_related = ["purpose"]
+    list_select_related = ["purpose__current_version"]
     search_fields = ["purpose__key", *get_translation_fields("title")]
     autocomplete_fields = ["purpose"]
     # Named, since the translation tabs would otherwise show only the form's model fields.
@@ -283,7 +288,11 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
         "gpc_signal",
     ]
     list_filter = [DecisionFilter, "trigger", "purpose", "channel", "gpc_signal", "occurred_at"]
-    list_select_related = ["purpose", "purpose_version__purpose", "profile"]
+    list_select_related = [
+        "purpose__current_version",
+        "purpose_version__purpose",
+        "profile",
+    ]
     search_fields = ["=receipt_id", "=profile__public_id", "collection_point"]
     date_hierarchy = "occurred_at"
     # The stored action stays beside the decision it reads as: the row is evidence as written.
@@ -332,5 +341,5 @@ class ConsentStateAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
     access_log_data_category = "consent_state"
     list_display = ["profile", "purpose", "status", "version", "updated_at"]
     list_filter = ["status", "purpose"]
-    list_select_related = ["profile", "purpose", "version__purpose"]
+    list_select_related = ["profile", "purpose__current_version", "version"]
     search_fields = ["=profile__public_id"]

@@ -11,6 +11,13 @@ from apps.core.translated_fields import AVAILABLE_LANGUAGES, DEFAULT_LANGUAGE, t
 from apps.profiles.models import Profile
 
 
+class PurposeManager(models.Manager["Purpose"]):
+    def get_queryset(self) -> models.QuerySet["Purpose"]:
+        # A purpose is named by its current wording's title: read with it, a list of them
+        # (in a form, a filter, a related set) costs one query however long.
+        return super().get_queryset().select_related("current_version")
+
+
 class Purpose(TimeStampedModel):
     """Why data is used. Every declared attribute is collected for exactly one purpose."""
 
@@ -56,13 +63,19 @@ class Purpose(TimeStampedModel):
         _("last material version"), default=0, editable=False
     )
 
+    objects = PurposeManager()
+
     class Meta:
         verbose_name = _("purpose")
         verbose_name_plural = _("purposes")
         ordering = ["position", "key"]
+        # Rows reached through a relation come without the version; selects ask for it.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
-        return self.key
+        """Its title, as customers read it; the key until a version is published."""
+        version = self.current_version
+        return version.title if version and version.title else self.key
 
 
 class PurposeVersionQuerySet(models.QuerySet["PurposeVersion"]):
@@ -105,7 +118,7 @@ class PurposeVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.purpose.key} v{self.version}"
+        return f"{self.title} (v{self.version})" if self.title else f"v{self.version}"
 
     def save(self, *args, **kwargs) -> None:
         # The wording a customer agreed to is evidence; it must never change under them.

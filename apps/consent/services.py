@@ -320,7 +320,7 @@ def purpose_version_save_draft(*, version: PurposeVersion) -> PurposeVersion:
     if version.pk and PurposeVersion.objects.published().filter(pk=version.pk).exists():
         raise ApplicationError(_("A published version can no longer change. Create a new draft."))
     if not version.pk:
-        Purpose.objects.select_for_update().filter(pk=version.purpose_id).get()
+        Purpose.objects.select_for_update(of=("self",)).filter(pk=version.purpose_id).get()
         latest = version.purpose.versions.aggregate(latest=Max("version"))["latest"] or 0
         version.version = latest + 1
     version.published_at = None
@@ -331,7 +331,7 @@ def purpose_version_save_draft(*, version: PurposeVersion) -> PurposeVersion:
 @transaction.atomic
 def purpose_version_create_draft(*, purpose: Purpose) -> PurposeVersion:
     """A new draft that starts from the latest wording, or the existing draft if there is one."""
-    Purpose.objects.select_for_update().filter(pk=purpose.pk).get()
+    Purpose.objects.select_for_update(of=("self",)).filter(pk=purpose.pk).get()
     draft = purpose.versions.filter(published_at__isnull=True).order_by("-version").first()
     if draft:
         return draft
@@ -347,7 +347,7 @@ def purpose_version_create_draft(*, purpose: Purpose) -> PurposeVersion:
 def purpose_version_publish(*, version: PurposeVersion) -> PurposeVersion:
     """Freeze the wording and make it the one customers see. A material change (and the first
     version) means earlier grants no longer cover new collection."""
-    purpose = Purpose.objects.select_for_update().get(pk=version.purpose_id)
+    purpose = Purpose.objects.select_for_update(of=("self",)).get(pk=version.purpose_id)
     version = PurposeVersion.objects.get(pk=version.pk)
     if version.is_published:
         raise ApplicationError(_("This version is already published."))

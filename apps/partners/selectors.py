@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from apps.consent.models import ConsentState
 from apps.consent.selectors import (
@@ -112,3 +112,15 @@ def partner_ledger_entries(*, profile: Profile) -> QuerySet:
     from apps.loyalty.models import LedgerEntry
 
     return LedgerEntry.objects.filter(account__profile=profile)
+
+
+def webhook_endpoint_list_failing() -> QuerySet[WebhookEndpoint]:
+    """Endpoints whose deliveries keep failing, or that were switched off for it, longest
+    failing first."""
+    return (
+        WebhookEndpoint.objects.filter(
+            Q(failing_since__isnull=False) | Q(is_active=False) & ~Q(disabled_reason="")
+        )
+        .select_related("partner")
+        .order_by(F("failing_since").asc(nulls_first=True), "pk")
+    )

@@ -58,7 +58,7 @@ class AttributeAdmin(TabbedTranslationAdmin):
         "is_active",
     ]
     list_filter = ["kind", "topic", "purpose", "is_special_category", "is_active", "is_asked"]
-    list_select_related = ["purpose"]
+    list_select_related = ["purpose__current_version"]
     search_fields = ["key", *get_translation_fields("label")]
     autocomplete_fields = ["purpose"]
     inlines = [AttributeValueInline]

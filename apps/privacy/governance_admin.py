@@ -20,7 +20,7 @@ from apps.privacy.processing import record_of_processing
 class RetentionRuleAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     list_display = ["purpose", "data_kind", "days_after_withdrawal", "max_age_days"]
     list_filter = ["data_kind", "purpose"]
-    list_select_related = ["purpose"]
+    list_select_related = ["purpose__current_version"]
     change_list_template = "admin/privacy/retentionrule/change_list.html"
 
     def get_urls(self):

@@ -141,3 +141,8 @@ def participations_unfinished(*, profile: Profile | None) -> list[Participation]
         .select_related("campaign")
         .order_by("-started_at")
     )
+
+
+def data_request_list_open() -> QuerySet[DataRequest]:
+    """Requests still to be answered, the one due first on top."""
+    return DataRequest.objects.open().order_by("due_at", "pk")

@@ -4,10 +4,11 @@ campaign or play, finished plays, and conditions for queries over profiles."""
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign, Option, Outcome, Participation, Question
+from apps.core.models import within_schedule
 from apps.profiles.models import Profile
 
 # Renewed by every change to a campaign, its questions, answers or outcomes: what other
@@ -17,6 +18,17 @@ CAMPAIGNS_VERSION = "campaigns"
 
 def campaign_list_live() -> QuerySet[Campaign]:
     return Campaign.objects.live()
+
+
+def campaign_list_running(
+    *, now: datetime, ending_by: datetime | None = None
+) -> QuerySet[Campaign]:
+    """Campaigns customers can play at `now`, soonest ending first; with `ending_by`, only
+    those whose end is set and comes before it."""
+    running = Campaign.objects.filter(within_schedule(now), status=Campaign.Status.LIVE)
+    if ending_by is not None:
+        running = running.filter(ends_at__lte=ending_by)
+    return running.order_by(F("ends_at").asc(nulls_last=True), "position", "pk")
 
 
 def campaign_get_live(*, slug: str) -> Campaign | None:
