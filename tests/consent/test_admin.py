@@ -214,7 +214,8 @@ def test_event_page_shows_the_decision_beside_the_stored_action(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Entscheidung" in page
-    assert "Abgelehnt" in page
-    assert "Widerrufen" in page
+    assert (
+        "Abgelehnt (gespeichert als „Widerrufen“, bevor Ablehnungen eine eigene Aktion hatten)"
+        in page
+    )
     assert str(refusal.receipt_id) in page
