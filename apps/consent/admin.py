@@ -302,7 +302,7 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
         "purpose",
         "purpose_version",
         "action",
-        "decision_shown",
+        "decision_explained",
         "trigger",
         "occurred_at",
         "channel",
@@ -312,7 +312,7 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
         "user_agent_hmac",
         "gpc_signal",
     ]
-    readonly_fields = ["receipt_id", "decision_shown"]
+    readonly_fields = ["receipt_id", "decision_explained"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ConsentEvent]:
         return super().get_queryset(request).with_decision()
@@ -326,6 +326,14 @@ class ConsentEventAdmin(ReadOnlyAdminMixin, AccessLoggedAdminMixin, admin.ModelA
     @admin.display(description=_("decision"), ordering="decision")
     def decision_shown(self, event: ConsentEvent) -> str:
         return event.get_decided_display()
+
+    @admin.display(description=_("decision"))
+    def decision_explained(self, event: ConsentEvent) -> str:
+        if event.decided == event.action:
+            return event.get_decided_display()
+        return _(
+            "%(decision)s (stored as “%(action)s” before refusals had an action of their own)"
+        ) % {"decision": event.get_decided_display(), "action": event.get_action_display()}
 
     @admin.display(description=_("collection point"), ordering="collection_point")
     def collection_point_shown(self, event: ConsentEvent) -> str:

@@ -261,7 +261,7 @@ class ConsentEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.purpose_id} ({self.receipt_id})"
+        return f"{self.get_decided_display()} {self.purpose_id} ({self.receipt_id})"
 
     @property
     def decided(self) -> str:

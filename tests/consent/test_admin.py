@@ -214,7 +214,24 @@ def test_event_page_shows_the_decision_beside_the_stored_action(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Entscheidung" in page
-    assert "Abgelehnt" in page
-    assert "Widerrufen" in page
+    assert (
+        "Abgelehnt (gespeichert als „Widerrufen“, bevor Ablehnungen eine eigene Aktion hatten)"
+        in page
+    )
     assert str(refusal.receipt_id) in page
+
+
+def test_event_list_query_count_does_not_grow_with_the_events(
+    staff_client, purpose, decision_context, django_assert_max_num_queries
+):
+    url = reverse("admin:consent_consentevent_changelist")
+    _legacy_refusal_and_withdrawal(purpose, decision_context)
+    with django_assert_max_num_queries(20) as few:
+        staff_client.get(url, {"decision": "withdraw"})
+
+    for _ in range(5):
+        _legacy_refusal_and_withdrawal(purpose, decision_context)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = staff_client.get(url, {"decision": "withdraw"})
+
+    assert len(response.context["cl"].result_list) == 6

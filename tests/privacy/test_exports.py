@@ -300,3 +300,35 @@ def test_the_summary_gives_point_reasons_as_the_wallet_does_and_the_json_as_stor
     assert "<td>Kaffee</td>" in summary
     assert "Reward: Coffee" not in summary
     assert "Redemption cancelled" not in summary
+
+
+def test_the_consent_and_points_parts_keep_their_query_count_however_long_the_history(
+    django_assert_max_num_queries,
+):
+    from apps.consent import privacy as consent_privacy
+    from apps.loyalty import privacy as loyalty_privacy
+    from apps.loyalty.services import ledger_credit
+    from apps.profiles.models import Profile
+    from apps.profiles.services import profile_merge
+    from tests.consent.factories import grant_consent, published_purpose
+    from tests.consent.legacy import legacy_no
+
+    purpose = published_purpose(key="personalization")
+    member = ProfileFactory(kind=Profile.Kind.MEMBER)
+    grant_consent(member, purpose)
+    ledger_credit(profile=member, points=5, idempotency_key="p0", reason="Points expired")
+    with django_assert_max_num_queries(20) as short:
+        consent_privacy.export(member)
+        loyalty_privacy.export(member)
+
+    for number in range(5):
+        device = ProfileFactory()
+        grant_consent(device, purpose)
+        ledger_credit(profile=device, points=5, idempotency_key=f"p{number}", reason="Test")
+        profile_merge(source=device, target=member)
+        legacy_no(member, purpose)
+    with django_assert_max_num_queries(len(short.captured_queries)):
+        consent = consent_privacy.export(member)
+        loyalty_privacy.export(member)
+
+    assert [e["decision"] for e in consent["events"]][-2:] == ["grant", "withdraw"]
