@@ -140,7 +140,7 @@ class TestPlayMiddleware:
 @staff_member_required
 @require_POST
 def test_customer_reset(request: HttpRequest) -> HttpResponse:
-    """ "Reset test data": the staff user's next preview plays as a new test customer."""
+    """Reset test data: the staff user's next preview plays as a new test customer."""
     profile_test_reset(user=request.user)
     messages.success(request, _("Your test customer starts over: nothing played, no points."))
     return redirect(
