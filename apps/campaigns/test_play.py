@@ -94,10 +94,20 @@ def _keep_in_preview(response: HttpResponse, language: str) -> None:
             response[header] = f"{PREVIEW_PREFIX}{language}{address}"
 
 
+def _may_preview(user) -> bool:
+    """Staff who may see campaigns in the admin: they may see any of them played."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("campaigns.view_campaign")
+    )
+
+
 class TestPlayMiddleware:
     """Runs after `ProfileMiddleware`: replaces the visitor's profile by the staff user's test
     customer on preview requests. A visitor who is not signed in to the admin is sent to its
-    login; a signed-in customer without staff rights gets 404, never the draft."""
+    login; anyone signed in who may not see campaigns in the admin gets 404, never the draft."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -107,7 +117,7 @@ class TestPlayMiddleware:
         if language is None:
             return self.get_response(request)
         user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
+        if not _may_preview(user):
             if not framed:
                 # An htmx request claiming to come from a preview: an ordinary request.
                 return self.get_response(request)
@@ -130,7 +140,7 @@ class TestPlayMiddleware:
 @staff_member_required
 @require_POST
 def test_customer_reset(request: HttpRequest) -> HttpResponse:
-    """ "Reset test data": the staff user's next preview plays as a new test customer."""
+    """Reset test data: the staff user's next preview plays as a new test customer."""
     profile_test_reset(user=request.user)
     messages.success(request, _("Your test customer starts over: nothing played, no points."))
     return redirect(

@@ -204,10 +204,11 @@ def _render_step(
             upcoming = None if participation.is_completed else step.upcoming
         # "Next" leads to the next question on the player's way, or to the result.
         context["next_is_result"] = not upcoming
-        # In the admin's preview the link stays in it (`current_app`: the player's namespace).
-        where = ("question", [campaign.slug, upcoming]) if upcoming else ("result", [campaign.slug])
-        context["next_url"] = reverse(
-            f"campaigns:{where[0]}", args=where[1], current_app=request.resolver_match.namespace
+        app = request.resolver_match.namespace  # in the admin's preview the link stays in it
+        context["next_url"] = (
+            reverse("campaigns:question", args=[campaign.slug, upcoming], current_app=app)
+            if upcoming
+            else reverse("campaigns:result", args=[campaign.slug], current_app=app)
         )
     # htmx restoring a page from history wants the whole page, not the card.
     card = request.htmx and not request.htmx.history_restore_request

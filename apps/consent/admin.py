@@ -25,11 +25,12 @@ from apps.consent.services import (
 )
 from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.exceptions import ApplicationError
+from apps.profiles.models import counted_profiles
 
 
 def _event_count(action: str) -> Subquery:
     counts = (
-        ConsentEvent.objects.filter(purpose=OuterRef("pk"), action=action)
+        ConsentEvent.objects.filter(counted_profiles(), purpose=OuterRef("pk"), action=action)
         .order_by()
         .values("purpose")
         .annotate(n=Count("pk"))
@@ -40,7 +41,7 @@ def _event_count(action: str) -> Subquery:
 
 def _state_count(status: str) -> Subquery:
     counts = (
-        ConsentState.objects.filter(purpose=OuterRef("pk"), status=status)
+        ConsentState.objects.filter(counted_profiles(), purpose=OuterRef("pk"), status=status)
         .order_by()
         .values("purpose")
         .annotate(n=Count("pk"))

@@ -15,7 +15,7 @@ from apps.loyalty.models import (
     rule_credit_key,
 )
 from apps.loyalty.reasons import ledger_reasons_name
-from apps.profiles.models import Profile
+from apps.profiles.models import Profile, counted_profiles
 
 
 def account_for_profile(*, profile: Profile | None) -> Account | None:
@@ -162,8 +162,10 @@ def ledger_size() -> tuple[int, int]:
 
 
 def points_liability() -> int:
-    """Outstanding points over all accounts: what the brand still owes its customers."""
-    return Account.objects.aggregate(total=Sum("balance"))["total"] or 0
+    """Outstanding points over all accounts: what the brand still owes its customers (staff's
+    test customers are owed nothing)."""
+    accounts = Account.objects.filter(counted_profiles())
+    return accounts.aggregate(total=Sum("balance"))["total"] or 0
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,12 @@ def earning_rule_preview(*, rule, days: int = 30) -> RulePreview:
         name=rule.event_name,
         created_at__gte=timezone.now() - timedelta(days=days),
         **{f"payload__{key}": value for key, value in (rule.conditions or {}).items()},
+    ).exclude(
+        # Staff's test customers are nobody (`Profile.objects.counted`); they are few.
+        payload__profile__in=[
+            str(pk)
+            for pk in Profile.objects.filter(is_test=True).values_list("public_id", flat=True)
+        ]
     )
     events = matching.count()
     customers = matching.values("payload__profile").distinct().count()

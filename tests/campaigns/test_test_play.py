@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from apps.campaigns.models import Campaign, OptionTally, Participation
@@ -19,6 +20,7 @@ PREVIEW = "/preview/de/c/snack-quiz/"
 @pytest.fixture
 def staff(client):
     user = get_user_model().objects.create_user("redaktion", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_campaign"))
     client.force_login(user)
     return user
 
@@ -40,6 +42,13 @@ def test_preview_is_not_found_for_a_signed_in_non_staff_user(client, snack_quiz)
     client.force_login(get_user_model().objects.create_user("kundin", password="x"))
 
     assert client.get(PREVIEW).status_code == 404
+
+
+def test_preview_is_not_found_for_staff_who_may_not_see_campaigns(client, snack_quiz):
+    client.force_login(get_user_model().objects.create_user("support", is_staff=True))
+
+    assert client.get(PREVIEW).status_code == 404
+    assert not Profile.objects.filter(is_test=True).exists()
 
 
 def test_preview_alone_may_be_framed_and_only_by_our_own_pages(client, staff, snack_quiz):
@@ -170,7 +179,8 @@ def test_preview_intro_reads_a_fixed_number_of_queries(
 ):
     client.get(PREVIEW)  # the test customer is made once
 
-    with django_assert_num_queries(7):
+    # Session, user, their permissions (2), campaign, test customer, play, purposes, consent.
+    with django_assert_num_queries(9):
         client.get(PREVIEW)
 
 

@@ -31,3 +31,26 @@ def test_a_test_customer_is_not_on_the_leaderboard():
     assert [(row.rank, row.display_name) for row in rows] == [(1, "Anna")]
     assert leaderboard_rank_of(challenge=board, period="once", profile=customer) == 1
     assert leaderboard_rank_of(challenge=board, period="once", profile=tester) is None
+
+
+def test_the_staff_preview_of_a_challenge_counts_no_test_customer():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.challenges.selectors import challenge_preview_count
+    from apps.core.models import OutboxEvent
+
+    challenge = StepFactory(required_count=1, event_name="quiz.completed").challenge
+    tester = profile_test_for(user=get_user_model().objects.create_user("team", is_staff=True))
+    for profile in (tester, ProfileFactory()):
+        OutboxEvent.objects.create(
+            name="quiz.completed", payload={"profile": str(profile.public_id)}
+        )
+    now = timezone.now()
+
+    count = challenge_preview_count(
+        challenge=challenge, since=now - timedelta(days=1), until=now + timedelta(days=1)
+    )
+
+    assert count == 1

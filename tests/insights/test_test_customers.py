@@ -67,3 +67,21 @@ def test_a_test_play_changes_no_live_figure_of_today(survey, purpose):
     _test_play(purpose)
 
     assert live() == before
+
+
+def test_a_test_customers_move_up_a_tier_is_no_tier_move(db):
+    from apps.core.models import OutboxEvent
+    from apps.loyalty.events import TierChanged
+    from tests.profiles.factories import ProfileFactory
+
+    tester = profile_test_for(user=get_user_model().objects.create_user("team", is_staff=True))
+    for profile in (tester, ProfileFactory()):
+        OutboxEvent.objects.create(
+            name=TierChanged.name,
+            payload={"profile": str(profile.public_id), "tier": "gold", "previous": None},
+        )
+    today = site_today()
+
+    [flows] = figures.program_flows(first=today, last=today)
+
+    assert flows["tier_ups"] + flows["tier_downs"] == 1
