@@ -69,8 +69,6 @@ class Purpose(TimeStampedModel):
         verbose_name = _("purpose")
         verbose_name_plural = _("purposes")
         ordering = ["position", "key"]
-        # Rows reached through a relation come without the version; selects ask for it.
-        base_manager_name = "objects"
 
     def __str__(self) -> str:
         """Its title, as customers read it; the key until a version is published."""

@@ -59,8 +59,8 @@ def _running(user, now: datetime, *, ending_by: datetime | None) -> list[Running
     if challenges:
         found = challenge_list_running(now=now, ending_by=ending_by)[:LISTED]
         running += [Running("challenge", challenge) for challenge in found]
-    far = now + timedelta(days=36500)
-    return sorted(running, key=lambda entry: entry.ends_at or far)
+    # Soonest ending first, those without an end last.
+    return sorted(running, key=lambda entry: (entry.ends_at is None, entry.ends_at or now))
 
 
 def start_page(*, user: AbstractBaseUser | AnonymousUser, now: datetime | None = None) -> StartPage:

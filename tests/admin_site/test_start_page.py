@@ -16,6 +16,10 @@ from tests.privacy.factories import DataRequestFactory
 
 pytestmark = pytest.mark.django_db
 
+# Session and user, five for the key figures, two each for live and ending, one each for data
+# requests and failing endpoints, and the recent actions.
+QUERIES = 14
+
 BLOCKS = {
     "figures": "start-figures-title",
     "live": "start-live-title",
@@ -172,6 +176,11 @@ def test_the_start_page_reads_a_fixed_number_of_queries(admin_client, django_ass
     assert len(response.context["start"].live) == 10
 
 
-# Session and user, five for the key figures, two each for live and ending, one each for data
-# requests and failing endpoints, and the recent actions.
-QUERIES = 14
+def test_the_start_page_reads_in_english_for_staff_who_chose_it(client, staff_login):
+    staff_login(PRIVACY_OFFICER, language="en")
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert "Open data requests" in html
+    assert "Every endpoint accepts our events." in html
+    assert "Offene Datenanfragen" not in html

@@ -14,6 +14,9 @@ from tests.campaigns.factories import CampaignFactory
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("admin:campaigns_campaign_changelist")
+# What any list page of the admin reads (session, user, permissions, counts, the page's
+# campaigns), and three for the figures.
+QUERIES = 10
 
 
 @pytest.fixture
@@ -101,8 +104,3 @@ def test_the_list_reads_the_same_queries_for_two_campaigns_or_twenty(
     with django_assert_num_queries(len(two.captured_queries)):
         response = manager_client.get(LIST)
     assert response.context["cl"].result_count == 20
-
-
-# What any list page of the admin reads (session, user, permissions, counts, the page's
-# campaigns), and three for the figures.
-QUERIES = 10

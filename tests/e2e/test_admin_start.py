@@ -12,6 +12,7 @@ from apps.privacy.models import DataRequest
 from apps.privacy.roles import CAMPAIGN_MANAGER, PRIVACY_OFFICER, roles_sync
 from tests.campaigns.factories import CampaignFactory
 from tests.challenges.factories import ChallengeFactory
+from tests.e2e.conftest import PHONE
 from tests.e2e.tour import DESKTOP, screenshot
 from tests.partners.factories import WebhookEndpointFactory
 from tests.privacy.factories import DataRequestFactory
@@ -61,6 +62,7 @@ def test_the_campaign_manager_starts_with_what_is_live_and_ends_soon(
     expect(page.get_by_role("columnheader", name="Completion rate")).to_be_visible()
     page.get_by_role("button", name="Deutsch").click()
     expect(page.get_by_role("columnheader", name="Abschlussquote")).to_be_visible()
+    page.set_viewport_size(PHONE)
     screenshot(page, "admin-campaign-list")
     assert console_errors == []
 

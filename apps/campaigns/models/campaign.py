@@ -99,7 +99,8 @@ class Campaign(TimeStampedModel):
         ordering = ["position", "-created_at"]
 
     def __str__(self) -> str:
-        return self.slug
+        # Staff and customers know a campaign by its title; the slug is its address.
+        return self.title or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("campaigns:intro", args=[self.slug])
