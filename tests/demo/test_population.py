@@ -58,9 +58,11 @@ def test_the_staff_dashboard_page_shows_the_figures(seeded):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Was gezählt wird" in page
     key_figures = page[page.index("Kennzahlen") : page.index("Profiltiefe")]
     assert "weniger als 5" not in key_figures
+    # Each figure with a line on what it counts.
+    assert key_figures.count('class="insights-table__note"') == 9
+    assert "Punkte, die im gewählten Zeitraum für Prämien eingelöst wurden." in key_figures
     # The profiles: the population and the one customer the demo makes itself.
     assert f"<td>{POPULATION + 1}</td>" in key_figures
 
