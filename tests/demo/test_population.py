@@ -10,14 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.campaigns.models import OptionTally
+from apps.campaigns.models import Campaign, OptionTally
 from apps.challenges.models import Challenge
 from apps.challenges.periods import period_of
 from apps.challenges.selectors import leaderboard_ranking
 from apps.core.demo import DEMO_STAFF_USERNAME
 from apps.insights.forms import DEFAULT_RANGE_DAYS
 from apps.insights.periods import site_today
-from apps.insights.selectors import program_dashboard
+from apps.insights.selectors import campaign_dashboard, program_dashboard
 from apps.insights.suppression import MINIMUM_GROUP
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import Segment
@@ -36,36 +36,41 @@ def seeded(settings) -> None:
     call_command("seed_demo", population=POPULATION, verbosity=0)
 
 
-def test_a_fresh_demo_shows_every_program_key_figure(seeded):
+def test_a_fresh_demo_shows_every_key_figure_on_the_staff_dashboards(seeded):
     today = site_today()
     first = today - timezone.timedelta(days=DEFAULT_RANGE_DAYS - 1)
 
-    dashboard = program_dashboard(first=first, last=today)
+    program = program_dashboard(first=first, last=today)
+    survey = campaign_dashboard(
+        campaign=Campaign.objects.get(slug="weiterempfehlen"),
+        first=first,
+        last=today,
+        free_text=False,
+    )
 
-    hidden = [str(label) for label, value in dashboard.key_figures.rows if value.hidden]
-    assert hidden == []
-    for table in dashboard.tables_only.values():
+    for dashboard in (program, survey):
+        hidden = [str(label) for label, value in dashboard.key_figures.rows if value.hidden]
+        assert hidden == []
+    for table in program.tables_only.values():
         # Tier moves down need a shrinking window; everything else has people behind it.
         shown = [value for row in table.rows for value in row[1:] if not value.hidden]
         assert shown, table.key
-
-
-def test_the_staff_dashboard_page_shows_the_figures(seeded):
+    # The page as staff open it, in German.
     client = Client()
     client.force_login(get_user_model().objects.get(username=DEMO_STAFF_USERNAME))
-
     response = client.get(reverse("admin:insights_program"))
-
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Was gezählt wird" in page
     key_figures = page[page.index("Kennzahlen") : page.index("Profiltiefe")]
     assert "weniger als 5" not in key_figures
+    # Each figure with a line on what it counts.
+    assert key_figures.count('class="insights-table__note"') == 9
+    assert "Punkte, die im gewählten Zeitraum für Prämien eingelöst wurden." in key_figures
     # The profiles: the population and the one customer the demo makes itself.
     assert f"<td>{POPULATION + 1}</td>" in key_figures
 
 
-def test_a_fresh_demo_fills_leaderboard_poll_leads_and_segments(seeded):
+def test_a_fresh_demo_fills_leaderboard_poll_leads_and_segments_once(seeded):
     challenge = Challenge.objects.get(slug="quiz-monat")
     board = leaderboard_ranking(
         challenge=challenge, period=period_of(challenge, timezone.localdate())
@@ -77,9 +82,6 @@ def test_a_fresh_demo_fills_leaderboard_poll_leads_and_segments(seeded):
     assert len(leads_for_topic(topic=topic)) >= MINIMUM_GROUP
     for segment in Segment.objects.all():
         assert segment_profiles(segment=segment).count() >= MINIMUM_GROUP, segment.key
-
-
-def test_seeding_again_adds_no_second_population(seeded):
     profiles = Profile.objects.count()
 
     call_command("seed_demo", population=POPULATION, verbosity=0)

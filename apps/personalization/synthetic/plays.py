@@ -5,8 +5,19 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
+from django.conf import settings
+from django.db import connection
+
+from apps.campaigns.models import (
+    Answer,
+    Campaign,
+    CampaignViews,
+    Option,
+    Participation,
+    Question,
+)
 from apps.campaigns.services import option_tallies_add
 from apps.personalization.synthetic.writing import reserve_ids, write
 
@@ -18,6 +29,8 @@ LAPSE_RATE = 0.3
 DAILY_RATE = 0.35
 LONGEST_RUN = 14
 SECONDS_PER_ANSWER = 20
+# Views of a campaign's first page per play begun.
+VIEWS_PER_START = (1.2, 1.8)
 WORDS = ["lecker", "frisch", "teuer", "knusprig", "süß", "gesund", "praktisch", "schnell"]
 
 
@@ -25,6 +38,7 @@ WORDS = ["lecker", "frisch", "teuer", "knusprig", "süß", "gesund", "praktisch"
 class Play:
     """A finished play, as the points and challenges generated after it need it."""
 
+    pk: int
     profile_id: int
     campaign: str
     completed_at: datetime
@@ -139,7 +153,8 @@ def plays_generate(*, profiles: list[tuple], now: datetime, chance: random.Rando
         results[play_id] = (score, outcome)
         if finished:
             tallies.update(options)
-    play_rows, finished_plays = [], []
+    play_rows, finished_plays, views = [], [], Counter()
+    zone = ZoneInfo(settings.TIME_ZONE)
     for n, (campaign, pk, round_, started, finished) in enumerate(scheduled):
         play_id = first_play + n
         completed = (
@@ -152,7 +167,8 @@ def plays_generate(*, profiles: list[tuple], now: datetime, chance: random.Rando
             (play_id, campaign.pk, pk, round_, started, completed, score, [], [], outcome)
         )
         if completed:
-            finished_plays.append(Play(pk, campaign.slug, completed))
+            finished_plays.append(Play(play_id, pk, campaign.slug, completed))
+        views[(campaign.pk, started.astimezone(zone).date())] += 1
     write(
         Participation,
         [
@@ -176,4 +192,23 @@ def plays_generate(*, profiles: list[tuple], now: datetime, chance: random.Rando
     )
     write(Answer.options.through, ["answer_id", "option_id"], chosen_rows)
     option_tallies_add(counts=dict(tallies))
+    _add_views(views, chance)
     return finished_plays
+
+
+def _add_views(starts: Counter, chance: random.Random) -> None:
+    """Views of each campaign's first page per day: more than the plays begun there, as not
+    everyone who looks starts. Added to any counted before (chunks share days)."""
+    if not starts:
+        return
+    table = CampaignViews._meta.db_table
+    rows = sorted(
+        (campaign_id, day, round(count * chance.uniform(*VIEWS_PER_START)))
+        for (campaign_id, day), count in starts.items()
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (campaign_id, day, count) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (campaign_id, day) DO UPDATE SET count = {table}.count + excluded.count",
+            rows,
+        )

@@ -13,7 +13,16 @@ from apps.challenges.models import Challenge, ChallengeProgress, ChallengeStep, 
 from apps.challenges.periods import period_of, streak_index
 from apps.core.models import OutboxEvent
 from apps.loyalty.events import TierChanged
-from apps.loyalty.models import Account, EarningRule, LedgerEntry, Redemption, Reward, Tier
+from apps.loyalty.models import (
+    Account,
+    EarningRule,
+    LedgerEntry,
+    Redemption,
+    Reward,
+    Tier,
+    rule_credit_key,
+    rule_source_ref,
+)
 from apps.personalization.synthetic.plays import Play
 from apps.personalization.synthetic.writing import reserve_ids, write
 
@@ -109,8 +118,16 @@ def rewards_generate(
     validity = timedelta(days=settings.LOYALTY_POINTS_VALIDITY_DAYS)
     earned_by = {}
     for pk, _public_id, _created in profiles:
-        earned = [(play.completed_at, quiz) for play in plays_of.get(pk, []) if quiz]
-        earned += [(moment, challenge) for moment in completions.get(pk, []) if challenge]
+        earned = [
+            (play.completed_at, quiz, f"participation:{play.pk}")
+            for play in plays_of.get(pk, [])
+            if quiz
+        ]
+        earned += [
+            (moment, challenge, f"generated:{pk}:challenge:{index}")
+            for index, moment in enumerate(completions.get(pk, []))
+            if challenge
+        ]
         if earned:
             earned_by[pk] = sorted(earned, key=lambda entry: entry[0])
     first_account = reserve_ids(Account, len(earned_by))
@@ -120,8 +137,8 @@ def rewards_generate(
     for n, (pk, earned) in enumerate(earned_by.items()):
         account_id = first_account + n
         total, tier = 0, None
-        for index, (moment, rule) in enumerate(earned):
-            key = f"generated:{pk}:{index}"
+        for moment, rule, occurrence in earned:
+            key = rule_credit_key(rule.pk, occurrence)
             entry_id = first_entry + len(entries)
             entries.append(
                 (
@@ -130,7 +147,7 @@ def rewards_generate(
                     rule.points,
                     "earn",
                     rule.name,
-                    f"rule:{rule.pk}",
+                    rule_source_ref(rule.pk),
                     key,
                     moment,
                     moment + validity,
