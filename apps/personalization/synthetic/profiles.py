@@ -133,6 +133,7 @@ def _profiles(size: int, chance: random.Random, now: datetime, days: int) -> lis
                 "Europe/Berlin",
                 last_seen,
                 0,
+                False,
             )
         )
         profiles.append((pk, public_id, created))
@@ -148,6 +149,7 @@ def _profiles(size: int, chance: random.Random, now: datetime, days: int) -> lis
             "time_zone",
             "last_seen_at",
             "session_generation",
+            "is_test",
         ],
         rows,
     )
