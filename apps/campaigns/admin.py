@@ -168,6 +168,17 @@ class CampaignAdmin(NestedModelAdminMixin, TabbedTranslationAdmin):
     inlines = [QuestionInline, OutcomeInline, ScoreBandInline]
     actions = ["publish", "end", "duplicate"]
 
+    @property
+    def media(self) -> forms.Media:
+        # After the scripts it works with, named here so the media merge keeps that order.
+        return super().media + forms.Media(
+            js=[
+                "modeltranslation/js/tabbed_translation_fields.js",
+                "nested_admin/dist/nested_admin.min.js",
+                "js/builder-tabs.js",
+            ]
+        )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         request.builder_campaign_id = object_id
         return super().changeform_view(request, object_id, form_url, extra_context)

@@ -5,12 +5,13 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationInlineModelAdmin
 from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
-from nested_admin.nested import NestedStackedInline, NestedTabularInline
+from nested_admin.nested import NestedStackedInline
 
 from apps.campaigns.assessments import campaign_dimensions, score_band_problems
 from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
@@ -22,6 +23,8 @@ from apps.preferences.models import Attribute
 # filled in, so an untouched empty question or answer is not saved.
 QUESTION_DEFAULTS = ["kind", "scale_min", "scale_max", "max_length"]
 OUTCOME_KEY = re.compile(r"^outcomes-\d+-key$")
+# nested-admin's stacked inline with its one English word translated.
+STACKED = "admin/campaigns/nested-stacked.html"
 
 
 class PositionedFormSet(NestedInlineFormSet):
@@ -62,6 +65,14 @@ class OptionsFormSet(PositionedFormSet):
         if not self.data and "options" in cache:
             return cache["options"]
         return super().get_queryset()
+
+
+def plain_select(field: forms.Field | None) -> forms.Field | None:
+    """A picker without the admin's add/change/view icons: the builder picks among rows that
+    are edited elsewhere (attributes) or on this very page (questions)."""
+    if isinstance(field.widget, RelatedFieldWidgetWrapper):
+        field.widget = field.widget.widget
+    return field
 
 
 def builder_choices(request: HttpRequest) -> dict:
@@ -136,9 +147,12 @@ class OptionForm(forms.ModelForm):
         return names
 
 
-class OptionInline(TranslationInlineModelAdmin, NestedTabularInline):
-    """Answers inside their question: what each means is set on the same row."""
+class OptionInline(TranslationInlineModelAdmin, NestedStackedInline):
+    """Answers inside their question, each on a few lines: its text in language tabs, then
+    what it means. Stacked rather than a table, because modeltranslation's language tabs
+    work with nested-admin's stacked rows and not with rows added to a nested table."""
 
+    template = STACKED
     model = Option
     form = OptionForm
     formset = OptionsFormSet
@@ -147,13 +161,11 @@ class OptionInline(TranslationInlineModelAdmin, NestedTabularInline):
     fields = [
         "position",
         "label",
-        "is_correct",
-        "outcome_ref",
-        "attribute",
-        "attribute_value",
-        "skip_to",
+        ("is_correct", "outcome_ref", "skip_to"),
+        ("attribute", "attribute_value"),
         "image_upload",
     ]
+    sortable_excludes = ["is_correct"]
     extra = 0
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -165,6 +177,9 @@ class OptionInline(TranslationInlineModelAdmin, NestedTabularInline):
             {"outcomes": choices["outcomes"], "allowed_values": choices["values"]},
         )
         return formset
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return plain_select(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # One list per page for every answer's pickers: outcomes and branch targets come from
@@ -214,6 +229,7 @@ class QuestionForm(forms.ModelForm):
 
 
 class QuestionInline(TranslationInlineModelAdmin, NestedStackedInline):
+    template = STACKED
     model = Question
     form = QuestionForm
     formset = PositionedFormSet
@@ -248,6 +264,9 @@ class QuestionInline(TranslationInlineModelAdmin, NestedStackedInline):
         options = Option.objects.select_related("outcome")
         return super().get_queryset(request).prefetch_related(Prefetch("options", options))
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return plain_select(super().formfield_for_dbfield(db_field, request, **kwargs))
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "attribute":
@@ -264,6 +283,7 @@ class OutcomeForm(forms.ModelForm):
 
 
 class OutcomeInline(TranslationInlineModelAdmin, NestedStackedInline):
+    template = STACKED
     model = Outcome
     form = OutcomeForm
     fields = [
@@ -302,6 +322,7 @@ class ScoreBandForm(forms.ModelForm):
 class ScoreBandInline(TranslationInlineModelAdmin, NestedStackedInline):
     """Self-assessments: levels per dimension with what they mean and what to do next."""
 
+    template = STACKED
     model = ScoreBand
     form = ScoreBandForm
     fields = ["dimension", "lower_bound", "title", "text", "next_step"]
