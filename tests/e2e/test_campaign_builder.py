@@ -101,3 +101,103 @@ def test_a_campaign_manager_builds_a_poll_on_one_page_and_a_customer_votes(
     customer.get_by_role("button", name="Fertig").click()
     expect(customer.get_by_role("heading", level=1)).to_be_visible()
     assert console_errors == []
+
+
+def _customer(browser, browser_context_args, live_server, slug: str) -> Page:
+    """A customer's phone (390 px wide) on the campaign's first page, started."""
+    page = browser.new_context(**browser_context_args).new_page()
+    page.goto(f"{live_server.url}/c/{slug}/")
+    page.get_by_role("button", name=START).click()
+    return page
+
+
+def test_a_campaign_manager_builds_a_trivia_quiz_on_one_page_and_duplicates_it(
+    manager_page: Page, live_server, browser, browser_context_args, console_errors: list[str]
+):
+    page = manager_page
+    _start_building(page, slug="tomaten", kind="Wissensquiz", title="Tomatenquiz")
+    _add_question(
+        page,
+        0,
+        ("Welche Farbe hat eine reife Tomate?", ""),
+        [{"de": "Rot", "right": True}, {"de": "Blau"}],
+    )
+    _add_question(
+        page,
+        1,
+        ("Wie viele spielen in einer Fußballelf?", ""),
+        [{"de": "Zwölf"}, {"de": "Elf", "right": True}],
+    )
+    _fill_english(
+        page,
+        {
+            "title": "Tomato quiz",
+            "questions-0-text": "What colour is a ripe tomato?",
+            "questions-0-options-0-label": "Red",
+            "questions-0-options-1-label": "Blue",
+            "questions-1-text": "How many play in a football eleven?",
+            "questions-1-options-0-label": "Twelve",
+            "questions-1-options-1-label": "Eleven",
+        },
+    )
+    _shoot(page, "builder-trivia")
+    _save_and_go_live(page, "Tomatenquiz")
+
+    customer = _customer(browser, browser_context_args, live_server, "tomaten")
+    customer.get_by_label("Rot", exact=True).check()
+    customer.get_by_role("button", name="Weiter").click()
+    expect(customer.locator(".verdict")).to_contain_text("Richtig!")
+    customer.get_by_role("link", name="Weiter").click()
+    customer.get_by_label("Elf", exact=True).check()
+    customer.get_by_role("button", name="Fertig").click()
+    customer.get_by_role("link", name="Zum Ergebnis").click()
+    expect(customer.get_by_role("heading", level=1)).to_have_text("2 von 2 richtig")
+
+    original = page.url
+    page.get_by_role("button", name="Duplizieren").click()
+    expect(page.locator(".messagelist")).to_contain_text(
+        "„Tomatenquiz (Kopie)“ wurde als Entwurf aus „Tomatenquiz“ kopiert."
+    )
+    assert page.url != original
+    expect(page.locator("#id_title_de")).to_have_value("Tomatenquiz (Kopie)")
+    expect(page.locator("#id_questions-1-options-1-label_de")).to_have_value("Elf")
+    expect(page.locator("#id_questions-1-options-1-is_correct")).to_be_checked()
+    expect(page.locator(".field-current_status .readonly")).to_have_text("Entwurf")
+    assert console_errors == []
+
+
+def test_a_campaign_manager_builds_a_personality_quiz_with_its_outcomes_on_one_page(
+    manager_page: Page, live_server, browser, browser_context_args, console_errors: list[str]
+):
+    page = manager_page
+    _start_building(page, slug="snacktyp", kind="Persönlichkeitsquiz", title="Welcher Snacktyp?")
+    for index, (key, german) in enumerate((("suess", "Naschkatze"), ("salzig", "Knabberfan"))):
+        page.get_by_role("link", name="Ergebnis hinzufügen").click()
+        page.locator(f"#id_outcomes-{index}-key").fill(key)
+        page.locator(f"#id_outcomes-{index}-title_de").fill(german)
+    _add_question(
+        page,
+        0,
+        ("Was nimmst du zum Film?", ""),
+        [{"de": "Schokolade", "outcome": "suess"}, {"de": "Chips", "outcome": "salzig"}],
+    )
+    _fill_english(
+        page,
+        {
+            "title": "Which snack type?",
+            "outcomes-0-title": "Sweet tooth",
+            "outcomes-1-title": "Crunch fan",
+            "questions-0-text": "What do you take to a film?",
+            "questions-0-options-0-label": "Chocolate",
+            "questions-0-options-1-label": "Crisps",
+        },
+    )
+    _shoot(page, "builder-personality")
+    _save_and_go_live(page, "Welcher Snacktyp?")
+
+    customer = _customer(browser, browser_context_args, live_server, "snacktyp")
+    customer.get_by_label("Chips", exact=True).check()
+    customer.get_by_role("button", name="Fertig").click()
+    expect(customer.get_by_role("heading", level=1)).to_have_text("Knabberfan")
+    _shoot(customer, "builder-personality-played-390")
+    assert console_errors == []
