@@ -16,6 +16,7 @@ from apps.campaigns.admin_inlines import (
     OutcomeInline,
     QuestionInline,
     ScoreBandInline,
+    outcome_names,
 )
 from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
 from apps.campaigns.services import (
@@ -91,8 +92,7 @@ def _link_outcomes(formset) -> None:
         return
     names = {}
     for outcome in Outcome.objects.filter(campaign_id=question.campaign_id):
-        names[outcome.title.casefold()] = outcome
-        names[outcome.key.casefold()] = outcome
+        names |= dict.fromkeys(outcome_names(outcome), outcome)
     for inline_form in formset.forms:
         ref = (getattr(inline_form, "cleaned_data", {}).get("outcome_ref") or "").strip()
         inline_form.instance.outcome = names.get(ref.casefold()) if ref else None

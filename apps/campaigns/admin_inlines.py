@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationInlineModelAdmin
+from modeltranslation.utils import get_translation_fields
 from nested_admin.formsets import NestedInlineFormSet, mutable_querydict
 from nested_admin.nested import NestedStackedInline
 
@@ -22,7 +23,7 @@ from apps.preferences.models import Attribute
 # Fields that hold a value before staff type anything: they do not make a new row count as
 # filled in, so an untouched empty question or answer is not saved.
 QUESTION_DEFAULTS = ["kind", "scale_min", "scale_max", "max_length"]
-OUTCOME_KEY = re.compile(r"^outcomes-\d+-key$")
+OUTCOME_NAME = re.compile(r"^outcomes-\d+-(key|title_[a-z_]+)$")
 # nested-admin's stacked inline with its one English word translated.
 STACKED = "admin/campaigns/nested-stacked.html"
 
@@ -140,11 +141,17 @@ class OptionForm(forms.ModelForm):
     def _outcome_names(self) -> set[str]:
         """Outcomes stored for the campaign and those typed on the same page, not yet saved."""
         names = {
-            str(value).casefold() for key, value in self.data.items() if OUTCOME_KEY.match(key)
+            str(value).casefold() for key, value in self.data.items() if OUTCOME_NAME.match(key)
         }
         for outcome in getattr(self, "outcomes", []):
-            names |= {outcome.key.casefold(), outcome.title.casefold()}
+            names |= outcome_names(outcome)
         return names
+
+
+def outcome_names(outcome: Outcome) -> set[str]:
+    """What staff may type to name an outcome: its key or its title in any language."""
+    titles = (getattr(outcome, column) for column in get_translation_fields("title"))
+    return {outcome.key.casefold(), *(title.casefold() for title in titles if title)}
 
 
 class OptionInline(TranslationInlineModelAdmin, NestedStackedInline):
