@@ -94,12 +94,11 @@ def test_a_campaign_manager_builds_a_poll_on_one_page_and_a_customer_votes(
     _save_and_go_live(page, "Frühstück")
     _shoot(page, "builder-poll-live")
 
-    customer = browser.new_context(**browser_context_args).new_page()
-    customer.goto(f"{live_server.url}/c/fruehstueck/")
-    customer.get_by_role("button", name=START).click()
+    customer = _customer(browser, browser_context_args, live_server, "fruehstueck")
     customer.get_by_label("Brötchen", exact=True).check()
     customer.get_by_role("button", name="Fertig").click()
     expect(customer.get_by_role("heading", level=1)).to_be_visible()
+    customer.context.close()
     assert console_errors == []
 
 
@@ -152,6 +151,7 @@ def test_a_campaign_manager_builds_a_trivia_quiz_on_one_page_and_duplicates_it(
     customer.get_by_role("button", name="Fertig").click()
     customer.get_by_role("link", name="Zum Ergebnis").click()
     expect(customer.get_by_role("heading", level=1)).to_have_text("2 von 2 richtig")
+    customer.context.close()
 
     original = page.url
     page.get_by_role("button", name="Duplizieren").click()
@@ -200,4 +200,5 @@ def test_a_campaign_manager_builds_a_personality_quiz_with_its_outcomes_on_one_p
     customer.get_by_role("button", name="Fertig").click()
     expect(customer.get_by_role("heading", level=1)).to_have_text("Knabberfan")
     _shoot(customer, "builder-personality-played-390")
+    customer.context.close()
     assert console_errors == []
