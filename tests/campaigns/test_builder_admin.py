@@ -276,3 +276,13 @@ def test_a_campaign_scheduled_ahead_shows_as_geplant(manager):
 
     assert "Geplant: beginnt am" in html
     assert "Ab diesem Moment kann niemand mehr spielen." in html
+
+
+def test_a_new_campaign_can_be_saved_and_go_live_at_once(manager):
+    data = _new_campaign_data(manager, _publish="1")
+
+    response = manager.post(ADD, data)
+
+    campaign = Campaign.objects.get(slug="fruehstueck")
+    assert response.url == _change(campaign)
+    assert campaign.status == Campaign.Status.LIVE
