@@ -175,6 +175,10 @@ class OptionInline(TranslationInlineModelAdmin, NestedStackedInline):
     sortable_excludes = ["is_correct"]
     extra = 0
 
+    def get_queryset(self, request: HttpRequest):
+        # Each answer names its outcome by key (OptionForm).
+        return super().get_queryset(request).select_related("outcome")
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         choices = builder_choices(request)
