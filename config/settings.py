@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "csp",
     "adminsortable2",
+    # The campaign builder's answers nested inside questions (apps/campaigns/admin_inlines.py).
+    "nested_admin",
     "apps.core",
     "apps.profiles",
     "apps.audit",

@@ -5,11 +5,15 @@ a few fields through the admin as staff do."""
 def admin_form_data(response) -> dict:
     forms = [response.context["adminform"].form]
     data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
+    formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    while formsets:
+        formset = formsets.pop(0)
         for key, value in formset.management_form.initial.items():
             data[f"{formset.prefix}-{key}"] = value
         forms.extend(formset.forms)
+        # Nested inlines (the campaign builder's answers inside each question).
+        for form in formset.forms:
+            formsets.extend(getattr(form, "nested_formsets", []))
     for form in forms:
         for name in form.fields:
             value = form[name].value()

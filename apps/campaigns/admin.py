@@ -1,20 +1,24 @@
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TabbedTranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
+from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
+from nested_admin.nested import NestedModelAdminMixin
 
 from apps.campaigns.admin_figures import FIGURE_COLUMNS, CampaignListFiguresMixin
-from apps.campaigns.assessments import campaign_dimensions, score_band_problems
+from apps.campaigns.admin_inlines import (
+    OptionInline,
+    OutcomeInline,
+    QuestionInline,
+    ScoreBandInline,
+    outcome_names,
+)
 from apps.campaigns.models import Campaign, Option, Outcome, Question, ScoreBand
 from apps.campaigns.services import (
     campaign_delete,
@@ -30,6 +34,7 @@ from apps.campaigns.services import (
     outcome_save,
     outcome_set_image,
     question_delete,
+    question_positions_release,
     question_save,
     score_band_delete,
     score_band_save,
@@ -38,7 +43,6 @@ from apps.campaigns.test_play import preview_panel
 from apps.core.admin_mixins import image_preview, inline_save_through_services
 from apps.core.exceptions import ApplicationError
 from apps.core.forms import ImageUploadField
-from apps.preferences.models import Attribute
 
 _PART_SERVICES = {
     Question: (question_save, question_delete, "question"),
@@ -49,100 +53,51 @@ _PART_SERVICES = {
 
 
 def _save_parts(formset) -> None:
-    """An inline's questions, outcomes or answers, through the services that touch the
-    campaign."""
+    """An inline's questions, outcomes, answers or bands, through the services that touch the
+    campaign; answers also get their outcome and picture."""
     save, delete, name = _PART_SERVICES[formset.model]
+    if formset.model is Question:
+        save = _question_saver(formset)
+    if formset.model is Option:
+        _link_outcomes(formset)
     inline_save_through_services(formset, save=save, delete=delete, name=name)
+    for inline_form in formset.forms:
+        upload = inline_form.cleaned_data.get("image_upload")
+        if not upload or not inline_form.instance.pk:
+            continue
+        if isinstance(inline_form.instance, Outcome):
+            outcome_set_image(outcome=inline_form.instance, upload=upload)
+        elif isinstance(inline_form.instance, Option):
+            option_set_image(option=inline_form.instance, upload=upload)
 
 
-class QuestionInline(SortableInlineAdminMixin, TranslationTabularInline):
-    model = Question
-    ordering = ["position"]
-    fields = ["position", "kind", "text", "edit_answers"]
-    readonly_fields = ["edit_answers"]
-    extra = 1
+def _question_saver(formset):
+    """`question_save` that first frees the positions of the questions staff moved, once
+    `formset.save()` has numbered them (`PositionedFormSet`)."""
+    freed = False
 
-    @admin.display(description=_("answers"))
-    def edit_answers(self, question: Question) -> str:
-        if not question.pk:
-            return "—"
-        url = reverse("admin:campaigns_question_change", args=[question.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Edit answers…"))
+    def save(*, question: Question) -> Question:
+        nonlocal freed
+        if not freed:
+            question_positions_release(question_ids=getattr(formset, "moved_pks", []))
+            freed = True
+        return question_save(question=question)
 
-
-class OutcomeForm(forms.ModelForm):
-    image_upload = ImageUploadField(label=_("image"), required=False)
-
-    class Meta:
-        model = Outcome
-        fields = [
-            "key",
-            "title",
-            "text",
-            "next_step_label",
-            "next_step_url",
-        ]
+    return save
 
 
-class OutcomeInline(TranslationStackedInline):
-    model = Outcome
-    form = OutcomeForm
-    fields = [
-        "key",
-        "title",
-        "text",
-        "next_step_label",
-        "next_step_url",
-        "image_upload",
-        "current_image",
-    ]
-    readonly_fields = ["current_image"]
-    extra = 0
-
-    @admin.display(description=_("current image"))
-    def current_image(self, outcome: Outcome) -> str:
-        return image_preview(outcome.image, width=120, height=120)
-
-
-class ScoreBandForm(forms.ModelForm):
-    class Meta:
-        model = ScoreBand
-        fields = ["dimension", "lower_bound", "title", "text", "next_step"]
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        band = self.instance
-        band.dimension = cleaned.get("dimension", "")
-        band.lower_bound = cleaned.get("lower_bound")
-        for field, messages_ in score_band_problems(band=band).items():
-            for message in messages_:
-                self.add_error(field, message)
-        return cleaned
-
-
-class ScoreBandInline(TranslationStackedInline):
-    """Self-assessments: levels per dimension with what they mean and what to do next."""
-
-    model = ScoreBand
-    form = ScoreBandForm
-    fields = ["dimension", "lower_bound", "title", "text", "next_step"]
-    ordering = ["dimension", "lower_bound"]
-    extra = 0
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        # Staff pick one of the campaign's dimensions rather than retyping its name.
-        campaign_id = request.resolver_match.kwargs.get("object_id")
-        if db_field.name == "dimension" and campaign_id:
-            campaign = Campaign.objects.filter(pk=campaign_id).first()
-            names = sorted(campaign_dimensions(campaign=campaign)) if campaign else []
-            if names:
-                return forms.ChoiceField(
-                    label=db_field.verbose_name,
-                    choices=[("", _("Overall level")), *((name, name) for name in names)],
-                    required=False,
-                    help_text=_("Empty: the overall level, over the average of all dimensions."),
-                )
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+def _link_outcomes(formset) -> None:
+    """Each answer counts towards the outcome staff named by key or title, which may have
+    been added on the same page a moment ago (outcomes are saved first)."""
+    question = formset.instance
+    if not question.pk:
+        return
+    names = {}
+    for outcome in Outcome.objects.filter(campaign_id=question.campaign_id):
+        names |= dict.fromkeys(outcome_names(outcome), outcome)
+    for inline_form in formset.forms:
+        ref = (getattr(inline_form, "cleaned_data", {}).get("outcome_ref") or "").strip()
+        inline_form.instance.outcome = names.get(ref.casefold()) if ref else None
 
 
 class CampaignForm(forms.ModelForm):
@@ -170,20 +125,31 @@ class CampaignForm(forms.ModelForm):
             "theme_brand",
             "theme_background",
         ]
+        help_texts = {
+            "starts_at": _(
+                "Empty: playable as soon as it goes live. A date ahead: going live makes it "
+                "scheduled, and customers can play it from this moment on."
+            ),
+            "ends_at": _("Empty: it runs until ended by hand. From this moment nobody can play."),
+        }
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslationAdmin):
+class CampaignAdmin(CampaignListFiguresMixin, NestedModelAdminMixin, TabbedTranslationAdmin):
+    """The one-page builder: the campaign, its questions with their answers, outcomes and
+    score bands, saved together; going live and copying start here too."""
+
     form = CampaignForm
     list_display = ["title", "kind", *FIGURE_COLUMNS, "play_link"]
     list_filter = ["kind", "status"]
     search_fields = ["slug", *get_translation_fields("title")]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["purposes"]
-    readonly_fields = ["status", "ready_to_publish", "current_hero"]
+    readonly_fields = ["current_status", "ready_to_publish", "current_hero"]
     # Each text has a tab per language; German is required, the others fall back to it.
     fieldsets = [
-        (None, {"fields": ["slug", "kind", "status", "ready_to_publish", "position"]}),
+        (None, {"fields": ["slug", "kind", "current_status", "position"]}),
+        (_("Go live"), {"fields": ["ready_to_publish"]}),
         (_("Texts"), {"fields": ["title", "intro"]}),
         (
             _("Schedule and play"),
@@ -204,6 +170,21 @@ class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslati
     inlines = [QuestionInline, OutcomeInline, ScoreBandInline]
     actions = ["publish", "end", "duplicate"]
 
+    @property
+    def media(self) -> forms.Media:
+        # After the scripts it works with, named here so the media merge keeps that order.
+        return super().media + forms.Media(
+            js=[
+                "modeltranslation/js/tabbed_translation_fields.js",
+                "nested_admin/dist/nested_admin.min.js",
+                "js/builder-tabs.js",
+            ]
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.builder_campaign_id = object_id
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("current hero image"))
     def current_hero(self, campaign: Campaign) -> str:
         return image_preview(campaign.hero_image, width=120, height=60)
@@ -212,6 +193,18 @@ class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslati
         # The phone-sized preview beside the form (templates/admin/campaigns/campaign/).
         context["preview"] = preview_panel(campaign=obj, language=request.LANGUAGE_CODE)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    @admin.display(description=_("status"))
+    def current_status(self, campaign: Campaign) -> str:
+        if not campaign.pk:
+            return Campaign.Status.DRAFT.label
+        status = campaign.status_now
+        if status == Campaign.Status.SCHEDULED and campaign.starts_at:
+            return gettext("%(status)s: starts on %(date)s") % {
+                "status": status.label,
+                "date": formats.date_format(campaign.starts_at, "DATETIME_FORMAT"),
+            }
+        return status.label
 
     def save_model(self, request: HttpRequest, obj: Campaign, form, change: bool) -> None:
         campaign_save(campaign=obj, hero_image=form.cleaned_data.get("hero_upload"))
@@ -223,12 +216,33 @@ class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslati
         for campaign in queryset:
             campaign_delete(campaign=campaign)
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        form.save_m2m()
+        # Outcomes first: an answer may count towards an outcome added on the same page.
+        for formset in sorted(formsets, key=lambda formset: formset.model is not Outcome):
+            self.save_formset(request, form, formset, change=change)
+
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         _save_parts(formset)
-        for inline_form in formset.forms:
-            upload = inline_form.cleaned_data.get("image_upload")
-            if upload and isinstance(inline_form.instance, Outcome) and inline_form.instance.pk:
-                outcome_set_image(outcome=inline_form.instance, upload=upload)
+
+    def response_add(self, request: HttpRequest, obj: Campaign, post_url_continue=None):
+        if "_publish" in request.POST:
+            return self._publish_and_stay(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Campaign) -> HttpResponse:
+        if "_publish" in request.POST:
+            return self._publish_and_stay(request, obj)
+        if "_duplicate" in request.POST:
+            return self._duplicate_and_open(request, obj)
+        return super().response_change(request, obj)
+
+    # Saving returns to the campaign itself, never to a list of every campaign.
+    def response_post_save_add(self, request: HttpRequest, obj: Campaign) -> HttpResponse:
+        return HttpResponseRedirect(_change_url(obj))
+
+    def response_post_save_change(self, request: HttpRequest, obj: Campaign) -> HttpResponse:
+        return HttpResponseRedirect(_change_url(obj))
 
     @admin.display(description=_("play"))
     def play_link(self, campaign: Campaign) -> str:
@@ -237,96 +251,102 @@ class CampaignAdmin(CampaignListFiguresMixin, SortableAdminBase, TabbedTranslati
 
     @admin.display(description=_("ready to go live?"))
     def ready_to_publish(self, campaign: Campaign) -> str:
+        """What is missing, as a list, and the buttons that save and then go live or copy."""
+        publish = format_html(
+            '<button type="submit" name="_publish" value="1" class="button">{}</button>',
+            _("Save and go live"),
+        )
         if not campaign.pk:
-            return "—"
+            return format_html('<p class="help">{}</p>{}', _("Not checked yet."), publish)
+        duplicate = format_html(
+            '<button type="submit" name="_duplicate" value="1" class="button">{}</button>',
+            _("Duplicate"),
+        )
         problems = campaign_publish_problems(campaign=campaign)
-        return " ".join(str(p) for p in problems) if problems else _("Yes")
+        if not problems:
+            check = format_html('<p id="publish-check">{}</p>', _("Yes, nothing is missing."))
+        else:
+            check = format_html(
+                '<p>{}</p><ul id="publish-check" class="errorlist">{}</ul>',
+                _("Missing before it can go live:"),
+                format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+            )
+        return format_html('{}<p class="submit-row">{} {}</p>', check, publish, duplicate)
+
+    def _publish_and_stay(self, request: HttpRequest, campaign: Campaign) -> HttpResponse:
+        self._publish_one(request, campaign)
+        return HttpResponseRedirect(_change_url(campaign))
+
+    def _duplicate_and_open(self, request: HttpRequest, campaign: Campaign) -> HttpResponse:
+        copy = campaign_duplicate(campaign=campaign)
+        self.message_user(
+            request,
+            gettext("“%(copy)s” was created as a draft copy of “%(campaign)s”.")
+            % {"copy": copy, "campaign": campaign},
+        )
+        return HttpResponseRedirect(_change_url(copy))
+
+    def _publish_one(self, request: HttpRequest, campaign: Campaign) -> None:
+        try:
+            campaign_publish(campaign=campaign)
+        except ApplicationError as problem:
+            problems = problem.extra.get("problems") or [problem.message]
+            self.message_user(
+                request,
+                format_html(
+                    "{}<ul>{}</ul>",
+                    gettext("“%(campaign)s” cannot go live yet:") % {"campaign": campaign},
+                    format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+                ),
+                messages.ERROR,
+            )
+        else:
+            if campaign.status == Campaign.Status.SCHEDULED:
+                message = gettext("“%(campaign)s” is scheduled: it starts on %(date)s.") % {
+                    "campaign": campaign,
+                    "date": formats.date_format(campaign.starts_at, "DATETIME_FORMAT"),
+                }
+            else:
+                message = gettext("“%(campaign)s” is live.") % {"campaign": campaign}
+            self.message_user(request, message)
 
     @admin.action(description=_("Go live"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
-            try:
-                campaign_publish(campaign=campaign)
-            except ApplicationError as problem:
-                self.message_user(request, f"{campaign}: {problem.message}", messages.ERROR)
-            else:
-                self.message_user(request, _("%(campaign)s is live.") % {"campaign": campaign})
+            self._publish_one(request, campaign)
 
     @admin.action(description=_("End now"))
     def end(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
         for campaign in queryset:
             campaign_end(campaign=campaign)
+            self.message_user(
+                request, gettext("“%(campaign)s” has ended.") % {"campaign": campaign}
+            )
 
-    @admin.action(description=_("Duplicate as a draft"))
-    def duplicate(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
-        for campaign in queryset:
+    @admin.action(description=_("Duplicate"))
+    def duplicate(self, request: HttpRequest, queryset: QuerySet[Campaign]) -> HttpResponse | None:
+        campaigns = list(queryset)
+        if len(campaigns) == 1:
+            return self._duplicate_and_open(request, campaigns[0])
+        for campaign in campaigns:
             copy = campaign_duplicate(campaign=campaign)
-            self.message_user(request, _("%(copy)s created.") % {"copy": copy})
-
-
-class OptionForm(forms.ModelForm):
-    image_upload = ImageUploadField(
-        label=_("image"), required=False, help_text=_("For image-choice questions.")
-    )
-
-    class Meta:
-        model = Option
-        fields = [
-            "position",
-            "label",
-            "is_correct",
-            "outcome",
-            "attribute",
-            "attribute_value",
-            "skip_to",
-        ]
-
-
-class OptionInline(SortableInlineAdminMixin, TranslationTabularInline):
-    model = Option
-    form = OptionForm
-    fk_name = "question"
-    ordering = ["position"]
-    fields = [
-        "position",
-        "label",
-        "is_correct",
-        "outcome",
-        "attribute",
-        "attribute_value",
-        "skip_to",
-        "image_upload",
-    ]
-    autocomplete_fields = ["attribute"]
-    extra = 2
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Outcomes and branch targets come from the edited question's own campaign only.
-        question = self._edited_question(request)
-        if db_field.name == "attribute":
-            # What customers tell us elsewhere (such as "not interested") is not a quiz answer.
-            kwargs["queryset"] = Attribute.objects.filter(is_asked=True)
-        if question and db_field.name == "outcome":
-            kwargs["queryset"] = Outcome.objects.filter(campaign_id=question.campaign_id)
-        if question and db_field.name == "skip_to":
-            kwargs["queryset"] = Question.objects.filter(
-                campaign_id=question.campaign_id, position__gt=question.position
+            self.message_user(
+                request,
+                gettext("“%(copy)s” was created as a draft copy of “%(campaign)s”.")
+                % {"copy": copy, "campaign": campaign},
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return None
 
-    @staticmethod
-    def _edited_question(request: HttpRequest) -> Question | None:
-        if not hasattr(request, "_edited_question"):
-            object_id = request.resolver_match.kwargs.get("object_id")
-            request._edited_question = (
-                Question.objects.filter(pk=object_id).first() if object_id else None
-            )
-        return request._edited_question
+
+def _change_url(campaign: Campaign) -> str:
+    return reverse("admin:campaigns_campaign_change", args=[campaign.pk])
 
 
 @admin.register(Question)
-class QuestionAdmin(SortableAdminBase, TabbedTranslationAdmin):
-    list_display = ["__str__", "campaign", "position", "text"]
+class QuestionAdmin(NestedModelAdminMixin, TabbedTranslationAdmin):
+    """One question alone; the builder on the campaign's page is where staff usually work."""
+
+    list_display = ["__str__", "campaign", "position"]
     list_filter = ["campaign"]
     list_select_related = ["campaign"]
     inlines = [OptionInline]
@@ -349,6 +369,14 @@ class QuestionAdmin(SortableAdminBase, TabbedTranslationAdmin):
         (_("Trivia feedback"), {"fields": ["explanation"]}),
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request.builder_campaign_id = (
+            Question.objects.filter(pk=object_id).values_list("campaign_id", flat=True).first()
+            if object_id
+            else None
+        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
         question_save(question=obj)
 
@@ -361,7 +389,10 @@ class QuestionAdmin(SortableAdminBase, TabbedTranslationAdmin):
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         _save_parts(formset)
-        for option_form in formset.forms:
-            upload = option_form.cleaned_data.get("image_upload")
-            if upload and option_form.instance.pk:
-                option_set_image(option=option_form.instance, upload=upload)
+
+    # Back to the campaign the question belongs to, where the builder is.
+    def response_post_save_add(self, request: HttpRequest, obj: Question) -> HttpResponse:
+        return HttpResponseRedirect(_change_url(obj.campaign))
+
+    def response_post_save_change(self, request: HttpRequest, obj: Question) -> HttpResponse:
+        return HttpResponseRedirect(_change_url(obj.campaign))

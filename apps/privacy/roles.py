@@ -22,6 +22,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "campaigns.question": ALL,
         "campaigns.option": ALL,
         "campaigns.outcome": ALL,
+        # Self-assessment levels are built on the campaign's page with its questions.
+        "campaigns.scoreband": ALL,
         "challenges.challenge": ALL,
         "challenges.challengestep": ALL,
         "loyalty.reward": ALL,

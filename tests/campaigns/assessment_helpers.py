@@ -30,7 +30,9 @@ def self_assessment() -> Campaign:
                     title_de=f"{title} {dimension or 'gesamt'}",
                     title_en=f"{title} EN",
                     text_de=f"Text {title} {dimension or 'gesamt'}",
+                    text_en=f"Text {title} EN",
                     next_step_de=f"Schritt {title} {dimension or 'gesamt'}",
+                    next_step_en=f"Step {title} EN",
                 )
             )
     return campaign

@@ -115,6 +115,19 @@ class Campaign(TimeStampedModel):
             and (self.ends_at is None or self.ends_at > now)
         )
 
+    @property
+    def status_now(self) -> "Campaign.Status":
+        """The status as customers meet it now: a live campaign before its start is still
+        scheduled, one past its end has ended (until the schedule task says so too)."""
+        now = timezone.now()
+        if self.status == self.Status.LIVE and self.starts_at and self.starts_at > now:
+            return self.Status.SCHEDULED
+        if self.status in (self.Status.LIVE, self.Status.SCHEDULED) and (
+            self.ends_at and self.ends_at <= now
+        ):
+            return self.Status.ENDED
+        return self.Status(self.status)
+
 
 class Outcome(models.Model):
     """A personality result; options add points to outcomes, the highest score wins."""
@@ -143,7 +156,7 @@ class Outcome(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.key
+        return self.title or self.key
 
 
 class CampaignViews(models.Model):

@@ -82,7 +82,7 @@ class Question(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}#{self.position}"
+        return f"{self.position}. {self.text}"
 
     @property
     def scale_values(self) -> range:

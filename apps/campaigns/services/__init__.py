@@ -9,7 +9,6 @@ from apps.campaigns.services.authoring import (
     campaign_duplicate,
     campaign_end,
     campaign_publish,
-    campaign_publish_problems,
     campaigns_follow_schedule,
 )
 from apps.campaigns.services.building import (
@@ -20,6 +19,7 @@ from apps.campaigns.services.building import (
     outcome_delete,
     outcome_save,
     question_delete,
+    question_positions_release,
     question_save,
 )
 from apps.campaigns.services.counters import (
@@ -46,6 +46,7 @@ from apps.campaigns.services.player import (
     participation_withhold,
     participations_forget_unkept_answers,
 )
+from apps.campaigns.services.publish_checks import campaign_publish_problems
 from apps.campaigns.services.touch import campaign_touch, campaigns_changed
 
 __all__ = [
@@ -81,6 +82,7 @@ __all__ = [
     "participations_forget_unkept_answers",
     "participations_merge_profiles",
     "question_delete",
+    "question_positions_release",
     "question_save",
     "score_band_delete",
     "score_band_save",

@@ -1,134 +1,18 @@
 """Building campaigns: what keeps one from going live, publishing, copying, the schedule."""
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from modeltranslation.utils import get_translation_fields
+from modeltranslation.utils import build_localized_fieldname
 
-from apps.campaigns.assessments import score_band_gaps
 from apps.campaigns.events import CampaignEnded, CampaignPublished, CampaignStarted
-from apps.campaigns.models import (
-    Campaign,
-    Question,
-)
+from apps.campaigns.models import Campaign
+from apps.campaigns.services.media import image_copy
+from apps.campaigns.services.publish_checks import campaign_publish_problems
 from apps.campaigns.services.touch import campaigns_changed
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
-from apps.preferences.models import Attribute
-
-
-def campaign_publish_problems(*, campaign: Campaign) -> list[str]:
-    """Everything that keeps a campaign from going live, in words staff can act on."""
-    problems = []
-    questions = list(
-        campaign.questions.prefetch_related(
-            "options__attribute__values", "options__outcome", "options__skip_to"
-        )
-    )
-    purpose_ids = set(campaign.purposes.values_list("pk", flat=True))
-    if not questions:
-        problems.append(_("The campaign has no questions."))
-    for column in get_translation_fields("title"):
-        if not getattr(campaign, column).strip():
-            problems.append(_("The title is missing in one language."))
-    for question in questions:
-        options = list(question.options.all())
-        name = _("Question %(number)s") % {"number": question.position}
-        if question.kind in (
-            Question.Kind.SCALE,
-            Question.Kind.MOOD,
-            Question.Kind.NUMBER,
-            Question.Kind.TEXT,
-        ):
-            problems.extend(_scale_problems(question, name, purpose_ids))
-            continue
-        if _missing_a_language(question, "text"):
-            problems.append(
-                _("%(question)s needs its text in German and English.") % {"question": name}
-            )
-        if not options:
-            problems.append(_("%(question)s has no answers.") % {"question": name})
-        if question.kind == Question.Kind.IMAGE and any(not o.image for o in options):
-            problems.append(_("%(question)s needs an image for every answer.") % {"question": name})
-        for option in options:
-            if option.skip_to_id and (
-                option.skip_to.campaign_id != campaign.pk
-                or option.skip_to.position <= question.position
-            ):
-                problems.append(
-                    _("An answer of %(question)s branches to a question that does not come later.")
-                    % {"question": name}
-                )
-            if option.outcome_id and option.outcome.campaign_id != campaign.pk:
-                problems.append(
-                    _("An answer of %(question)s counts towards another campaign's outcome.")
-                    % {"question": name}
-                )
-            if _missing_a_language(option, "label"):
-                problems.append(
-                    _("An answer of %(question)s needs its text in German and English.")
-                    % {"question": name}
-                )
-            if option.attribute_id is None:
-                continue
-            if option.attribute.purpose_id not in purpose_ids:
-                problems.append(
-                    _(
-                        "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
-                    )
-                    % {"question": name, "attribute": option.attribute.key}
-                )
-            allowed = {value.key for value in option.attribute.values.all()}
-            if option.attribute_value not in allowed:
-                problems.append(
-                    _("%(question)s sets “%(attribute)s” to a value it does not allow.")
-                    % {"question": name, "attribute": option.attribute.key}
-                )
-    # A quiz may ask for an opinion in between (no answer marked correct), but must score.
-    if (
-        campaign.kind == Campaign.Kind.TRIVIA
-        and questions
-        and not any(question.right_options for question in questions)
-    ):
-        problems.append(_("The quiz has no question with a correct answer."))
-    problems.extend(score_band_gaps(campaign=campaign))
-    return list(dict.fromkeys(problems))
-
-
-def _missing_a_language(row: Model, field: str) -> bool:
-    """Whether a text is empty in any of the site's languages (a campaign goes live in all)."""
-    return any(not getattr(row, column).strip() for column in get_translation_fields(field))
-
-
-def _scale_problems(question: Question, name: str, purpose_ids: set[int]) -> list[str]:
-    problems = []
-    if question.kind != Question.Kind.TEXT and question.scale_min >= question.scale_max:
-        problems.append(_("%(question)s needs a scale that goes up.") % {"question": name})
-    attribute = question.attribute
-    if attribute is not None:
-        if attribute.purpose_id not in purpose_ids:
-            problems.append(
-                _(
-                    "%(question)s tells us “%(attribute)s”, but the campaign does not ask for its purpose."
-                )
-                % {"question": name, "attribute": attribute.key}
-            )
-        if question.kind == Question.Kind.TEXT:
-            fits = attribute.kind == Attribute.Kind.TEXT and (
-                question.max_length <= attribute.max_length
-            )
-        else:
-            fits = attribute.kind in (Attribute.Kind.SCALE, Attribute.Kind.NUMBER) and (
-                attribute.min_value <= question.scale_min
-                and question.scale_max <= attribute.max_value
-            )
-        if not fits:
-            problems.append(
-                _("%(question)s sets “%(attribute)s” to a value it does not allow.")
-                % {"question": name, "attribute": attribute.key}
-            )
-    return problems
 
 
 @transaction.atomic
@@ -150,35 +34,58 @@ def campaign_publish(*, campaign: Campaign) -> Campaign:
 
 @transaction.atomic
 def campaign_duplicate(*, campaign: Campaign) -> Campaign:
-    """A draft copy with the same questions, answers and outcomes, ready to change."""
+    """A draft copy with everything staff built: questions, answers (with their branches),
+    outcomes, score bands, purposes and copies of every picture, ready to change. Plays,
+    tallies and views stay with the original."""
     source = Campaign.objects.prefetch_related(
         "questions__options", "outcomes", "purposes", "score_bands"
     ).get(pk=campaign.pk)
     copy = Campaign.objects.get(pk=campaign.pk)
     copy.pk = None
     copy.status = Campaign.Status.DRAFT
+    copy.published_at = None
     copy.slug = _free_slug(f"{source.slug}-copy")
+    for code in _language_codes():
+        column = build_localized_fieldname("title", code)
+        with translation.override(code):
+            # The copy is told apart from its original wherever staff see titles.
+            title = _("%(title)s (copy)") % {"title": getattr(source, column) or source.title}
+        setattr(copy, column, title[: Campaign._meta.get_field(column).max_length])
+    image_copy(copy, "hero_image")
     copy.save()
     copy.purposes.set(source.purposes.all())
     outcomes = {}
     for outcome in source.outcomes.all():
         old_pk = outcome.pk
         outcome.pk, outcome.campaign = None, copy
+        image_copy(outcome, "image")
         outcome.save()
         outcomes[old_pk] = outcome
     for band in source.score_bands.all():
         band.pk, band.campaign = None, copy
         band.save()
+    questions, options = {}, []
     for question in source.questions.all():
-        options = list(question.options.all())
+        old_pk = question.pk
+        question_options = list(question.options.all())
         question.pk, question.campaign = None, copy
         question.save()
-        for option in options:
+        questions[old_pk] = question
+        for option in question_options:
             option.pk, option.question = None, question
             option.outcome = outcomes.get(option.outcome_id)
-            option.save()
+            image_copy(option, "image")
+            options.append(option)
+    for option in options:
+        # Branches lead to the copy's own later question, never back into the original.
+        option.skip_to = questions.get(option.skip_to_id)
+        option.save()
     campaigns_changed()
     return copy
+
+
+def _language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def _free_slug(base: str) -> str:

@@ -4,6 +4,8 @@ other apps' caches following `CAMPAIGNS_VERSION`) is read again."""
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from apps.campaigns.models import Campaign, Option, Outcome, Question
 from apps.campaigns.services.media import campaign_set_hero_image
@@ -14,6 +16,13 @@ from apps.campaigns.services.touch import campaign_touch, campaigns_changed
 def campaign_save(*, campaign: Campaign, hero_image: UploadedFile | None = None) -> Campaign:
     """Create or change a campaign (staff, in the admin), with a new hero image if given."""
     campaign.full_clean(exclude=["purposes"])
+    if (
+        campaign.status == Campaign.Status.LIVE
+        and campaign.starts_at
+        and (campaign.starts_at > timezone.now())
+    ):
+        # A live campaign whose start was moved ahead waits for it, as if published today.
+        campaign.status = Campaign.Status.SCHEDULED
     campaign.save()
     if hero_image:
         campaign_set_hero_image(campaign=campaign, upload=hero_image)
@@ -32,6 +41,14 @@ def question_save(*, question: Question) -> Question:
     question.save()
     campaign_touch(campaign_id=question.campaign_id)
     return question
+
+
+@transaction.atomic
+def question_positions_release(*, question_ids: list[int]) -> None:
+    """Move questions about to be renumbered out of the positions they hold, so that saving
+    a new order one question at a time never meets the campaign's unique positions."""
+    if question_ids:
+        Question.objects.filter(pk__in=question_ids).update(position=F("position") + 10000)
 
 
 @transaction.atomic

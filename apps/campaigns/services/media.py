@@ -1,7 +1,9 @@
 """Pictures staff upload for campaigns, answers and outcomes."""
 
+import os
 import uuid
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
@@ -21,6 +23,23 @@ def _store_image(instance, field: str, upload: UploadedFile, size: int | tuple[i
     getattr(instance, field).save(f"{uuid.uuid4().hex}-{rendition.name}", rendition, save=False)
     instance.save(update_fields=[field])
     return instance
+
+
+def image_copy(instance, field: str) -> None:
+    """Give a row being copied its own file of the picture (saved with the row), so changing
+    or cleaning up one campaign's pictures never touches the other's. A picture whose file is
+    gone is dropped rather than copied as a broken link."""
+    image = getattr(instance, field)
+    if not image:
+        return
+    try:
+        with image.open("rb") as stored:
+            content = stored.read()
+    except FileNotFoundError:
+        setattr(instance, field, "")
+        return
+    name = os.path.basename(image.name).split("-", 1)[-1]
+    image.save(f"{uuid.uuid4().hex}-{name}", ContentFile(content), save=False)
 
 
 @transaction.atomic
