@@ -37,6 +37,8 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "preferences.attribute": VIEW,
         "preferences.attributevalue": VIEW,
         "consent.purpose": VIEW,
+        # A manager judges their campaigns by the dashboards: figures of groups, never a person.
+        "insights.view_dashboards": (),
     },
     ANALYST: {
         "insights.view_dashboards": (),

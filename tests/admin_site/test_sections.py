@@ -33,7 +33,7 @@ def _pages(response) -> set[str]:
 @pytest.mark.parametrize(
     ("role", "sections"),
     [
-        (CAMPAIGN_MANAGER, ["campaigns", "loyalty", "personalisation", "privacy"]),
+        (CAMPAIGN_MANAGER, ["campaigns", "loyalty", "personalisation", "insights", "privacy"]),
         (ANALYST, ["insights"]),
         (PRIVACY_OFFICER, ["customers", "personalisation", "privacy", "partners"]),
         (SUPPORT, ["customers", "privacy"]),
@@ -107,6 +107,7 @@ def test_the_sidebar_shows_the_sections_on_every_page(client, staff_login):
         "campaigns",
         "loyalty",
         "personalisation",
+        "insights",
         "privacy",
     ]
 

@@ -35,7 +35,7 @@ def _blocks(html: str) -> set[str]:
 @pytest.mark.parametrize(
     ("role", "blocks"),
     [
-        (CAMPAIGN_MANAGER, {"live"}),
+        (CAMPAIGN_MANAGER, {"live", "figures"}),
         (ANALYST, {"figures"}),
         (PRIVACY_OFFICER, {"requests", "webhooks"}),
         (SUPPORT, {"requests"}),

@@ -75,7 +75,21 @@ def test_the_list_shows_each_campaign_by_title_with_its_figures(manager_client):
         assert header in html
     # A figure too few people stand behind is short in the column, said in full on hover.
     assert '<span title="weniger als 5">&lt;&nbsp;5</span>' in html
-    # No dashboard for a role that may not read dashboards: no link that would be refused.
+    # Managers judge their campaigns by the dashboards, one link per campaign.
+    assert reverse("admin:insights_campaign") in html
+
+
+def test_staff_who_may_not_read_dashboards_get_no_link_that_would_be_refused(client):
+    from django.contrib.auth.models import Permission
+
+    campaign = CampaignFactory()
+    clerk = User.objects.create_user("clerk", password="pw", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_campaign"))
+    client.force_login(clerk)
+
+    html = client.get(LIST).content.decode()
+
+    assert campaign.title in html
     assert reverse("admin:insights_campaign") not in html
 
 

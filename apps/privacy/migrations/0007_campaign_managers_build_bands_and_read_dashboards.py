@@ -5,7 +5,7 @@ from apps.privacy.roles import roles_sync
 
 
 def sync_roles(apps, schema_editor):
-    # Campaign managers build self-assessments' score bands in the campaign builder. As in
+    # Campaign managers build score bands in the builder and read the dashboards. As in
     # 0005_roles: permissions are normally made after all migrations; the roles need them now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
