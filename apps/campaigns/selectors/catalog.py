@@ -4,7 +4,7 @@ campaign or play, finished plays, and conditions for queries over profiles."""
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign, Option, Outcome, Participation, Question
@@ -69,14 +69,18 @@ def campaign_attributes_live() -> dict[Campaign, set[int]]:
     """Each live campaign with the attributes its answers can tell us: two queries."""
     campaigns = {campaign.pk: campaign for campaign in campaign_list_live()}
     told: dict[int, set[int]] = {pk: set() for pk in campaigns}
+    # Both sides select the same two annotations, in that order: with plain field names
+    # each side could order its columns differently, and UNION matches them by position.
     for campaign_id, attribute_id in (
         Option.objects.filter(question__campaign_id__in=campaigns, attribute__isnull=False)
         .order_by()
-        .values_list("question__campaign_id", "attribute_id")
+        .annotate(told_campaign=F("question__campaign_id"), told_attribute=F("attribute_id"))
+        .values_list("told_campaign", "told_attribute")
         .union(
             Question.objects.filter(campaign_id__in=campaigns, attribute__isnull=False)
             .order_by()
-            .values_list("campaign_id", "attribute_id")
+            .annotate(told_campaign=F("campaign_id"), told_attribute=F("attribute_id"))
+            .values_list("told_campaign", "told_attribute")
         )
     ):
         told[campaign_id].add(attribute_id)
