@@ -208,7 +208,7 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput")
     # The demo's loyalty program (earning rules, tiers, badges, challenges), so a completion
     # does what it does in a real program.
-    manage({**env, "DEBUG": "true"}, "seed_demo")
+    manage({**env, "DEBUG": "true"}, "seed_demo", "--population", "0")
     option_id = _bench_campaign(env)
     ensure_ceiling_table(DATABASE_URL)
     servers = []

@@ -130,7 +130,7 @@ def main() -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     # The demo's purposes and attributes (seed_demo runs in demo mode only).
-    manage({**env, "DEBUG": "true"}, "seed_demo")
+    manage({**env, "DEBUG": "true"}, "seed_demo", "--population", "0")
     token, profile = _setup(env)
     values = {"token": token, "profile": profile, "run": secrets.token_hex(6)}
     ensure_ceiling_table(DATABASE_URL)

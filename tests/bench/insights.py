@@ -45,7 +45,7 @@ def _prepare(env: dict[str, str]) -> bool:
     demo = {**env, "DEBUG": "true"}
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
-    manage(demo, "seed_demo")
+    manage(demo, "seed_demo", "--population", "0")
     with psycopg.connect(DATABASE_URL) as db:
         present = db.execute("SELECT count(*) FROM profiles_profile").fetchone()[0]
     if present >= PROFILES:

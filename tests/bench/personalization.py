@@ -83,7 +83,11 @@ def _prepare() -> None:
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=PROJECT_ROOT, env=env, check=True)
     subprocess.run(
-        [*manage, "seed_demo"], cwd=PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        [*manage, "seed_demo", "--population", "0"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     with psycopg.connect(DATABASE_URL) as db:
         present = db.execute("SELECT count(*) FROM profiles_profile").fetchone()[0]

@@ -81,14 +81,18 @@ def campaign_attributes_live() -> dict[Campaign, set[int]]:
     """Each live campaign with the attributes its answers can tell us: two queries."""
     campaigns = {campaign.pk: campaign for campaign in campaign_list_live()}
     told: dict[int, set[int]] = {pk: set() for pk in campaigns}
+    # Both sides select the same two annotations, in that order: with plain field names
+    # each side could order its columns differently, and UNION matches them by position.
     for campaign_id, attribute_id in (
         Option.objects.filter(question__campaign_id__in=campaigns, attribute__isnull=False)
         .order_by()
-        .values_list("question__campaign_id", "attribute_id")
+        .annotate(told_campaign=F("question__campaign_id"), told_attribute=F("attribute_id"))
+        .values_list("told_campaign", "told_attribute")
         .union(
             Question.objects.filter(campaign_id__in=campaigns, attribute__isnull=False)
             .order_by()
-            .values_list("campaign_id", "attribute_id")
+            .annotate(told_campaign=F("campaign_id"), told_attribute=F("attribute_id"))
+            .values_list("told_campaign", "told_attribute")
         )
     ):
         told[campaign_id].add(attribute_id)
