@@ -17,7 +17,7 @@ from apps.challenges.selectors import leaderboard_ranking
 from apps.core.demo import DEMO_STAFF_USERNAME
 from apps.insights.forms import DEFAULT_RANGE_DAYS
 from apps.insights.periods import site_today
-from apps.insights.selectors import campaign_dashboard, program_dashboard
+from apps.insights.selectors import campaign_dashboard, campaign_list_figures, program_dashboard
 from apps.insights.suppression import MINIMUM_GROUP
 from apps.personalization.leads import leads_for_topic
 from apps.personalization.models import Segment
@@ -68,6 +68,23 @@ def test_a_fresh_demo_shows_every_key_figure_on_the_staff_dashboards(seeded):
     assert "Punkte, die im gewählten Zeitraum für Prämien eingelöst wurden." in key_figures
     # The profiles: the population and the one customer the demo makes itself.
     assert f"<td>{POPULATION + 1}</td>" in key_figures
+
+
+def test_the_campaign_list_shows_the_consent_rate_of_every_campaign_that_asks(seeded):
+    asking = Campaign.objects.filter(purposes__isnull=False).distinct()
+    assert asking
+
+    figures = campaign_list_figures(campaigns=list(asking))
+
+    for campaign in asking:
+        row = figures[campaign.pk]
+        hidden = [
+            name
+            # Declarations only where answers map to attributes: a trivia quiz gains none.
+            for name in ("plays", "completion_rate", "consent_rate")
+            if getattr(row, name).hidden
+        ]
+        assert hidden == [], campaign.slug
 
 
 def test_a_fresh_demo_fills_leaderboard_poll_leads_and_segments_once(seeded):

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from apps.campaigns.models import Campaign
 from apps.consent.models import ConsentEvent, ConsentState, Purpose
 from apps.personalization.synthetic.plays import moment_between, plays_generate
 from apps.personalization.synthetic.rewards import rewards_generate
@@ -97,7 +98,7 @@ def _write_chunk(chunk: tuple[int, int, int, datetime, int]) -> int:
     chance = random.Random(f"{seed}:{index}")
     with transaction.atomic():
         profiles = _profiles(size, chance, now, days)
-        granted = _consents(profiles, purposes, chance, now)
+        granted = _consents(profiles, purposes, _asked_where(), chance, now)
         _declarations(profiles, attributes, granted, chance, now)
         plays = plays_generate(profiles=profiles, now=now, chance=chance)
         leaderboard = purposes.get("leaderboard")
@@ -156,27 +157,46 @@ def _profiles(size: int, chance: random.Random, now: datetime, days: int) -> lis
     return profiles
 
 
-def _consents(profiles, purposes, chance, now) -> dict[tuple[int, int], int]:
+def _asked_where() -> dict[int, list[str]]:
+    """Per purpose, the collection points of the live campaigns that ask for it at their end:
+    a first answer is given there, as in the player."""
+    points: dict[int, list[str]] = {}
+    for campaign in Campaign.objects.filter(status=Campaign.Status.LIVE).prefetch_related(
+        "purposes"
+    ):
+        for purpose in campaign.purposes.all():
+            points.setdefault(purpose.pk, []).append(f"campaign:{campaign.slug}")
+    return points
+
+
+def _consents(profiles, purposes, asked_where, chance, now) -> dict[tuple[int, int], int]:
     """Grants, refusals and later withdrawals; returns the event id of each (profile,
     purpose) granted now."""
     decisions, withdrawals = [], []
     for pk, _public_id, created in profiles:
         for key, purpose in purposes.items():
             asked = created + timedelta(seconds=chance.randint(0, 600))
+            where = chance.choice(asked_where.get(purpose.pk) or [COLLECTION_POINT])
             if chance.random() < GRANT_RATES[key]:
-                decisions.append((pk, purpose, "grant", asked))
+                decisions.append((pk, purpose, "grant", asked, where))
                 if chance.random() < WITHDRAW_RATE:
                     withdrawals.append(
-                        (pk, purpose, "withdraw", moment_between(asked, now, chance))
+                        (
+                            pk,
+                            purpose,
+                            "withdraw",
+                            moment_between(asked, now, chance),
+                            COLLECTION_POINT,
+                        )
                     )
             elif chance.random() < REFUSE_RATE:
-                decisions.append((pk, purpose, "refuse", asked))
+                decisions.append((pk, purpose, "refuse", asked, where))
     # Withdrawals after every first decision: a later event has a higher id.
     decisions += withdrawals
     first_event = reserve_ids(ConsentEvent, len(decisions))
     events, states, granted = [], {}, {}
     status = {"grant": "granted", "refuse": "refused", "withdraw": "withdrawn"}
-    for n, (pk, purpose, action, moment) in enumerate(decisions):
+    for n, (pk, purpose, action, moment, where) in enumerate(decisions):
         event_id = first_event + n
         version = purpose.current_version_id
         events.append(
@@ -190,7 +210,7 @@ def _consents(profiles, purposes, chance, now) -> dict[tuple[int, int], int]:
                 "customer",
                 moment,
                 "web",
-                COLLECTION_POINT,
+                where,
                 "de",
                 "",
                 "",
