@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
@@ -64,16 +64,24 @@ def campaign_views_flush() -> int:
 
 @transaction.atomic
 def option_tallies_add(*, counts: dict[int, int]) -> None:
-    """Add to how often each option was chosen, creating the rows that are missing. Options
-    with the same increment share one statement, so a finished play locks each row once."""
+    """Add to how often each option was chosen, creating the rows that are missing. One
+    statement locks every row once, in one order: writers adding different amounts to the
+    same options at once wait for each other instead of deadlocking."""
     counts = {option_id: n for option_id, n in counts.items() if n > 0}
     if not counts:
         return
     OptionTally.objects.bulk_create(
         [OptionTally(option_id=option_id) for option_id in counts], ignore_conflicts=True
     )
-    by_amount: dict[int, list[int]] = defaultdict(list)
+    amounts = defaultdict(list)
     for option_id, n in counts.items():
-        by_amount[n].append(option_id)
-    for n, option_ids in sorted(by_amount.items()):
-        OptionTally.objects.filter(option_id__in=option_ids).update(count=F("count") + n)
+        amounts[n].append(option_id)
+    if len(amounts) == 1:
+        ((n, _ids),) = amounts.items()
+        increment = Value(n)
+    else:
+        increment = Case(
+            *[When(option_id__in=ids, then=Value(n)) for n, ids in sorted(amounts.items())],
+            output_field=IntegerField(),
+        )
+    OptionTally.objects.filter(option_id__in=counts).update(count=F("count") + increment)
