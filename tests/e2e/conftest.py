@@ -1,8 +1,10 @@
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 PHONE = {"width": 390, "height": 844}
 
@@ -47,3 +49,12 @@ def console_errors(page) -> list[str]:
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+@pytest.fixture
+def page(page):
+    """The test's page, left only once its requests are answered: a request the live server
+    is still serving while the database is emptied for the next test fails on SQLite."""
+    yield page
+    with contextlib.suppress(PlaywrightError):
+        page.wait_for_load_state("networkidle", timeout=5000)
