@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 PHONE = {"width": 390, "height": 844}
 
@@ -16,6 +17,13 @@ def _allow_orm_beside_playwright() -> Iterator[None]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations() -> None:
+    # A two-core machine running a second suite answers an htmx request in seconds, not
+    # milliseconds; an expectation that is met never waits longer than it must.
+    expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
