@@ -4,7 +4,8 @@ The signing key comes from CONSENT_RECEIPT_SIGNING_KEY (an Ed25519 private key i
 when that is not set, is derived from SECRET_KEY, so every deployment can sign without storing
 another secret (set a dedicated key before rotating SECRET_KEY). The public key is published at
 /.well-known/consent-receipt-keys.json; each JWS names it with `kid`, and the receipt carries
-it as Kantara's `publicKey`.
+it as Kantara's `publicKey`. The same compact JWS is served on its own as `receipt.jwt`
+(`application/jose`), where RFC 7515 verifiers look for it, and inside the JSON form as `jws`.
 """
 
 import base64

@@ -12,6 +12,11 @@ urlpatterns = [
         views.consent_receipt_json,
         name="receipt-json",
     ),
+    path(
+        "me/consents/<uuid:receipt_id>/receipt.jwt",
+        views.consent_receipt_jwt,
+        name="receipt-jwt",
+    ),
     path("me/consents/<slug:purpose_key>/decide/", views.consent_decision, name="decide"),
     path("consents/confirm/<str:token>/", views.consent_confirm, name="confirm"),
     path(".well-known/gpc.json", views.gpc_json, name="gpc"),

@@ -135,6 +135,16 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
     return HttpResponseRedirect(next_url)
 
 
+RECEIPT_JWS_CONTENT_TYPE = "application/jose"
+
+
+def _receipt_alternate(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> str:
+    """A `Link` header pointing at the compact JWS form (RFC 8288), for verifiers that look
+    for a signature where RFC 7515 puts one, not inside the JSON."""
+    url = request.build_absolute_uri(reverse("consent:receipt-jwt", args=[receipt_id]))
+    return f'<{url}>; rel="alternate"; type="{RECEIPT_JWS_CONTENT_TYPE}"'
+
+
 @require_GET
 def consent_receipt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> HttpResponse:
     event = consent_event_get_for_receipt(profile=request.profile or None, receipt_id=receipt_id)
@@ -142,11 +152,13 @@ def consent_receipt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> HttpResp
         return _problem(request, _("We could not find this receipt."), status=404)
     receipt = receipt_build(event=event, site_url=settings.SITE_URL)
     collection_points_name([event])
-    return render(
+    response = render(
         request,
         "consent/receipt.html",
         {"event": event, "receipt": receipt, "jws": receipt_sign(receipt)},
     )
+    response["Link"] = _receipt_alternate(request, receipt_id)
+    return response
 
 
 @require_GET
@@ -155,8 +167,24 @@ def consent_receipt_json(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> Jso
     if event is None:
         return JsonResponse({"error": _("We could not find this receipt.")}, status=404)
     receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    # The `jws` member stays for readers written against it: the same compact JWS as
+    # receipt.jwt, over this body without that member.
     response = JsonResponse({**receipt, "jws": receipt_sign(receipt)})
     response["Content-Disposition"] = f'inline; filename="consent-receipt-{receipt_id}.json"'
+    response["Link"] = _receipt_alternate(request, receipt_id)
+    return response
+
+
+@require_GET
+def consent_receipt_jwt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> HttpResponse:
+    """The receipt as an RFC 7515 compact JWS: its payload is the JSON form without `jws`,
+    signed with the key published at /.well-known/consent-receipt-keys.json (`kid`)."""
+    event = consent_event_get_for_receipt(profile=request.profile or None, receipt_id=receipt_id)
+    if event is None:
+        return JsonResponse({"error": _("We could not find this receipt.")}, status=404)
+    receipt = receipt_build(event=event, site_url=settings.SITE_URL)
+    response = HttpResponse(receipt_sign(receipt), content_type=RECEIPT_JWS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'inline; filename="consent-receipt-{receipt_id}.jwt"'
     return response
 
 
