@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import MethodNotAllowed, NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 
@@ -17,12 +17,25 @@ from apps.profiles.models import Profile
 
 
 class PartnerAPIView(GenericAPIView):
-    # {"GET": "profiles:read", ...}; a method not named here is refused with 403.
+    # {"GET": "profiles:read", ...}; a method the view answers but does not name here is
+    # refused with 403, a method it does not answer with 405.
     required_scopes: dict[str, str] = {}
 
     @property
     def partner(self) -> PartnerClient:
         return self.request.auth.partner
+
+    @property
+    def allowed_methods(self) -> list[str]:
+        # OPTIONS would describe the API a second way (see DEFAULT_METADATA_CLASS): not offered.
+        return [method for method in super().allowed_methods if method != "OPTIONS"]
+
+    def initial(self, request, *args, **kwargs) -> None:
+        # Which methods an address answers is no secret of the caller's: a wrong method is
+        # 405 with `Allow`, before the token (401), its scopes (403) or the rate limit.
+        if request.method not in self.allowed_methods:
+            raise MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
