@@ -9,6 +9,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 
 from apps.audit.services import access_log_record
+from apps.partners.api.json_types import json_type_errors
 from apps.partners.api.problems import ApiProblem
 from apps.partners.api.ratelimit import rate_limit_headers
 from apps.partners.models import PartnerClient
@@ -75,26 +76,31 @@ class UnprocessableInput(serializers.ValidationError):
     status_code = 422
 
 
-# Input serializers refuse fields they do not declare: a misspelt optional field would
-# otherwise be dropped without the partner ever noticing. (A comment, not a docstring: the
-# schema would give every input the same description.)
+# Input serializers refuse fields they do not declare and values of another JSON type than
+# the field's: a misspelt optional field would otherwise be dropped, and "5" taken for 5,
+# without the partner ever noticing. (A comment, not a docstring: the schema would give every
+# input the same description.)
 class StrictSerializer(serializers.Serializer):
     def to_internal_value(self, data):
-        unknown = {}
+        refused = {}
         if isinstance(data, Mapping):
-            writable = {name for name, field in self.fields.items() if not field.read_only}
-            unknown = {
-                str(name): [_("This field is not expected.")]
-                for name in sorted(set(data) - writable, key=str)
-            }
+            writable = {name: field for name, field in self.fields.items() if not field.read_only}
+            for name in sorted(data, key=str):
+                if name in writable:
+                    refused |= json_type_errors(writable[name], data[name], str(name))
+                else:
+                    refused[str(name)] = [_("This field is not expected.")]
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):
-                raise serializers.ValidationError({**error.detail, **unknown}) from None
+            if refused and isinstance(error.detail, dict):
+                # A value of the wrong type is named once, as such, not also by the field.
+                named = {name.split(".")[0] for name in refused}
+                kept = {k: v for k, v in error.detail.items() if str(k) not in named}
+                raise serializers.ValidationError({**kept, **refused}) from None
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if refused:
+            raise serializers.ValidationError(refused)
         return value
 
     def unknown_references(self, data: dict) -> dict[str, list[str]]:
@@ -107,6 +113,10 @@ class StrictSerializer(serializers.Serializer):
         if errors:
             raise UnprocessableInput(errors)
         return self.validated_data
+
+
+class NoInputSerializer(StrictSerializer):
+    """For writes that take no body: anything sent is refused rather than ignored."""
 
 
 class IdCursorPagination(CursorPagination):

@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.exceptions import APIException, ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 32
@@ -21,18 +21,34 @@ def _refuse_constant(name: str):
     raise ValueError(name)
 
 
-def _check(value, depth: int = 0) -> None:
+class _Members(list):
+    """An object's members in the order sent, duplicates kept, until _checked() has seen them."""
+
+
+def _checked(value, path: str = "", depth: int = 0):
+    """The parsed body with its objects as dicts, refused where it could only cause trouble:
+    too deep, NUL or lone surrogates in text, or a name given twice in one object (RFC 8259
+    leaves that to the reader; we do not pick one of the values for the partner)."""
     if depth > MAX_DEPTH:
         raise ParseError(_("The JSON is nested too deeply."))
     if isinstance(value, str):
         _check_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
+        return value
+    if isinstance(value, _Members):
+        members = {}
+        for key, item in value:
             _check_text(key)
-            _check(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check(item, depth + 1)
+            name = f"{path}.{key}" if path else key
+            if key in members:
+                raise ValidationError({name: [_("This field is given more than once.")]})
+            members[key] = _checked(item, name, depth + 1)
+        return members
+    if isinstance(value, list):
+        return [
+            _checked(item, f"{path}.{index}" if path else str(index), depth + 1)
+            for index, item in enumerate(value)
+        ]
+    return value
 
 
 def _check_text(text: str) -> None:
@@ -45,7 +61,8 @@ def _check_text(text: str) -> None:
 
 
 class StrictJSONParser(JSONParser):
-    """UTF-8 JSON only: no NaN, no NUL, no lone surrogates, at most 32 levels, bounded size."""
+    """UTF-8 JSON only: no NaN, no NUL, no lone surrogates, no name twice in an object, at
+    most 32 levels, bounded size."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -53,8 +70,9 @@ class StrictJSONParser(JSONParser):
         if len(body) > limit:
             raise BodyTooLarge()
         try:
-            data = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
+            data = json.loads(
+                body.decode("utf-8"), parse_constant=_refuse_constant, object_pairs_hook=_Members
+            )
         except (ValueError, RecursionError) as error:
             raise ParseError(_("The body is not valid JSON.")) from error
-        _check(data)
-        return data
+        return _checked(data)

@@ -14,7 +14,12 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from apps.partners.api.base import IdCursorPagination, PartnerAPIView
+from apps.partners.api.base import (
+    IdCursorPagination,
+    NoInputSerializer,
+    PartnerAPIView,
+    StrictSerializer,
+)
 from apps.partners.api.problems import ApiProblem
 from apps.partners.models import PartnerChange, Scope, WebhookDelivery, WebhookEndpoint
 from apps.partners.selectors import (
@@ -99,7 +104,7 @@ class WebhookEndpointSecretSerializer(WebhookEndpointSerializer):
     )
 
 
-class WebhookEndpointInputSerializer(serializers.Serializer):
+class WebhookEndpointInputSerializer(StrictSerializer):
     url = serializers.URLField(max_length=500, help_text="https, on a host with a public address.")
     event_types = serializers.ListField(
         child=EventTypeField(),
@@ -232,9 +237,9 @@ class WebhookEndpointDetail(WebhookAPIView):
         ],
     )
     def patch(self, request, endpoint_id):
-        endpoint = self.endpoint(endpoint_id)
         serializer = WebhookEndpointUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
+        endpoint = self.endpoint(endpoint_id)
         try:
             endpoint = webhook_endpoint_update(endpoint=endpoint, **serializer.validated_data)
         except DjangoValidationError as error:
@@ -247,6 +252,7 @@ class WebhookEndpointDetail(WebhookAPIView):
         responses={204: OpenApiResponse(description="Removed.")},
     )
     def delete(self, request, endpoint_id):
+        NoInputSerializer(data=request.data).validated()
         webhook_endpoint_delete(endpoint=self.endpoint(endpoint_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -268,6 +274,7 @@ class WebhookEndpointRotateSecret(WebhookAPIView):
         ],
     )
     def post(self, request, endpoint_id):
+        NoInputSerializer(data=request.data).validated()
         endpoint = webhook_secret_rotate(endpoint=self.endpoint(endpoint_id))
         return Response(WebhookEndpointSecretSerializer(endpoint).data)
 
@@ -321,6 +328,7 @@ class WebhookDeliveryReplay(WebhookAPIView):
         ],
     )
     def post(self, request, delivery_id):
+        NoInputSerializer(data=request.data).validated()
         delivery = webhook_delivery_get(partner=self.partner, public_id=delivery_id)
         if delivery is None:
             raise _not_found(_("No webhook delivery with this id is yours."))
