@@ -55,9 +55,12 @@ def partner_client_create(
     scopes: list[str],
     purpose_keys: list[str],
     contact_email: str = "",
+    embed_algorithm: str = PartnerClient.EmbedAlgorithm.EDDSA,
+    embed_key: str = "",
 ) -> tuple[PartnerClient, str]:
-    """A partner with its OAuth2 client. Returns the client secret, which is stored only
-    hashed and so can be shown this once."""
+    """A partner with its OAuth2 client, and the key its embed tokens are checked with if
+    given. Returns the client secret, which is stored only hashed and so can be shown this
+    once."""
     from oauth2_provider.generators import generate_client_secret
 
     from apps.consent.models import Purpose
@@ -65,7 +68,13 @@ def partner_client_create(
     secret = generate_client_secret()
     application = oauth_client_create(name=name, client_secret=secret)
     partner = PartnerClient(
-        name=name, key=key, scopes=scopes, contact_email=contact_email, application=application
+        name=name,
+        key=key,
+        scopes=scopes,
+        contact_email=contact_email,
+        application=application,
+        embed_algorithm=embed_algorithm,
+        embed_key=embed_key,
     )
     partner.full_clean(exclude=["application"])
     partner.save()
