@@ -259,6 +259,11 @@ LOYALTY_TIER_WINDOW_DAYS = env_int("LOYALTY_TIER_WINDOW_DAYS", 365)
 LOYALTY_BATCH_SIZE = 500
 # What one point is worth to the brand, for the liability figure in the admin.
 LOYALTY_POINT_VALUE_CENTS = env_int("LOYALTY_POINT_VALUE_CENTS", 1)
+# Velocity limits against farmed points and vouchers, as (count, seconds). Redemptions per
+# profile are counted in the database; per client address in the cache (RATELIMIT_USE_CACHE).
+LOYALTY_REDEEM_LIMIT_PER_PROFILE = (env_int("LOYALTY_REDEEM_LIMIT_PER_PROFILE", 3), 24 * 60 * 60)
+LOYALTY_REDEEM_LIMIT_PER_IP = (env_int("LOYALTY_REDEEM_LIMIT_PER_IP", 10), 60 * 60)
+LOYALTY_EARN_LIMIT_PER_IP = (env_int("LOYALTY_EARN_LIMIT_PER_IP", 30), 60 * 60)
 # How long a relay waits to take the events committed after the one that asked for it:
 # webhooks leave up to this much later, and a busy process sends the broker one task per
 # interval instead of one per event.

@@ -120,6 +120,7 @@ class CampaignForm(forms.ModelForm):
             "seconds_per_question",
             "auto_advance",
             "requires_sign_in",
+            "points_members_only",
             "repeat_after_days",
             "purposes",
             "theme_brand",
@@ -156,8 +157,9 @@ class CampaignAdmin(CampaignListFiguresMixin, NestedModelAdminMixin, TabbedTrans
             {
                 "fields": [
                     ("starts_at", "ends_at"),
-                    ("requires_sign_in", "repeat_after_days"),
-                    ("seconds_per_question", "auto_advance"),
+                    ("requires_sign_in", "points_members_only"),
+                    ("repeat_after_days", "seconds_per_question"),
+                    "auto_advance",
                     "purposes",
                 ]
             },

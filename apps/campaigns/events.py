@@ -54,13 +54,27 @@ class QuestionAnswered(PlayEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class QuizCompleted(PlayEvent):
-    """A quiz, poll or survey finished (`kind` says which); `outcome` is the outcome's key."""
+    """A quiz, poll or survey finished (`kind` says which); `outcome` is the outcome's key.
+    `points_withheld` names why it earns no points now (`loyalty.models.PointsWithheld`)."""
 
     name = "quiz.completed"
 
     kind: str
     score: int
     outcome: str | None
+    points_withheld: str = ""
+
+    @classmethod
+    def of_finished(cls, participation: "Participation", **fields: Any) -> Self:
+        """The event of a finished play, as its row says; `fields` replace values."""
+        values = {
+            "kind": participation.campaign.kind,
+            "score": participation.score,
+            "outcome": participation.outcome.key if participation.outcome else None,
+            "points_withheld": participation.points_withheld,
+            **fields,
+        }
+        return cls.of(participation, **values)
 
     @property
     def idempotency_key(self) -> str:

@@ -29,6 +29,7 @@ from apps.campaigns.selectors import (
     participation_for,
     participation_kept,
     participation_next_round_at,
+    participation_points,
     participation_resume_at,
     poll_results,
     question_at,
@@ -50,11 +51,8 @@ from apps.consent.evidence import gpc_signal
 from apps.consent.selectors import consent_choices
 from apps.core.exceptions import ApplicationError
 from apps.core.ratelimits import limit_posts
-from apps.loyalty.selectors import (
-    account_for_profile,
-    points_earned_for,
-    reward_list_within_reach,
-)
+from apps.loyalty.selectors import account_for_profile, reward_list_within_reach
+from apps.loyalty.velocity import earning_allowed, earning_count
 from apps.profiles.http import HtmxHttpRequest
 from apps.profiles.models import Profile
 from apps.profiles.sessions import session_remember_profile
@@ -276,6 +274,10 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
     option_ids = _integers(request.POST.getlist("option"))
     scale_value = next(iter(_integers(request.POST.getlist("value"))), None)
     timed_out = request.POST.get("timed_out") == "1"
+    # Past the address's earning limit the play still finishes, without points. Test plays
+    # count nowhere, so neither against the limit.
+    counted = not is_test_play(request)
+    may_earn = not counted or earning_allowed(request)
     try:
         upcoming = participation_answer(
             participation=participation,
@@ -284,10 +286,14 @@ def question_answer(request: HtmxHttpRequest, slug: str, number: int) -> HttpRes
             number=scale_value,
             text=request.POST.get("text", "")[:2000],
             timed_out=timed_out,
+            may_earn=may_earn,
         )
     except ApplicationError as problem:
         step = _step_or_404(participation, number)
         return _render_step(request, campaign, participation, step, error=problem.message)
+    if upcoming is None and counted and may_earn:
+        occurrence = f"participation:{participation.pk}"
+        earning_count(request, profile=participation.profile, occurrence=occurrence)
     if answer_is_fixed(question=question):
         return _show_answered(request, campaign, participation, number, upcoming)
     feedback = None
@@ -323,9 +329,7 @@ def campaign_result(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "campaign": campaign,
             "participation": participation,
             "total": total,
-            "points": points_earned_for(
-                profile=participation.profile, occurrence=f"participation:{participation.pk}"
-            ),
+            "points": participation_points(participation=participation),
             "learned": learned,
             "poll": poll_results(campaign=campaign, participation=participation) if poll else [],
             "assessment": assessment_result(participation=participation),

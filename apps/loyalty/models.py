@@ -141,6 +141,16 @@ class LedgerEntry(AppendOnlyModel):
 CONSENT_WORDS = ("consent", "purpose", "gpc", "opt_in", "opt-in")
 
 
+class PointsWithheld(models.TextChoices):
+    """Why an occurrence credited no points when it happened. An event says so in its
+    payload's `points_withheld`, and earning rules then credit nothing for it: until the
+    player signs in (a campaign whose points are for members), or at all (a velocity limit)."""
+
+    NO = "", _("No")
+    UNTIL_SIGN_IN = "sign-in", _("Until the player signs in")
+    LIMIT = "limit", _("Too many plays from one address")
+
+
 def rule_source_ref(rule_id: int) -> str:
     """What a rule's credits name as their source in the ledger."""
     return f"rule:{rule_id}"

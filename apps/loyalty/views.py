@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.core.exceptions import ApplicationError
+from apps.loyalty.errors import MemberRequired, RedemptionLimitReached
 from apps.loyalty.selectors import (
     account_for_profile,
     earned_in_window,
@@ -21,9 +22,15 @@ from apps.loyalty.selectors import (
     upcoming_expiry,
 )
 from apps.loyalty.services import redemption_create
+from apps.loyalty.velocity import redeeming_allowed
 from apps.profiles.http import HtmxHttpRequest
+from apps.profiles.models import Profile
 
 FRESH_CREDIT = timedelta(minutes=2)
+
+
+def _is_member(request: HtmxHttpRequest) -> bool:
+    return bool(request.profile) and request.profile.kind == Profile.Kind.MEMBER
 
 
 def _balance_before_fresh_credit(account, entries) -> int | None:
@@ -56,8 +63,13 @@ def wallet(request: HtmxHttpRequest) -> HttpResponse:
                 for reward in reward_catalogue()
             ],
             "redemptions": redemptions_for(account=account)[:20],
+            "is_member": _is_member(request),
         },
     )
+
+
+# Why a redemption was refused, as the status the page answers with.
+REFUSED_STATUS = {MemberRequired: 403, RedemptionLimitReached: 429}
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,39 +78,37 @@ def reward_redeem(request: HtmxHttpRequest, reward_id: int) -> HttpResponse:
     if reward is None:
         raise Http404(_("This reward is not available."))
     account = account_for_profile(profile=request.profile or None)
-    balance = account.balance if account else 0
+    # A fresh key per confirm screen: a double click on "redeem" redeems once.
+    context = {
+        "reward": reward,
+        "balance": account.balance if account else 0,
+        "key": uuid.uuid4(),
+        "is_member": _is_member(request),
+    }
     if request.method == "GET":
-        # A fresh key per confirm screen: a double click on "redeem" redeems once.
-        context = {"reward": reward, "balance": balance, "key": uuid.uuid4()}
         return render(request, "loyalty/redeem.html", context)
-    key = request.POST.get("key", "")
     try:
-        uuid.UUID(key)
-        if not request.profile:
-            raise ApplicationError(
-                _("You need %(missing)s more points for this reward.") % {"missing": reward.cost}
+        key = str(uuid.UUID(request.POST.get("key", "")))
+    except ValueError:
+        context["error"] = _("Please confirm again.")
+        return render(request, "loyalty/redeem.html", context, status=400)
+    try:
+        if not context["is_member"]:
+            # Refused before anything is counted or written; the service would refuse too.
+            raise MemberRequired()
+        if not redeeming_allowed(request):
+            raise RedemptionLimitReached(
+                _(
+                    "Too many redemptions from your connection in a short time. Please try again later."
+                )
             )
         redemption = redemption_create(
             profile=request.profile, reward_id=reward.pk, idempotency_key=key
         )
-    except ValueError:
-        return render(
-            request,
-            "loyalty/redeem.html",
-            {
-                "reward": reward,
-                "balance": balance,
-                "key": uuid.uuid4(),
-                "error": _("Please confirm again."),
-            },
-            status=400,
-        )
     except ApplicationError as problem:
+        context["error"] = problem.message
         return render(
-            request,
-            "loyalty/redeem.html",
-            {"reward": reward, "balance": balance, "key": uuid.uuid4(), "error": problem.message},
-            status=409,
+            request, "loyalty/redeem.html", context, status=REFUSED_STATUS.get(type(problem), 409)
         )
     messages.success(request, _("Enjoy! Your code is below."))
     return redirect(f"{reverse('loyalty:wallet')}#redemption-{redemption.pk}")

@@ -32,3 +32,20 @@ def credit_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch)
         ledger = sys.modules[ledger_credit.__module__]
         monkeypatch.setattr(ledger, "_credit_in_one_statement", lambda **details: None)
     return request.param
+
+
+@pytest.fixture
+def profile(db):
+    """A signed-in member: only members redeem. Tests of visitors who never signed in ask for
+    `anonymous`."""
+    from apps.profiles.models import Profile
+    from tests.profiles.factories import ProfileFactory
+
+    return ProfileFactory(kind=Profile.Kind.MEMBER)
+
+
+@pytest.fixture
+def anonymous(db):
+    from tests.profiles.factories import ProfileFactory
+
+    return ProfileFactory()

@@ -167,8 +167,9 @@ def test_wallet_history_reads_wholly_in_english(visitor, profile, ledger_of_ever
 
 @pytest.mark.parametrize("redemptions", [0, 4])
 def test_wallet_names_rules_and_rewards_in_constant_queries_however_many_entries(
-    visitor, profile, ledger_of_every_kind, redemptions, django_assert_num_queries
+    visitor, profile, ledger_of_every_kind, redemptions, django_assert_num_queries, settings
 ):
+    settings.LOYALTY_REDEEM_LIMIT_PER_PROFILE = (10, 24 * 60 * 60)
     for number in range(redemptions):
         reward = RewardFactory(cost=1)
         redemption_create(profile=profile, reward_id=reward.pk, idempotency_key=f"r{number}")

@@ -62,6 +62,15 @@ class Campaign(TimeStampedModel):
         default=False,
         help_text=_("Only customers who signed in may take part."),
     )
+    points_members_only = models.BooleanField(
+        _("points only for members"),
+        default=False,
+        help_text=_(
+            "Anyone may play, but only signed-in customers collect points. A player who is not "
+            "signed in is asked to sign in, and gets the points of a finished play on signing "
+            "in."
+        ),
+    )
     repeat_after_days = models.PositiveSmallIntegerField(
         _("play again after (days)"),
         null=True,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models.campaign import Campaign, Outcome
 from apps.campaigns.models.questions import Option, Question
+from apps.loyalty.models import PointsWithheld
 from apps.profiles.models import Profile
 
 
@@ -42,6 +43,11 @@ class Participation(models.Model):
         related_name="+",
     )
     question_shown_at = models.DateTimeField(_("question shown at"), null=True, blank=True)
+    # Why finishing credited no points, if it did not: the result page says so, and a play
+    # held back until sign-in is credited when the player signs in.
+    points_withheld = models.CharField(
+        _("points withheld"), max_length=10, choices=PointsWithheld, blank=True, default=""
+    )
     withheld_attributes = models.JSONField(
         _("answers the customer asked us not to keep"), default=list, blank=True
     )

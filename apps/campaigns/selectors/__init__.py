@@ -55,6 +55,7 @@ from apps.campaigns.selectors.results import (
     learned_from,
     learned_purpose_keys,
     participation_kept,
+    participation_points,
     poll_results,
     shares_of_hundred,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "participation_kept",
     "participation_list_completed",
     "participation_next_round_at",
+    "participation_points",
     "participation_resume_at",
     "player_next",
     "player_questions",

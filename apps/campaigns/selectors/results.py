@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch
 
+from apps.campaigns.events import QuizCompleted
 from apps.campaigns.models import Answer, Campaign, Option, Participation, Question
 from apps.campaigns.selectors.catalog import campaign_list_live
 from apps.campaigns.selectors.player import player_questions
 from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import PointsWithheld
+from apps.loyalty.selectors import points_earned_for, points_offered_for
 from apps.preferences.models import Attribute
 from apps.preferences.selectors import declaration_list_told
 from apps.preferences.values import JsonValue, attribute_clean_value, attribute_display_value
@@ -244,3 +247,26 @@ def campaign_next_for(*, profile: Profile | None, after: Campaign) -> Campaign |
             )
         )
     return campaigns.order_by("position", "-created_at").first()
+
+
+@dataclass(frozen=True)
+class PlayPoints:
+    earned: int
+    # Why none were credited (`PointsWithheld`), and what signing in would collect.
+    withheld: str = ""
+    on_sign_in: int = 0
+
+
+def participation_points(*, participation: Participation) -> PlayPoints:
+    """What a finished play earned, or why it earned nothing yet: a play of a campaign with
+    points for members waits for its player to sign in (and says how many points that
+    collects), one past its address's velocity limit earns none."""
+    earned = points_earned_for(
+        profile=participation.profile, occurrence=f"participation:{participation.pk}"
+    )
+    withheld = participation.points_withheld
+    if withheld != PointsWithheld.UNTIL_SIGN_IN or participation.profile.is_member:
+        return PlayPoints(earned=earned, withheld=withheld if not earned else "")
+    payload = QuizCompleted.of_finished(participation, points_withheld="").payload()
+    offered = points_offered_for(event_name=QuizCompleted.name, payloads={0: payload})[0]
+    return PlayPoints(earned=earned, withheld=withheld, on_sign_in=offered)

@@ -34,7 +34,10 @@ from apps.campaigns.services.media import (
     option_set_image,
     outcome_set_image,
 )
-from apps.campaigns.services.merge import participations_merge_profiles
+from apps.campaigns.services.merge import (
+    participations_merge_profiles,
+    participations_points_release,
+)
 from apps.campaigns.services.player import (
     COUNTDOWN_GRACE_SECONDS,
     answer_submit,
@@ -81,6 +84,7 @@ __all__ = [
     "participation_withhold",
     "participations_forget_unkept_answers",
     "participations_merge_profiles",
+    "participations_points_release",
     "question_delete",
     "question_positions_release",
     "question_save",

@@ -1,12 +1,15 @@
-"""Plays moving to a member when two profiles merge."""
+"""Plays moving to a member when two profiles merge, and the points of plays held back
+until their player signed in."""
 
 from django.db import transaction
 
+from apps.campaigns.events import QuizCompleted
 from apps.campaigns.models import (
     Participation,
 )
+from apps.loyalty.models import LedgerEntry, PointsWithheld
 from apps.loyalty.reasons import LedgerReason
-from apps.loyalty.services import ledger_take_back
+from apps.loyalty.services import earning_rules_apply_withheld, ledger_take_back
 from apps.profiles.models import Profile
 
 
@@ -42,3 +45,28 @@ def participations_merge_profiles(*, source: Profile, target: Profile) -> None:
             occurrence=f"participation:{loser.pk}",
             reason=LedgerReason.PLAYED_TWICE,
         )
+
+
+@transaction.atomic
+def participations_points_release(*, profile: Profile) -> list[LedgerEntry]:
+    """A player who signed in collects the points their finished plays of campaigns with
+    points for members held back: credited now by the rules of the day, once per play. Plays
+    held back by a velocity limit stay without points."""
+    if profile.kind != Profile.Kind.MEMBER:
+        return []
+    plays = (
+        Participation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "outcome", "profile")
+        .filter(
+            profile=profile,
+            completed_at__isnull=False,
+            points_withheld=PointsWithheld.UNTIL_SIGN_IN,
+        )
+        .order_by("pk")
+    )
+    credited = []
+    for play in plays:
+        play.points_withheld = PointsWithheld.NO
+        play.save(update_fields=["points_withheld"])
+        credited += earning_rules_apply_withheld(event=QuizCompleted.of_finished(play))
+    return credited

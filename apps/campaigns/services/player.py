@@ -32,6 +32,7 @@ from apps.campaigns.services.counters import option_tallies_add
 from apps.consent.selectors import consent_granted_profile_ids
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
+from apps.loyalty.models import PointsWithheld
 from apps.preferences.models import Attribute, Declaration, Source
 from apps.preferences.services import preference_declare
 from apps.profiles.lock_objects import profile_lock
@@ -258,9 +259,19 @@ def _score_and_outcome(participation: Participation) -> tuple[int, object]:
     return score, outcome_id
 
 
+def _points_withheld(participation: Participation, *, may_earn: bool) -> str:
+    if not may_earn:
+        return PointsWithheld.LIMIT
+    if participation.campaign.points_members_only and not participation.profile.is_member:
+        return PointsWithheld.UNTIL_SIGN_IN
+    return PointsWithheld.NO
+
+
 @transaction.atomic
-def participation_complete(*, participation: Participation) -> Participation:
-    """Finish once: a double click or a replayed POST returns the first completion."""
+def participation_complete(*, participation: Participation, may_earn: bool = True) -> Participation:
+    """Finish once: a double click or a replayed POST returns the first completion. The
+    play credits no points when `may_earn` is false (its address reached the velocity limit),
+    nor, until they sign in, for an anonymous player of a campaign with points for members."""
     participation = _locked(participation)
     if participation.is_completed:
         return participation
@@ -286,15 +297,11 @@ def participation_complete(*, participation: Participation) -> Participation:
             campaign_id=participation.campaign_id, results=participation.dimension_results
         )
     participation.completed_at = timezone.now()
-    participation.save(update_fields=["score", "outcome", "dimension_results", "completed_at"])
-    publish(
-        QuizCompleted.of(
-            participation,
-            kind=participation.campaign.kind,
-            score=participation.score,
-            outcome=participation.outcome.key if participation.outcome else None,
-        )
+    participation.points_withheld = _points_withheld(participation, may_earn=may_earn)
+    participation.save(
+        update_fields=["score", "outcome", "dimension_results", "completed_at", "points_withheld"]
     )
+    publish(QuizCompleted.of_finished(participation))
     return participation
 
 
@@ -371,9 +378,11 @@ def participation_answer(
     number: int | None = None,
     text: str = "",
     timed_out: bool = False,
+    may_earn: bool = True,
 ) -> int | None:
     """One step of the player: save the answer, and finish when no question is left on the
-    player's way. Returns the number of the next question, or None when finished."""
+    player's way (see `participation_complete` for `may_earn`). Returns the number of the
+    next question, or None when finished."""
     answer_submit(
         participation=participation,
         question_id=question_id,
@@ -384,7 +393,7 @@ def participation_answer(
     )
     upcoming = player_next(participation=participation)
     if upcoming is None:
-        participation_complete(participation=participation)
+        participation_complete(participation=participation, may_earn=may_earn)
         return None
     return upcoming[0]
 

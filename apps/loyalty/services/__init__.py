@@ -16,7 +16,11 @@ from apps.loyalty.services.ledger import (
 )
 from apps.loyalty.services.ledger_merge import ledger_merge
 from apps.loyalty.services.rewards import redemption_cancel, redemption_create
-from apps.loyalty.services.rules import earning_rule_save, earning_rules_apply
+from apps.loyalty.services.rules import (
+    earning_rule_save,
+    earning_rules_apply,
+    earning_rules_apply_withheld,
+)
 from apps.loyalty.services.tiers import account_update_tier, tier_save
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "badges_award_for_tier",
     "earning_rule_save",
     "earning_rules_apply",
+    "earning_rules_apply_withheld",
     "ledger_adjust",
     "ledger_credit",
     "ledger_debit",

@@ -1,5 +1,7 @@
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F
@@ -9,6 +11,7 @@ from django.utils.translation import gettext as _
 from apps.core.events import publish
 from apps.core.exceptions import ApplicationError
 from apps.core.translated_fields import text_in
+from apps.loyalty.errors import MemberRequired, RedemptionLimitReached
 from apps.loyalty.events import RewardCancelled, RewardRedeemed
 from apps.loyalty.models import LedgerEntry, Redemption, Reward, RewardCode
 from apps.loyalty.reasons import LedgerReason
@@ -39,13 +42,32 @@ def _check_available(reward: Reward, account_tier_threshold: int | None) -> None
         )
 
 
+def _check_member(profile: Profile) -> None:
+    if profile.kind != Profile.Kind.MEMBER:
+        raise MemberRequired()
+
+
+def _check_velocity(account) -> None:
+    """Counted in the database, under the account lock: holds whatever the cache does."""
+    count, seconds = settings.LOYALTY_REDEEM_LIMIT_PER_PROFILE
+    since = timezone.now() - timedelta(seconds=seconds)
+    if account.redemptions.filter(created_at__gte=since).count() >= count:
+        raise RedemptionLimitReached(
+            _("You have redeemed %(count)s rewards in a short time. Please try again later.")
+            % {"count": count}
+        )
+
+
 @transaction.atomic
 def redemption_create(*, profile: Profile, reward_id: int, idempotency_key: str) -> Redemption:
     """Reserve stock, debit the points and hand out a code, all or nothing.
 
+    Only a verified member redeems (`MemberRequired`), and only so often
+    (`RedemptionLimitReached`): every path (site, partner API, admin) comes through here.
     The reward row is locked first and the account second, in every path, so racing
     redemptions queue instead of overselling, and a double click returns the first redemption.
     """
+    _check_member(profile)
     reward = (
         Reward.objects.select_for_update(of=("self",))
         .select_related("minimum_tier")
@@ -55,11 +77,13 @@ def redemption_create(*, profile: Profile, reward_id: int, idempotency_key: str)
     if reward is None:
         raise ApplicationError(_("This reward is not available."))
     account = account_lock(profile=profile)
+    _check_member(account.profile)  # as it is now: merged or erased meanwhile is no member
     key = f"redeem:{idempotency_key}"
     earlier = Redemption.objects.filter(account=account, debit__idempotency_key=key).first()
     if earlier is not None:
         return earlier
     _check_available(reward, account.tier.threshold if account.tier else None)
+    _check_velocity(account)
     if reward.per_profile_limit is not None:
         taken = account.redemptions.filter(reward=reward, status=Redemption.Status.ACTIVE).count()
         if taken >= reward.per_profile_limit:

@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.events import KeyedEvent
 from apps.core.models import OutboxEvent
 from apps.core.process_cache import ProcessCache
 from apps.core.translated_fields import text_in
@@ -85,12 +86,27 @@ def _within_caps(rule: EarningRule, account: Account | None, points: int) -> boo
 
 def earning_rules_apply(*, event: OutboxEvent) -> list[LedgerEntry]:
     """Credit every active rule the event satisfies, in the transaction of the action itself,
-    once per rule and event (the event's own idempotency key when it brings one)."""
+    once per rule and event (the event's own idempotency key when it brings one). An event
+    whose payload says its points are withheld (`PointsWithheld`) credits nothing now."""
     if event.name.startswith(UNREWARDABLE_PREFIXES) or "profile" not in event.payload:
+        return []
+    if event.payload.get("points_withheld") or event.name not in rewarded_event_names():
+        return []
+    occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
+    return _apply_rules(event.name, event.payload, occurrence)
+
+
+def earning_rules_apply_withheld(*, event: KeyedEvent) -> list[LedgerEntry]:
+    """Credit now an occurrence whose points were withheld until the player signed in: the
+    rules active now, under the same keys as at the time, so it is never credited twice.
+    Only a member is credited; the caller passes the event as it happened, for the member."""
+    payload = event.payload()
+    profile = Profile.objects.filter(public_id=payload["profile"]).first()
+    if profile is None or profile.kind != Profile.Kind.MEMBER:
         return []
     if event.name not in rewarded_event_names():
         return []
-    return _apply_rules(event)
+    return _apply_rules(event.name, payload, event.idempotency_key)
 
 
 def rewarded_event_names() -> set[str]:
@@ -109,18 +125,18 @@ def earning_rule_save(*, rule: EarningRule) -> EarningRule:
 
 
 @transaction.atomic
-def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
+def _apply_rules(name: str, payload: dict, occurrence: str) -> list[LedgerEntry]:
     now = timezone.now()
     rules = list(
-        EarningRule.objects.filter(event_name=event.name, is_active=True)
+        EarningRule.objects.filter(event_name=name, is_active=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
         .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=now))
         .order_by("pk")
     )
-    rules = [rule for rule in rules if rule.matches(event.payload)]
+    rules = [rule for rule in rules if rule.matches(payload)]
     if not rules:
         return []
-    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
+    profile = Profile.objects.filter(public_id=payload["profile"]).first()
     if profile is None:
         return []
     # Caps are checked and credited under the account lock, so parallel events cannot both fit.
@@ -131,7 +147,6 @@ def _apply_rules(event: OutboxEvent) -> list[LedgerEntry]:
     if merged_into is not None:
         profile = Profile.objects.get(pk=merged_into)
         account = account_lock(profile=profile)
-    occurrence = event.payload.get("idempotency_key") or f"event:{event.pk}"
     credited = []
     for rule in rules:
         if not _in_segment(rule, profile):
