@@ -11,8 +11,16 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, require_for_production
+from config.env import (
+    MissingSettingError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    require_for_production,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -345,8 +353,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Resonanz <hallo@resonanz.exa
 
 # SECURITY -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many reverse proxies append to X-Forwarded-For in front of the app (0: none).
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: clients connect
+# directly). Production must say it: too few and every customer behind the proxy shares one
+# address (rate limits lock them out together, consent evidence is the proxy's), too many and
+# clients choose their own address by sending the header.
+if not DEBUG and not env_str("TRUSTED_PROXY_COUNT").strip():
+    raise MissingSettingError(
+        "DEBUG=false needs TRUSTED_PROXY_COUNT set: the number of reverse proxies in front of "
+        "the app that append to X-Forwarded-For, 0 if clients connect to it directly."
+    )
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

@@ -130,6 +130,8 @@ def _env() -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # The load generator connects directly: no proxy in front.
+        "TRUSTED_PROXY_COUNT": "0",
         "DATABASE_URL": DATABASE_URL,
         "SECURE_SSL_REDIRECT": "false",
         "RATELIMIT_ENABLE": "false",

@@ -75,6 +75,8 @@ def production_env(database_url: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # The load generator connects directly: no proxy in front.
+        "TRUSTED_PROXY_COUNT": "0",
         "DATABASE_URL": database_url,
         "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",

@@ -46,6 +46,7 @@ def _setup_django(migrate: bool = True) -> None:
         DEBUG="false",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
+        TRUSTED_PROXY_COUNT="0",
         LOG_LEVEL="WARNING",
     )
     # As in production, the relay after commit is handed to a broker, not run in the request;
