@@ -6,6 +6,7 @@ console and DEBUG on. Production sets at least SECRET_KEY, ALLOWED_HOSTS, DATABA
 REDIS_URL and DEBUG=false.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,12 @@ INSTALLED_APPS = [
     "adminsortable2",
     # The campaign builder's answers nested inside questions (apps/campaigns/admin_inlines.py).
     "nested_admin",
+    # Staff sign-in: lock-out after wrong passwords, and the second factor (config/admin/).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "apps.core",
     "apps.profiles",
     "apps.audit",
@@ -83,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
@@ -91,6 +100,8 @@ MIDDLEWARE = [
     # After the profile, inside the framing and CSP headers: the admin's campaign preview.
     "apps.campaigns.test_play.TestPlayMiddleware",
     "apps.consent.middleware.GlobalPrivacyControlMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -302,6 +313,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff sign in at /admin/login/ (password, then the second factor); customers never use
+# passwords. The axes backend refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+# Wrong passwords in a row, counted per user name (from any address) and per address (for
+# any user name), before sign-in is refused for the cool-off; every further try restarts it.
+AXES_FAILURE_LIMIT = env_int("STAFF_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("STAFF_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.admin.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+# The second factor's codes come from an app on the phone; the QR code names the program.
+OTP_TOTP_ISSUER = f"Resonanz {PROGRAM_NAME}"
+TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60
+TWO_FACTOR_PATCH_ADMIN = False
 
 # I18N ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "de"

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from apps.partners.api import views as api_views
+from config.admin import sign_in
 from apps.partners.api.views import api_not_found
 
 public_api = {
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", include("apps.personalization.urls")),
     path("", include("apps.privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Setting up the admin's second factor (config/admin/sign_in.py), before any admin page.
+    path("admin/", include(sign_in.urlpatterns)),
     path("admin/", admin.site.urls),
     path("api/oauth/token/", api_views.token, name="api-token"),
     path("api/v1/", include("apps.partners.api.urls")),

@@ -89,13 +89,27 @@ SECTIONS = (
         (
             "auth.user",
             "auth.group",
+            # Locked-out sign-ins (delete an attempt to lift the lock), sign-in logs, and
+            # staff's second-factor devices (remove a lost phone's).
+            "axes.accessattempt",
+            "axes.*",
+            "otp_totp.*",
+            "otp_static.*",
             "core.outboxevent",
             "insights.rolluprun",
             "oauth2_provider.*",
         ),
     ),
 )
-MACHINERY = ("core.outboxevent", "insights.rolluprun", "oauth2_provider.*")
+MACHINERY = (
+    "core.outboxevent",
+    "insights.rolluprun",
+    "oauth2_provider.*",
+    # Staff's addresses and sign-in secrets: superusers only, whatever else a role is given.
+    "axes.*",
+    "otp_totp.*",
+    "otp_static.*",
+)
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 
 

@@ -2,12 +2,19 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from two_factor.utils import default_device
 
+from config.admin.second_factor import second_factor_passed
 from config.admin.sections import SECTIONS, SECTIONS_BY_SLUG, SYSTEM, section_place
+from config.admin.sign_in import StaffLoginView
 from config.admin.start import start_page
 
 SYSTEM_SECTION = SECTIONS_BY_SLUG[SYSTEM]
@@ -22,6 +29,23 @@ class ResonanzAdminSite(admin.AdminSite):
     @property
     def site_header(self) -> str:
         return f"Resonanz · {settings.PROGRAM_NAME}"
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Active staff, and past the second factor where they need one: a session cookie
+        from the password alone opens no admin page."""
+        return super().has_permission(request) and second_factor_passed(request)
+
+    @method_decorator(never_cache)
+    def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """Password, then the code of the user's device (django-two-factor-auth). Staff who
+        signed in with their password but have no device yet are sent to set one up."""
+        user = request.user
+        if self.has_permission(request):
+            if request.method == "GET":
+                return redirect(reverse("admin:index", current_app=self.name))
+        elif user.is_active and user.is_staff and default_device(user) is None:
+            return redirect("two_factor:setup")
+        return StaffLoginView.as_view(extra_context=extra_context)(request)
 
     def each_context(self, request: HttpRequest) -> dict:
         return {**super().each_context(request), "program_name": settings.PROGRAM_NAME}
@@ -52,6 +76,8 @@ class ResonanzAdminSite(admin.AdminSite):
 
     def get_urls(self):
         return [
+            # Staff who have not passed the second factor may still sign out.
+            path("logout/", csrf_protect(never_cache(self.logout)), name="logout"),
             path("section/<slug:slug>/", self.admin_view(self.section_index), name="section"),
             *super().get_urls(),
         ]
