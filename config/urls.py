@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
+from apps.core.views import server_error
 from apps.partners.api import views as api_views
 from config.admin import sign_in
 from apps.partners.api.views import api_not_found
@@ -45,3 +46,6 @@ urlpatterns = [
 
 # The demo serves uploads itself; in production the reverse proxy serves MEDIA_ROOT.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Our page (or problem details under /api/) for unforeseen errors; 503 for a lost database.
+handler500 = server_error

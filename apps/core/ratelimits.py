@@ -4,6 +4,7 @@ A decorator rather than django-ratelimit's middleware, so requests to every othe
 nothing for it. Counters live in the cache, keyed by a keyed hash of what they count.
 """
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 
@@ -11,19 +12,31 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import salted_hmac
 from django_ratelimit import ALL
 from django_ratelimit.core import is_ratelimited
-from django_ratelimit.decorators import ratelimit
+from redis import RedisError
 
 from apps.core.http import client_ip
 
 RATE_LIMIT_SALT = "resonanz.core.rate-limit"
 
+logger = logging.getLogger(__name__)
+
+
+def _over_limit(request: HttpRequest, **counter) -> bool:
+    """django-ratelimit's count, open while the cache is down: RATELIMIT_FAIL_OPEN covers a
+    lost count, but a refused connection would raise and answer the customer with a 500."""
+    try:
+        return is_ratelimited(request, increment=True, **counter)
+    except (RedisError, OSError):
+        logger.warning("Rate limit not counted: the cache cannot be reached.")
+        return False
+
 
 def limit_posts(*, key: str, rate: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @ratelimit(key=key, rate=rate, method="POST", block=False)
         @wraps(view)
         def limited_view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if getattr(request, "limited", False):
+            # Counted under the view's dotted name, as django-ratelimit's decorator does.
+            if _over_limit(request, group=None, fn=view, key=key, rate=rate, method="POST"):
                 from apps.core.views import rate_limited
 
                 return rate_limited(request, exception=None)
@@ -44,13 +57,12 @@ def limit_reached(request: HttpRequest, *, group: str, value: str, limit: tuple[
     tries fell into the current window."""
     count, seconds = limit
     hashed = rate_key(value)
-    return is_ratelimited(
+    return _over_limit(
         request,
         group=group,
         key=lambda _group, _request: hashed,
         rate=f"{count}/{seconds}s",
         method=ALL,
-        increment=True,
     )
 
 
