@@ -36,6 +36,9 @@ TIERS = [
 RULES = [
     ("Quiz abgeschlossen", "Quiz completed", "quiz.completed", 50),
     ("Challenge geschafft", "Challenge completed", "challenge.completed", 150),
+    # A partner's `purchase` event (POST /api/v1/events/): a flat amount per purchase, since
+    # a rule gives fixed points (its conditions match values, they cannot scale an amount).
+    ("Einkauf bei einem Partner", "Purchase at a partner", "purchase", 25),
 ]
 
 REWARDS = [

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from apps.campaigns.demo import demo_campaigns_ensure
 from apps.challenges.demo import demo_challenges_ensure
@@ -68,7 +69,8 @@ class Command(BaseCommand):
         staff = demo_staff_ensure()
         state = "created" if staff.created else "already there, unchanged"
         self.stdout.write(self.style.SUCCESS(f"Demo staff account {state}."))
-        self.stdout.write("  Admin:    http://127.0.0.1:8000/admin/")
+        site = settings.SITE_URL.rstrip("/")
+        self.stdout.write(f"  Admin:    {site}{reverse('admin:index')}")
         self.stdout.write(f"  Username: {staff.username}")
         self.stdout.write(f"  Password: {staff.password}")
         self.stdout.write(
@@ -76,6 +78,6 @@ class Command(BaseCommand):
             f"--partner {DEMO_SHOP_KEY} --customer 4711 --next /c/snack-typ/"
         )
         self.stdout.write(
-            "  Partner API: http://127.0.0.1:8000/api/docs/  (client id "
+            f"  Partner API: {site}{reverse('api-docs')}  (client id "
             f"{DEMO_CLIENT_ID}, secret {DEMO_CLIENT_SECRET})"
         )
