@@ -28,6 +28,8 @@ def play_over_http(client: Client, campaign: Campaign) -> Participation | None:
         return None
     plays = Participation.objects.filter(campaign=campaign, profile_id=profile_id)
     participation = plays.order_by("-round").first()
+    if participation is None:
+        return None
     for _step in range(50):
         participation.refresh_from_db()
         if participation.is_completed:
