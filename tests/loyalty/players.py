@@ -36,9 +36,7 @@ def play_over_http(client: Client, campaign: Campaign) -> Participation | None:
             break
         number = next_unanswered_number(participation=participation)
         question = question_at(campaign=campaign, number=number)
-        client.post(
-            reverse("campaigns:answer", args=[campaign.slug, number]), _answer(question)
-        )
+        client.post(reverse("campaigns:answer", args=[campaign.slug, number]), _answer(question))
     client.get(reverse("campaigns:result", args=[campaign.slug]))
     client.post(reverse("campaigns:finish", args=[campaign.slug]))
     return participation

@@ -25,7 +25,8 @@ def demo(settings):
     settings.DEBUG = True
     call_command("seed_demo")
     campaigns = list(Campaign.objects.live().filter(requires_sign_in=False).order_by("pk"))
-    assert campaigns and Reward.objects.filter(is_active=True).exists()
+    assert campaigns
+    assert Reward.objects.filter(is_active=True).exists()
     return campaigns
 
 
