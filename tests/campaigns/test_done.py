@@ -52,7 +52,9 @@ def test_done_says_what_we_keep_and_what_comes_next(client, snack_quiz, rewards)
     assert "Die nächste Runde" in page
     assert 'Du hast <span class="wallet__number">50</span> Punkte' in page
     assert "Versandfrei" in page
-    assert reverse("loyalty:redeem", args=[rewards[0].pk]) in page
+    # Anonymous players redeem after signing in, and come back to the reward.
+    redeem = reverse("loyalty:redeem", args=[rewards[0].pk])
+    assert f'href="/sign-in/?next={redeem}">Anmelden und einlösen</a>' in page
     assert "Gutschein" in page
     assert "Noch 50 Punkte" in page
 

@@ -18,6 +18,7 @@ def test_a_completed_quiz_is_credited_once_per_participation():
         "kind": "quiz",
         "score": 3,
         "outcome": None,
+        "points_withheld": "",
         "idempotency_key": "participation:7",
     }
 

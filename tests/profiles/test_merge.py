@@ -251,7 +251,12 @@ def test_an_earlier_anonymous_completion_replaces_the_members_later_one(member, 
 def test_redemptions_follow_the_points(member, anonymous):
     _credit(anonymous, 100, "a1")
     reward = RewardFactory(cost=40)
+    # Only members redeem now; an anonymous profile may still hold a redemption from before.
+    Profile.objects.filter(pk=anonymous.pk).update(kind=Profile.Kind.MEMBER)
+    anonymous.kind = Profile.Kind.MEMBER
     redemption = redemption_create(profile=anonymous, reward_id=reward.pk, idempotency_key="r1")
+    Profile.objects.filter(pk=anonymous.pk).update(kind=Profile.Kind.ANONYMOUS)
+    anonymous.kind = Profile.Kind.ANONYMOUS
 
     profile_merge(source=anonymous, target=member)
 

@@ -44,9 +44,15 @@ class Participation(models.Model):
     )
     question_shown_at = models.DateTimeField(_("question shown at"), null=True, blank=True)
     # Why finishing credited no points, if it did not: the result page says so, and a play
-    # held back until sign-in is credited when the player signs in.
+    # held back until sign-in is credited when the player signs in. A database default too:
+    # the demo's generator writes plays in bulk, naming only the columns it fills.
     points_withheld = models.CharField(
-        _("points withheld"), max_length=10, choices=PointsWithheld, blank=True, default=""
+        _("points withheld"),
+        max_length=10,
+        choices=PointsWithheld,
+        blank=True,
+        default="",
+        db_default="",
     )
     withheld_attributes = models.JSONField(
         _("answers the customer asked us not to keep"), default=list, blank=True
