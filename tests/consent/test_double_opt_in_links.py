@@ -173,3 +173,17 @@ def test_a_link_to_replaced_wording_confirms_nothing(ask, newsletter_purpose, ma
 
     assert response.status_code == 400
     assert _stored()[:3] == (0, 0, 0)
+
+
+def test_with_htmx_the_limit_is_told_in_the_purposes_row(
+    ask, newsletter_purpose, mailoutbox, settings
+):
+    settings.CONSENT_DOUBLE_OPT_IN_LIMIT_PER_ADDRESS = (1, 3600)
+    ask()
+
+    row = ask(HTTP_HX_REQUEST="true")
+
+    assert row.status_code == 200
+    assert LIMIT_MESSAGE in row.content.decode()
+    assert "<html" not in row.content.decode()
+    assert len(mailoutbox) == 1
