@@ -47,13 +47,16 @@ class ConsentWithdrawn(ConsentDecision):
 @dataclass(frozen=True, kw_only=True)
 class ConsentDoubleOptInRequested(Event):
     """The address travels to the mail handler only; the link is made there from the
-    receipt id. Erasure removes the address from the stored event."""
+    receipt id, or is `link_token` when the request is kept in the link itself (a visitor
+    without a profile, `apps.consent.double_opt_in`). Erasure removes the address from the
+    stored event."""
 
     name = "consent.double_opt_in_requested"
 
     receipt_id: str
     email: str
     language: str
+    link_token: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,5 @@
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -67,8 +68,13 @@ def _record(
     evidence: Evidence,
     language: str,
     trigger: str = ConsentEvent.Trigger.CUSTOMER,
+    receipt_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
 ) -> ConsentEvent:
+    # A request kept in its link until confirmed is written then, with its own id and time.
+    kept_in_link = {"receipt_id": receipt_id, "occurred_at": occurred_at} if receipt_id else {}
     event = ConsentEvent.objects.create(
+        **kept_in_link,
         profile=profile,
         purpose_id=version.purpose_id,
         purpose_version=version,
@@ -191,8 +197,26 @@ def consent_decide(
     evidence: Evidence,
     language: str,
     email: str = "",
-) -> ConsentEvent:
-    """A visitor's yes or no from the consent panel; their profile is made on this first write."""
+) -> ConsentEvent | None:
+    """A visitor's yes or no from the consent panel; their profile is made on this first write.
+
+    A yes that needs its e-mail link confirmed, from a visitor without a profile, writes no
+    profile and no event: the request travels in the link (None is returned), so clients
+    without cookies leave no profile per try."""
+    if profile is None and decision == "grant" and purpose.requires_double_opt_in:
+        # Imported here: that module builds on this one's recording helpers.
+        from apps.consent.double_opt_in import consent_request_by_link
+
+        if purpose.current_version is None:
+            raise ApplicationError(_("This purpose is not available."))
+        consent_request_by_link(
+            purpose_version=purpose.current_version,
+            collection_point=collection_point,
+            evidence=evidence,
+            language=language,
+            email=email,
+        )
+        return None
     profile = profile_ensure(profile=profile, locale=language)
     common = {
         "profile": profile,

@@ -23,7 +23,10 @@ def send_double_opt_in_email(event: OutboxEvent) -> None:
             "confirm_url": settings.SITE_URL
             + reverse(
                 "consent:confirm",
-                kwargs={"token": double_opt_in_token(receipt_id=payload["receipt_id"])},
+                kwargs={
+                    "token": payload.get("link_token")
+                    or double_opt_in_token(receipt_id=payload["receipt_id"])
+                },
             ),
             "brand_name": settings.BRAND_NAME,
             "valid_hours": settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE // 3600,

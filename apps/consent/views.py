@@ -11,26 +11,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.consent.collection_points import collection_points_name
+from apps.consent.double_opt_in import PendingConsent, consent_confirm_link, consent_link_check
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
-from apps.consent.models import Channel, ConsentEvent
+from apps.consent.models import Channel, ConsentEvent, Purpose
 from apps.consent.receipts import public_jwk, receipt_build, receipt_sign
 from apps.consent.selectors import (
     consent_choices,
-    consent_double_opt_in_pending,
     consent_event_get_for_receipt,
     consent_event_list,
     purpose_get_published,
 )
-from apps.consent.services import (
-    consent_confirm_double_opt_in,
-    consent_decide,
-    double_opt_in_receipt_id,
-)
+from apps.consent.services import consent_decide
 from apps.core.exceptions import ApplicationError
 from apps.core.http import safe_local_path
-from apps.core.ratelimits import limit_posts
+from apps.core.ratelimits import limit_posts, limit_reached
 from apps.profiles.http import HtmxHttpRequest
+from apps.profiles.identifiers import email_normalise, mailbox
 from apps.profiles.sessions import session_remember_profile
 
 HISTORY_PAGE_SIZE = 50
@@ -54,6 +51,23 @@ def _problem(request: HtmxHttpRequest, message: str, status: int) -> HttpRespons
         "action_label": _("Go to your privacy choices"),
     }
     return render(request, "core/problem.html", context, status=status)
+
+
+def _opt_in_limit_reached(request: HtmxHttpRequest, purpose: Purpose, data: dict) -> bool:
+    """Confirmation mails per mailbox, counted like sign-in links and before anything is
+    written: a client without cookies cannot fill someone's inbox."""
+    if data["decision"] != "grant" or not purpose.requires_double_opt_in or not data["email"]:
+        return False
+    try:
+        address = mailbox(email_normalise(data["email"]))
+    except ApplicationError:
+        return False  # the service explains what is wrong with the address
+    return limit_reached(
+        request,
+        group="consent-opt-in:address",
+        value=address,
+        limit=settings.CONSENT_DOUBLE_OPT_IN_LIMIT_PER_ADDRESS,
+    )
 
 
 def _safe_next(request: HtmxHttpRequest, candidate: str) -> str:
@@ -92,6 +106,11 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
     profile = request.profile or None
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
+    elif _opt_in_limit_reached(request, purpose, form.cleaned_data):
+        error = _(
+            "We have sent several confirmation links to this address already. Please check "
+            "your inbox, or try again in an hour."
+        )
     else:
         try:
             event = consent_decide(
@@ -107,9 +126,11 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
         except ApplicationError as problem:
             error = problem.message
         else:
-            success = DECISION_MESSAGES[event.action]
-            profile = event.profile
-            session_remember_profile(session=request.session, profile=profile)
+            # No event: the request waits in the link we mailed, nothing is stored yet.
+            success = DECISION_MESSAGES[event.action if event else ConsentEvent.Action.REQUEST]
+            if event:
+                profile = event.profile
+                session_remember_profile(session=request.session, profile=profile)
     next_url = _safe_next(
         request, str(form.cleaned_data.get("next", "")) if form.is_valid() else ""
     )
@@ -192,15 +213,18 @@ def consent_receipt_jwt(request: HtmxHttpRequest, receipt_id: uuid.UUID) -> Http
 def consent_confirm(request: HtmxHttpRequest, token: str) -> HttpResponse:
     # GET only shows a button: mail scanners that follow links must not confirm anything.
     try:
-        if request.method == "POST":
-            event = consent_confirm_double_opt_in(
-                token=token, evidence=Evidence.from_request(request)
-            )
-            return render(request, "consent/confirmed.html", {"event": event})
-        pending = consent_double_opt_in_pending(receipt_id=double_opt_in_receipt_id(token=token))
+        pending = consent_link_check(token=token)
+        if request.method == "GET":
+            return render(request, "consent/confirm.html", {"pending": pending})
+        event = consent_confirm_link(
+            token=token, profile=request.profile or None, evidence=Evidence.from_request(request)
+        )
     except ApplicationError as problem:
         return _problem(request, problem.message, status=400)
-    return render(request, "consent/confirm.html", {"pending": pending})
+    if isinstance(pending, PendingConsent):
+        # A request kept in its link was granted for this browser's profile, perhaps made now.
+        session_remember_profile(session=request.session, profile=event.profile)
+    return render(request, "consent/confirmed.html", {"event": event})
 
 
 @require_GET

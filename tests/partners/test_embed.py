@@ -64,8 +64,70 @@ def _token(key, **changes) -> str:
     return jwt.encode(_claims(**changes), key, algorithm="EdDSA")
 
 
-def _enter(client, token: str, next_path: str = "/c/snack-typ/"):
+def _open(client, token: str, next_path: str = "/c/snack-typ/"):
+    """The partner's link opened: the page that asks before signing in."""
     return client.get(EMBED, {"token": token, "next": next_path})
+
+
+def _enter(client, token: str, next_path: str = "/c/snack-typ/"):
+    """The tap on that page's button."""
+    return client.post(EMBED, {"token": token, "next": next_path})
+
+
+def test_opening_the_link_asks_first_and_signs_nobody_in(client, shop, shop_key):
+    response = _open(client, _token(shop_key, sub="C-1001"))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Shop" in page
+    assert "••••01" in page
+    assert "C-1001" not in page
+    assert 'method="post"' in page
+    assert "csrfmiddlewaretoken" in page
+    assert response["Referrer-Policy"] == "same-origin"
+    assert SESSION_KEY not in client.session
+    assert not Profile.objects.exists()
+    assert not EmbedTokenUse.objects.exists()
+
+
+def test_a_link_opened_by_a_mail_scanner_still_signs_its_customer_in_once(client, shop, shop_key):
+    token = _token(shop_key)
+    _open(client, token)
+    _open(client, token)
+
+    response = _enter(client, token)
+
+    assert response.status_code == 302
+    assert Profile.objects.get(pk=client.session[SESSION_KEY]).kind == Profile.Kind.MEMBER
+    assert EmbedTokenUse.objects.count() == 1
+
+
+def test_signing_in_needs_the_pages_csrf_token(shop, shop_key):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(EMBED, {"token": _token(shop_key), "next": "/me/"})
+
+    assert response.status_code == 403
+    assert not Profile.objects.exists()
+    assert not EmbedTokenUse.objects.exists()
+
+
+def test_the_page_keeps_next_on_this_site(client, shop, shop_key):
+    page = _open(client, _token(shop_key), next_path="https://evil.example/").content.decode()
+
+    assert '<input type="hidden" name="next" value="/">' in page
+
+
+def test_a_used_token_is_refused_when_opened_again(client, shop, shop_key):
+    token = _token(shop_key)
+    _enter(client, token)
+
+    response = _open(client, token)
+
+    assert response.status_code == 400
+    assert b"bereits verwendet" in response.content
 
 
 def test_a_signed_token_signs_the_customer_in_and_links_the_partners_id(client, shop, shop_key):
@@ -198,10 +260,11 @@ def _hs256_signed_with(secret: str) -> str:
     ],
 )
 def test_every_kind_of_bad_token_gets_a_clear_400_and_changes_nothing(client, shop, shop_key, kind):
-    response = _enter(client, _forged_tokens(shop_key)[kind])
+    token = _forged_tokens(shop_key)[kind]
 
-    assert response.status_code == 400
-    assert b'role="alert"' in response.content
+    for response in (_open(client, token), _enter(client, token)):
+        assert response.status_code == 400
+        assert b'role="alert"' in response.content
     assert not Profile.objects.exists()
     assert not Identifier.objects.exists()
     assert SESSION_KEY not in client.session
@@ -221,7 +284,8 @@ def test_next_must_stay_on_this_site(client, shop, shop_key):
 
 def test_too_many_entries_from_one_address_get_429(client, shop, shop_key, settings):
     settings.EMBED_LIMIT_PER_IP = (2, 60)
-    statuses = [_enter(client, "garbage").status_code for _ in range(3)]
+    statuses = [_open(client, "garbage").status_code, _enter(client, "garbage").status_code]
+    statuses.append(_open(client, "garbage").status_code)
 
     assert statuses == [400, 400, 429]
 
@@ -264,7 +328,12 @@ def test_the_embed_link_command_makes_a_link_that_signs_in_once(client, crm, cap
     url = capsys.readouterr().out.strip()
     path = url.removeprefix("http://127.0.0.1:8000")
 
-    assert client.get(path)["Location"] == "/me/"
+    from urllib.parse import parse_qs, urlsplit
+
+    query = {key: values[0] for key, values in parse_qs(urlsplit(path).query).items()}
+
+    assert client.get(path).status_code == 200
+    assert client.post(EMBED, query)["Location"] == "/me/"
     assert Identifier.objects.get().value == "4711"
     assert client.get(path).status_code == 400
 

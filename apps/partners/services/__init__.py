@@ -8,7 +8,9 @@ from apps.partners.services.clients import (
     partner_token_issue,
 )
 from apps.partners.services.embed import (
+    EmbedEntry,
     embed_sign_in,
+    embed_token_check,
     embed_token_claims,
     embed_token_uses_forget_expired,
 )
@@ -27,8 +29,10 @@ from apps.partners.services.partner_events import (
 
 __all__ = [
     "RESERVED_EVENT_FIELDS",
+    "EmbedEntry",
     "RecordedEvent",
     "embed_sign_in",
+    "embed_token_check",
     "embed_token_claims",
     "embed_token_uses_forget_expired",
     "idempotency_record_claim",

@@ -1,6 +1,7 @@
 """Signing customers in from a partner's embed token."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -72,6 +73,29 @@ def embed_token_claims(*, token: str) -> tuple[PartnerClient, dict]:
         raise _invalid()
     claims["sub"] = external_id_normalise(claims["sub"])
     return partner, claims
+
+
+@dataclass(frozen=True)
+class EmbedEntry:
+    """What the confirm page shows before a token is used: whose account it opens."""
+
+    partner_name: str
+    customer_hint: str
+
+
+def customer_id_masked(value: str) -> str:
+    """Enough of a partner's customer id to recognise one's own, too little to learn another's."""
+    shown = value[-2:] if len(value) > 4 else ""
+    return "•" * 4 + shown
+
+
+def embed_token_check(*, token: str) -> EmbedEntry:
+    """Verify a token without using it up: opening the link (a mail scanner, a preview, the
+    customer before tapping) changes nothing."""
+    partner, claims = embed_token_claims(token=token)
+    if EmbedTokenUse.objects.filter(partner=partner, jti=claims["jti"]).exists():
+        raise ApplicationError(_("This sign-in token was already used."))
+    return EmbedEntry(partner_name=partner.name, customer_hint=customer_id_masked(claims["sub"]))
 
 
 @transaction.atomic
