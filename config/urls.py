@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from apps.partners.api import views as api_views
-from config.admin import sign_in
 from apps.partners.api.views import api_not_found
+from config.admin import sign_in
 
 public_api = {
     "permission_classes": [AllowAny],
