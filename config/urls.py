@@ -7,8 +7,8 @@ from rest_framework.permissions import AllowAny
 
 from apps.core.views import server_error
 from apps.partners.api import views as api_views
-from config.admin import sign_in
 from apps.partners.api.views import api_not_found
+from config.admin import sign_in
 
 public_api = {
     "permission_classes": [AllowAny],

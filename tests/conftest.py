@@ -99,6 +99,37 @@ def _isolated_event_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(events, "_relay_due_at", float("-inf"))
 
 
+@pytest.fixture(autouse=True)
+def _staff_pass_second_factor(request, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login(staff)` (and `admin_client`) signs in as if the code of a device
+    had been entered, so admin tests need not each set up a second factor. Tests of the
+    second factor itself are marked `password_only` and get the bare session."""
+    if request.node.get_closest_marker("password_only"):
+        return
+    from django.test.client import ClientMixin
+
+    from tests.admin_site.second_factor import session_verify
+
+    force_login = ClientMixin.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        if user.is_staff:
+            session_verify(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+
+
+@pytest.fixture
+def axes_reset(db) -> Iterator[None]:
+    """No sign-in failures counted before or after the test (django-axes' reset)."""
+    from axes.utils import reset
+
+    reset()
+    yield
+    reset()
+
+
 @pytest.fixture
 def profile(db):
     return ProfileFactory()

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils import timezone
 
 
@@ -22,4 +22,5 @@ def lockout_response(
         "retry_at": timezone.localtime() + settings.AXES_COOLOFF_TIME,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }
-    return TemplateResponse(request, "admin/locked_out.html", context, status=429)
+    # Rendered here: axes' middleware answers after Django renders template responses.
+    return render(request, "admin/locked_out.html", context, status=429)

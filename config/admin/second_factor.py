@@ -53,8 +53,6 @@ def second_factor_passed(request: HttpRequest) -> bool:
     passed = getattr(request, "_second_factor_passed", None)
     if passed is None:
         user = request.user
-        passed = user.is_verified() or not (
-            second_factor_required(user) or user_has_device(user)
-        )
+        passed = user.is_verified() or not (second_factor_required(user) or user_has_device(user))
         request._second_factor_passed = passed
     return passed

@@ -89,12 +89,9 @@ SECTIONS = (
         (
             "auth.user",
             "auth.group",
-            # Locked-out sign-ins (delete an attempt to lift the lock), sign-in logs, and
-            # staff's second-factor devices (remove a lost phone's).
+            # Locked-out sign-ins (delete an attempt to lift the lock) and sign-in logs.
             "axes.accessattempt",
             "axes.*",
-            "otp_totp.*",
-            "otp_static.*",
             "core.outboxevent",
             "insights.rolluprun",
             "oauth2_provider.*",
@@ -105,10 +102,8 @@ MACHINERY = (
     "core.outboxevent",
     "insights.rolluprun",
     "oauth2_provider.*",
-    # Staff's addresses and sign-in secrets: superusers only, whatever else a role is given.
+    # Staff's addresses and sign-ins: superusers only, whatever else a role is given.
     "axes.*",
-    "otp_totp.*",
-    "otp_static.*",
 )
 SECTIONS_BY_SLUG = {section.slug: section for section in SECTIONS}
 

@@ -14,9 +14,9 @@ from tests.campaigns.factories import CampaignFactory
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("admin:campaigns_campaign_changelist")
-# What any list page of the admin reads (session, user, permissions, counts, the page's
-# campaigns), and three for the figures.
-QUERIES = 10
+# What any list page of the admin reads (session, user, the second factor's device,
+# permissions, counts, the page's campaigns), and three for the figures.
+QUERIES = 11
 
 
 @pytest.fixture

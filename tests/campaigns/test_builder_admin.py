@@ -21,11 +21,11 @@ from tests.preferences.factories import AttributeFactory
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:campaigns_campaign_add")
-# Session and user, the campaign, the publish check (campaign, questions with answers and
+# Session, user and the second factor's device, the campaign, the publish check (campaign, questions with answers and
 # their attributes, purposes, outcomes, bands), the builder's pickers (attributes with values,
 # questions, outcomes), the inlines (questions with their answers, outcomes, bands), and the
 # score-band dimension picker.
-CHANGE_PAGE_QUERIES = 28
+CHANGE_PAGE_QUERIES = 29
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from apps.privacy.models import DataRequest
 from apps.privacy.roles import CAMPAIGN_MANAGER, PRIVACY_OFFICER, roles_sync
 from tests.campaigns.factories import CampaignFactory
 from tests.challenges.factories import ChallengeFactory
+from tests.e2e.admin_sign_in import admin_sign_in
 from tests.e2e.conftest import PHONE
 from tests.e2e.tour import DESKTOP, screenshot
 from tests.partners.factories import WebhookEndpointFactory
@@ -28,10 +29,7 @@ def _log_in(page: Page, live_server, role: str) -> None:
     user.groups.add(Group.objects.get(name=role))
     # Admin pages link no icon; the browser's guess would log a 404 as a console error.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next=/admin/", user.username, PASSWORD)
 
 
 def test_the_campaign_manager_starts_with_what_is_live_and_ends_soon(

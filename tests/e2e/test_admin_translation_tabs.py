@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import Page, expect
 
 from tests.campaigns.factories import CampaignFactory
+from tests.e2e.admin_sign_in import admin_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -20,10 +21,7 @@ def test_staff_switch_a_campaign_text_between_languages_in_tabs(
     # Admin pages link no icon; the browser's guess would log a 404 as a console error.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
     change = f"/admin/campaigns/campaign/{campaign.pk}/change/"
-    page.goto(f"{live_server.url}/admin/login/?next={change}")
-    page.locator("#id_username").fill("brand")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next={change}", "brand", PASSWORD)
 
     german, english = page.locator("#id_title_de"), page.locator("#id_title_en")
     expect(german).to_be_visible()

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
 from apps.privacy.roles import CAMPAIGN_MANAGER, roles_sync
+from tests.e2e.admin_sign_in import admin_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +31,12 @@ def manager_page(live_server, page: Page) -> Page:
     user.groups.add(Group.objects.get(name=CAMPAIGN_MANAGER))
     page.set_viewport_size(DESKTOP)
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/campaigns/campaign/add/")
-    page.locator("#id_username").fill("manager")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(
+        page,
+        f"{live_server.url}/admin/login/?next=/admin/campaigns/campaign/add/",
+        "manager",
+        PASSWORD,
+    )
     return page
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.admin_sign_in import admin_sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 START = "Los geht\N{RIGHT SINGLE QUOTATION MARK}s"
@@ -64,10 +66,7 @@ def _shoot(page: Page, name: str) -> None:
 def _log_in(page: Page, live_server, username: str, password: str, next_path: str) -> None:
     # Admin pages link no icon; the browser's guess would log a 404 as a console error.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(password)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next={next_path}", username, password)
 
 
 def _key_figures(browser: Browser, browser_context_args: dict, live_server, password) -> str:

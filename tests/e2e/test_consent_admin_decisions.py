@@ -15,6 +15,7 @@ from apps.consent.models import Channel
 from apps.consent.services import consent_grant
 from tests.consent.factories import published_purpose
 from tests.consent.legacy import legacy_no
+from tests.e2e.admin_sign_in import admin_sign_in
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,10 +56,7 @@ def test_staff_filter_stored_nos_by_what_they_decided_and_read_it_on_the_event(
     get_user_model().objects.create_superuser(username="brand", password=PASSWORD)
     page.set_viewport_size(DESKTOP)
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next={EVENTS}")
-    page.locator("#id_username").fill("brand")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next={EVENTS}", "brand", PASSWORD)
 
     filters = page.locator("#changelist-filter")
     expect(filters).to_contain_text("Entscheidung")

@@ -5,6 +5,7 @@ explained, a poll result of many votes and a full leaderboard, at phone and desk
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.admin_sign_in import admin_sign_in
 from tests.e2e.tour import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,10 +36,12 @@ def test_the_program_dashboard_opens_on_figures_that_agree(
 
     page.set_viewport_size(viewport)
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/insights/dashboard/program/")
-    page.locator("#id_username").fill(DEMO_STAFF_USERNAME)
-    page.locator("#id_password").fill(DEMO_STAFF_PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(
+        page,
+        f"{live_server.url}/admin/login/?next=/admin/insights/dashboard/program/",
+        DEMO_STAFF_USERNAME,
+        DEMO_STAFF_PASSWORD,
+    )
 
     figures = page.locator(".insights-table table").first
     expect(figures.locator("caption")).to_have_text("Kennzahlen")

@@ -3,6 +3,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.admin_sign_in import admin_sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PROGRAM = "/admin/insights/dashboard/program/"
@@ -30,10 +32,7 @@ def played_survey(purpose):
 def _log_in(page: Page, live_server, password: str, next_path: str) -> None:
     # Admin pages link no icon; the browser's guess would log a 404 as a console error.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-    page.locator("#id_username").fill("analyst")
-    page.locator("#id_password").fill(password)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next={next_path}", "analyst", password)
 
 
 def test_the_analyst_reads_both_dashboards(

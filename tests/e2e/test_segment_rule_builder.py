@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 
 from apps.personalization.models import Segment
 from apps.personalization.rules import rule_compile
+from tests.e2e.admin_sign_in import admin_sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,10 +31,7 @@ def _log_in_as_staff(page: Page, live_server) -> None:
     )
     # Admin pages link no icon; the browser's guess would log a 404 as a console error.
     page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-    page.goto(f"{live_server.url}/admin/login/?next={ADD_SEGMENT}")
-    page.locator("#id_username").fill("brand")
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
+    admin_sign_in(page, f"{live_server.url}/admin/login/?next={ADD_SEGMENT}", "brand", PASSWORD)
     expect(page.locator("#id_key")).to_be_visible()
 
 

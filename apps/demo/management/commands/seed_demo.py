@@ -74,6 +74,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  Username: {staff.username}")
         self.stdout.write(f"  Password: {staff.password}")
         self.stdout.write(
+            f"  Second factor: the key {staff.totp_key} in an authenticator app, or one of the "
+            f"backup codes {', '.join(staff.backup_codes)} (each works once)"
+        )
+        self.stdout.write(
             "  A shop customer arriving signed in: python manage.py embed_link "
             f"--partner {DEMO_SHOP_KEY} --customer 4711 --next /c/snack-typ/"
         )
