@@ -120,14 +120,14 @@ def worker_killed(
 
 # 5 ------------------------------------------------------------------------------------------
 def database_restart(
-    base: str, postgres: Postgres, survey: data.Survey, *, recovery_limit: float
+    base: str, postgres: Postgres, survey: data.Survey, *, pause: float, recovery_limit: float
 ) -> Outcome:
     """Restart PostgreSQL under a load of answers: failures must be explained (our error page
     or problem+json), no play may be half written, and the site must come back by itself."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         loading = pool.submit(play, base, survey, retry_until=time.monotonic() + 180)
         time.sleep(2)
-        postgres.restart()
+        postgres.restart(pause=pause)
         recovered_in = wait_until(
             lambda: send("GET", f"{base}/").status == 200, recovery_limit, step=0.2
         )
@@ -149,7 +149,7 @@ def database_restart(
     return Outcome(
         "5 PostgreSQL restart",
         passed,
-        f"{len(replies)} answer POSTs [{_statuses(replies)}], failed {len(failed)} "
+        f"down {pause:.0f} s; {len(replies)} answer POSTs [{_statuses(replies)}], failed {len(failed)} "
         f"(unexplained {unexplained}); served again {recovered} after the restart; answers "
         f"{figures.answers}/{expected_answers}, plays completed {figures.completed}, "
         f"completions published {figures.completions_published}, half-written "

@@ -121,12 +121,19 @@ class Postgres:
         partial.rename(saved)
         self._start()
 
-    def restart(self) -> None:
-        # With -l the new server writes to its log, not into our pipe, which would otherwise
-        # stay open as long as the server runs.
-        self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "restart"
-        )
+    def restart(self, pause: float = 0) -> None:
+        """`pg_ctl restart -m fast`; with a pause, stopped that long in between, as a server
+        with a large cache or crash recovery to do is."""
+        if not pause:
+            # With -l the new server writes to its log, not into our pipe, which would
+            # otherwise stay open as long as the server runs.
+            self._run(
+                "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "restart"
+            )
+            return
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(pause)
+        self._start()
 
     def stop(self) -> None:
         if self.data.exists():
