@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api api-schema
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat chaos bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api api-schema
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint    ruff check + format check + import layers (lint-imports);  make fmt  to fix"
 	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
 	@echo "make bench   HTTP and ledger benchmarks (wrk recommended; ledger needs PostgreSQL)"
+	@echo "make chaos   fault injection against its own PostgreSQL, Redis, gunicorn and worker"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +68,13 @@ worker: messages
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=info --schedule=$(VENV)/celerybeat-schedule
+
+# Fault injection (README, "Fault injection"): starts its own PostgreSQL cluster, Redis,
+# gunicorn, Celery worker and webhook receiver on loopback and breaks them, one scenario at a
+# time. Needs PostgreSQL's server binaries and redis-server; CHAOS_REDIS_DOWN_SECONDS shortens
+# the Redis outage (default 120).
+chaos: messages
+	$(BIN)/python -m tests.chaos
 
 bench: messages
 	$(BIN)/python -m tests.bench.http_throughput

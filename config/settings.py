@@ -551,6 +551,8 @@ OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
 # Webhook URLs on private or loopback addresses are refused unless this is the demo.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = 15
+# A worker that dies mid-delivery holds the delivery this long; then the sweep sends it again.
+WEBHOOK_ATTEMPT_LEASE_SECONDS = env_int("WEBHOOK_ATTEMPT_LEASE_SECONDS", 5 * 60)
 
 # LOGGING ------------------------------------------------------------------------------------
 LOGGING = {

@@ -19,7 +19,7 @@ from apps.core.events import handlers_for
 from apps.core.models import OutboxEvent
 from apps.core.services import outbox_relay_pending
 from apps.partners.models import WebhookDelivery, WebhookEndpoint
-from apps.partners.services import partner_client_create, partner_link_customer
+from apps.partners.services import partner_client_create, partner_link_customer, webhook_delivery
 from apps.partners.services import webhook_endpoints as endpoints
 from apps.partners.services.webhook_delivery import webhook_delivery_replay, webhooks_notify
 from apps.partners.services.webhook_endpoints import webhook_endpoint_create, webhook_secret_rotate
@@ -430,3 +430,23 @@ def test_parallel_sweeps_send_each_delivery_once(receiver, endpoint, customer, p
 
     assert len(receiver.received) == 4
     assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
+
+
+def test_a_delivery_held_by_a_worker_that_died_is_sent_again_after_the_lease(
+    receiver, delivery, settings
+):
+    settings.WEBHOOK_ATTEMPT_LEASE_SECONDS = 60
+    # The worker claims the attempt and dies before it posts (SIGKILL): nothing is recorded.
+    webhook_delivery._claim(delivery.pk, delivery.attempts)
+    delivery.refresh_from_db()
+    assert 59 <= _wait(delivery) <= 60
+    assert deliver_due_webhooks_task() == 0
+
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert deliver_due_webhooks_task() == 1
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("succeeded", 2)
+    assert [r["headers"]["webhook-id"] for r in receiver.received] == [delivery.message_id]

@@ -53,14 +53,17 @@ MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A Retry-After longer than this is read as this: a partner cannot park a message for weeks.
 MAX_RETRY_AFTER = timedelta(hours=24)
 DISABLE_AFTER_FAILING = timedelta(days=5)
-# While an attempt is queued or in flight the sweep leaves the row alone; if the worker dies,
-# the sweep takes it up again after this.
-ATTEMPT_LEASE = timedelta(minutes=5)
 # Waits up to this long ride on a Celery countdown; longer ones are the sweep's, because a
 # countdown task outlives neither a Redis flush nor Redis's visibility timeout (1 h).
 COUNTDOWN_LIMIT = timedelta(minutes=10)
 SWEEP_BATCH_SIZE = 100
 USER_AGENT = "Resonanz-Webhooks/1.0"
+
+
+def _attempt_lease() -> timedelta:
+    """While an attempt is queued or in flight the sweep leaves the row alone; if the worker
+    dies, the sweep takes it up again after this (WEBHOOK_ATTEMPT_LEASE_SECONDS, 5 minutes)."""
+    return timedelta(seconds=settings.WEBHOOK_ATTEMPT_LEASE_SECONDS)
 
 
 # Messages -----------------------------------------------------------------------------------
@@ -96,7 +99,7 @@ def _delivery_new(
         payload=payload,
         created_at=now,
         # Queued at once after commit; the sweep steps in only if that task is lost.
-        next_attempt_at=now if _runs_in_process() else now + ATTEMPT_LEASE,
+        next_attempt_at=now if _runs_in_process() else now + _attempt_lease(),
     )
 
 
@@ -299,7 +302,7 @@ def _claim(delivery_id: int, expected_attempts: int | None) -> WebhookDelivery |
         now = timezone.now()
         delivery.attempts += 1
         delivery.last_attempt_at = now
-        delivery.next_attempt_at = now + ATTEMPT_LEASE
+        delivery.next_attempt_at = now + _attempt_lease()
         delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
         return delivery
 
@@ -377,7 +380,7 @@ def webhook_deliveries_send_due(*, batch_size: int = SWEEP_BATCH_SIZE) -> int:
             if not due:
                 return handed_out
             WebhookDelivery.objects.filter(pk__in=[pk for pk, _attempts in due]).update(
-                next_attempt_at=now + ATTEMPT_LEASE
+                next_attempt_at=now + _attempt_lease()
             )
         for pk, attempts in due:
             if in_process:
