@@ -17,8 +17,8 @@ from tests.privacy.factories import DataRequestFactory
 pytestmark = pytest.mark.django_db
 
 # Session and user, five for the key figures, two each for live and ending, one each for data
-# requests and failing endpoints, and the recent actions.
-QUERIES = 14
+# requests and failing endpoints, the dead letters (superusers), and the recent actions.
+QUERIES = 15
 
 BLOCKS = {
     "figures": "start-figures-title",
