@@ -62,7 +62,8 @@ class OutboxEventQuerySet(models.QuerySet["OutboxEvent"]):
         return self.pending().filter(next_attempt_at__lte=at)
 
     def dead(self) -> "OutboxEventQuerySet":
-        return self.filter(dead_at__isnull=False)
+        """Given up on (an erasure may since have marked one relayed: then it is not)."""
+        return self.filter(dead_at__isnull=False, published_at__isnull=True)
 
 
 class OutboxEvent(models.Model):

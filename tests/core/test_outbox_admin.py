@@ -8,6 +8,7 @@ from django.utils import timezone
 from apps.audit.models import AccessLog, ConfigChange
 from apps.core.models import OutboxEvent
 from apps.profiles.models import Identifier
+from tests.celery_broker import celery_broker
 from tests.profiles.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_replaying_dead_letters_makes_them_wait_again_and_is_audited(
         name="test.nobody_listens", relay_attempts=12, dead_at=timezone.now(), last_error="x"
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with celery_broker("memory://", eager=True), django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:core_outboxevent_changelist"),
             {"action": "replay", "_selected_action": [dead.pk]},

@@ -18,6 +18,7 @@ from apps.core.services import (
     outbox_sweep,
 )
 from apps.loyalty.events import TierChanged
+from tests.celery_broker import celery_broker
 from tests.events import Happened, OtherHappened
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_replaying_a_dead_letter_relays_it_again(
     OutboxEvent.objects.filter(pk=event.pk).update(relay_attempts=3, dead_at=timezone.now())
     succeed.append(True)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with celery_broker("memory://", eager=True), django_capture_on_commit_callbacks(execute=True):
         replayed = outbox_events_replay(events=OutboxEvent.objects.all())
 
     assert replayed == [event]
