@@ -45,6 +45,19 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_int_list(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers, e.g. "10,60,300"."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    try:
+        return [int(item) for item in raw.split(",") if item.strip()]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {raw!r}."
+        ) from None
+
+
 def require_for_production(names: list[str]) -> None:
     missing = [name for name in names if not os.environ.get(name, "").strip()]
     if missing:

@@ -18,6 +18,7 @@ from config.env import (
     MissingSettingError,
     env_bool,
     env_int,
+    env_int_list,
     env_list,
     env_str,
     require_for_production,
@@ -251,6 +252,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "prune-outbox": {
+        "task": "apps.core.tasks.prune_outbox_task",
+        "schedule": crontab(hour=4, minute=25),
+        "options": {"expires": 60 * 60},
+    },
     "run-waiting-data-requests": {
         "task": "apps.privacy.tasks.run_waiting_data_requests_task",
         "schedule": 300.0,
@@ -289,6 +295,13 @@ LOYALTY_EARN_LIMIT_PER_IP = (env_int("LOYALTY_EARN_LIMIT_PER_IP", 30), 60 * 60)
 OUTBOX_RELAY_DELAY_MS = env_int("OUTBOX_RELAY_DELAY_MS", 200)
 OUTBOX_SWEEP_GRACE_SECONDS = env_int("OUTBOX_SWEEP_GRACE_SECONDS", 30)
 OUTBOX_SWEEP_BATCH_SIZE = 500
+# A failed relay waits OUTBOX_RETRY_BASE_SECONDS, doubling per attempt up to
+# OUTBOX_RETRY_MAX_SECONDS (with jitter); after OUTBOX_MAX_ATTEMPTS it is a dead letter.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 6 * 60 * 60)
+# Relayed events older than this are deleted (never under 31 days: previews read 30).
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 35)
 
 # RATE LIMITS --------------------------------------------------------------------------------
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
@@ -381,6 +394,8 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Resonanz <hallo@resonanz.example>")
+# Seconds an SMTP connection may block: a hung mail server must not hold a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 
 # SECURITY -----------------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -553,6 +568,12 @@ WEBHOOKS_ALLOW_PRIVATE_URLS = env_bool("WEBHOOKS_ALLOW_PRIVATE_URLS", DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = 15
 # A worker that dies mid-delivery holds the delivery this long; then the sweep sends it again.
 WEBHOOK_ATTEMPT_LEASE_SECONDS = env_int("WEBHOOK_ATTEMPT_LEASE_SECONDS", 5 * 60)
+# The whole of one delivery attempt (connect, send, answer); past it the attempt failed.
+WEBHOOK_DELIVERY_DEADLINE_SECONDS = env_int("WEBHOOK_DELIVERY_DEADLINE_SECONDS", 10)
+# Waits between attempts, in seconds; a test installation may shorten them ("10,60,300").
+WEBHOOK_RETRY_SCHEDULE = env_int_list(
+    "WEBHOOK_RETRY_SCHEDULE", [5, 300, 1800, 7200, 18000, 36000, 36000]
+)
 
 # LOGGING ------------------------------------------------------------------------------------
 LOGGING = {

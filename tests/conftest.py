@@ -91,7 +91,7 @@ def _no_demo_population(settings) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_event_handlers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Handlers a test subscribes disappear with the test, and so does a pending relay."""
-    for registry in ("_in_transaction_handlers", "_relayed_handlers"):
+    for registry in ("_in_transaction_handlers", "_relayed_handlers", "_after_commit_handlers"):
         original = getattr(events, registry)
         copy = type(original)(list, {name: list(h) for name, h in original.items()})
         monkeypatch.setattr(events, registry, copy)

@@ -218,7 +218,11 @@ def test_every_event_partners_are_told_of_has_a_catalogue_entry():
 
 
 def test_every_subscription_is_to_a_definition():
-    registries = (core_events._in_transaction_handlers, core_events._relayed_handlers)
+    registries = (
+        core_events._in_transaction_handlers,
+        core_events._relayed_handlers,
+        core_events._after_commit_handlers,
+    )
     subscribed = {name for registry in registries for name in registry}
     assert subscribed
     assert subscribed - {ALL_EVENTS} <= set(EVENT_DEFINITIONS)

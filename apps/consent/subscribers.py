@@ -14,7 +14,7 @@ from apps.profiles.events import ProfileMerged
 from apps.profiles.selectors import profiles_of_merge
 
 
-@subscribe_relayed(ConsentDoubleOptInRequested)
+@subscribe_relayed(ConsentDoubleOptInRequested, after_commit=True)
 def send_double_opt_in_email(event: OutboxEvent) -> None:
     # Sent from the relay, so an e-mail outage leaves the event unpublished for the sweep.
     payload = event.payload

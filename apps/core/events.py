@@ -4,7 +4,9 @@
 registered with `subscribe()` run synchronously in that same transaction, so everything that
 follows from an action commits or rolls back with it. Handlers registered with
 `subscribe_relayed()` run later, in a Celery worker, when the row is relayed; a busy process
-hands the worker its events in batches rather than one task each.
+hands the worker its events in batches rather than one task each. Those registered with
+`subscribe_relayed(..., after_commit=True)` (e-mail) run after the relay's own transaction has
+committed, so nothing leaves while the database holds a lock for it.
 
 An event is a definition, not a string: each app's `events.py` declares its events as small
 frozen dataclasses of `Event`, with the name and the fields of the payload the outbox stores.
@@ -45,6 +47,8 @@ class Event:
     the outbox stores them; `payload()` is what subscribers, the relay and partners read."""
 
     name: ClassVar[str]
+    # A reader counts these rows as history (insights' tier moves): pruning keeps them.
+    kept_in_outbox: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -91,6 +95,7 @@ def _name_of(event: type[Event] | str) -> str:
 
 _in_transaction_handlers: dict[str, list[Handler]] = defaultdict(list)
 _relayed_handlers: dict[str, list[Handler]] = defaultdict(list)
+_after_commit_handlers: dict[str, list[Handler]] = defaultdict(list)
 
 
 def _register(registry: dict[str, list[Handler]], name: str) -> Callable[[Handler], Handler]:
@@ -108,19 +113,28 @@ def subscribe(event: type[Event] | str) -> Callable[[Handler], Handler]:
     return _register(_in_transaction_handlers, _name_of(event))
 
 
-def subscribe_relayed(event: type[Event] | str) -> Callable[[Handler], Handler]:
-    """Run the decorated function in a worker once the event has committed and is relayed."""
-    return _register(_relayed_handlers, _name_of(event))
+def subscribe_relayed(
+    event: type[Event] | str, *, after_commit: bool = False
+) -> Callable[[Handler], Handler]:
+    """Run the decorated function in a worker once the event has committed and is relayed.
+
+    The relayed handlers of one event share a transaction. With `after_commit` the function
+    runs once that transaction has committed, outside any: for what leaves the system and may
+    be slow (e-mail). If it fails, the event is relayed again later, with all its handlers."""
+    registry = _after_commit_handlers if after_commit else _relayed_handlers
+    return _register(registry, _name_of(event))
 
 
 def unsubscribe(handler: Handler) -> None:
-    for registry in (_in_transaction_handlers, _relayed_handlers):
+    for registry in (_in_transaction_handlers, _relayed_handlers, _after_commit_handlers):
         for handlers in registry.values():
             if handler in handlers:
                 handlers.remove(handler)
 
 
-def handlers_for(name: str, *, relayed: bool = False) -> list[Handler]:
+def handlers_for(name: str, *, relayed: bool = False, after_commit: bool = False) -> list[Handler]:
+    if after_commit:
+        return list(_after_commit_handlers.get(name, ()))
     registry = _relayed_handlers if relayed else _in_transaction_handlers
     return [*registry.get(name, ()), *registry.get(ALL_EVENTS, ())]
 
@@ -148,16 +162,20 @@ def _insert_outbox_row(name: str, payload: dict[str, Any]) -> OutboxEvent:
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {OutboxEvent._meta.db_table} (name, payload, created_at, relay_attempts) "
-            "VALUES (%s, %s, %s, 0) RETURNING id",
+            f"INSERT INTO {OutboxEvent._meta.db_table} "
+            "(name, payload, created_at, relay_attempts, next_attempt_at, last_error) "
+            "VALUES (%s, %s, %s, 0, %s, '') RETURNING id",
             [
                 name,
                 connection.ops.adapt_json_value(payload, DjangoJSONEncoder),
                 connection.ops.adapt_datetimefield_value(now),
+                connection.ops.adapt_datetimefield_value(now),
             ],
         )
         (event_id,) = cursor.fetchone()
-    event = OutboxEvent(id=event_id, name=name, payload=payload, created_at=now)
+    event = OutboxEvent(
+        id=event_id, name=name, payload=payload, created_at=now, next_attempt_at=now
+    )
     event._state.adding = False
     event._state.db = connection.alias
     return event

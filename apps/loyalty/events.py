@@ -23,6 +23,8 @@ class TierChanged(Event):
     """The tier's key now and before; None is no tier."""
 
     name = "tier.changed"
+    # Insights counts tier moves from these rows, back to the first one.
+    kept_in_outbox = True
 
     profile: str
     tier: str | None

@@ -15,7 +15,7 @@ from apps.privacy.services.notices import partner_notices_record
 from apps.profiles.selectors import profile_email
 
 
-@subscribe_relayed(DataRequestCompleted)
+@subscribe_relayed(DataRequestCompleted, after_commit=True)
 def send_export_ready(event: OutboxEvent) -> None:
     # From the relay, as the sign-in mail: if mail is down, the event waits for the sweep. The
     # event carries no address; it comes from the profile, while it still has one.

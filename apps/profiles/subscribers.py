@@ -13,7 +13,7 @@ from apps.profiles.models import SignInLink
 from apps.profiles.services import sign_in_token
 
 
-@subscribe_relayed(ProfileSignInRequested)
+@subscribe_relayed(ProfileSignInRequested, after_commit=True)
 def send_sign_in_link(event: OutboxEvent) -> None:
     # Sent from the relay: if mail or the broker is down, the event waits for the sweep. The
     # event carries no address and no token; both come from the link row, while it is fresh.

@@ -12,6 +12,7 @@ from apps.campaigns.models import Campaign
 from apps.campaigns.selectors import campaign_list_running
 from apps.challenges.models import Challenge
 from apps.challenges.selectors import challenge_list_running
+from apps.core.models import OutboxEvent
 from apps.insights.selectors import Headline, program_headline
 from apps.insights.views import VIEW_DASHBOARDS
 from apps.partners.models import WebhookEndpoint
@@ -45,6 +46,8 @@ class StartPage:
     data_requests: list[DataRequest] | None
     failing_endpoints: list[WebhookEndpoint] | None
     endpoint_links: bool
+    # Outbox events given up on, for superusers (the outbox is machinery).
+    dead_letters: int | None = None
 
 
 def _running(user, now: datetime, *, ending_by: datetime | None) -> list[Running] | None:
@@ -81,4 +84,5 @@ def start_page(*, user: AbstractBaseUser | AnonymousUser, now: datetime | None =
         data_requests=requests,
         failing_endpoints=endpoints,
         endpoint_links=user.has_perm("partners.view_webhookendpoint"),
+        dead_letters=OutboxEvent.objects.dead().count() if user.is_superuser else None,
     )

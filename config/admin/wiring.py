@@ -18,6 +18,7 @@ from apps.insights.selectors import campaign_list_figures
 from apps.insights.suppression import MINIMUM_GROUP, Cell
 from apps.insights.views import VIEW_DASHBOARDS
 from config.admin.oauth import oauth_admin_names, oauth_models_name
+from config.admin.outbox import outbox_admin_wire
 from config.admin.sections import is_superuser_only
 
 
@@ -63,6 +64,7 @@ def campaign_figures_for(
 
 def admin_wire(site: admin.AdminSite = admin.site) -> None:
     oauth_models_name()
+    outbox_admin_wire(site)
     for model, model_admin in list(site._registry.items()):
         if is_superuser_only(model) and not isinstance(model_admin, SuperuserOnlyMixin):
             base = type(model_admin)

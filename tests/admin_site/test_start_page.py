@@ -17,8 +17,9 @@ from tests.privacy.factories import DataRequestFactory
 pytestmark = pytest.mark.django_db
 
 # Session, user and the second factor's device, five for the key figures, two each for live
-# and ending, one each for data requests and failing endpoints, and the recent actions.
-QUERIES = 15
+# and ending, one each for data requests and failing endpoints, the dead letters (superusers),
+# and the recent actions.
+QUERIES = 16
 
 BLOCKS = {
     "figures": "start-figures-title",

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
-from requests.adapters import HTTPAdapter
 from standardwebhooks import Webhook
 
 from apps.core.events import EVENT_DEFINITIONS, subscribe_relayed
@@ -31,6 +30,7 @@ from apps.core.exceptions import ApplicationError
 from apps.core.models import OutboxEvent
 from apps.partners.models import PartnerChange, WebhookDelivery, WebhookEndpoint
 from apps.partners.outbound import ALWAYS_TOLD, partner_notices
+from apps.partners.services.deadline import DeadlineAdapter, deadline
 from apps.partners.services.webhook_endpoints import (
     WebhookAddressRefused,
     _endpoint_disable,
@@ -39,17 +39,6 @@ from apps.partners.services.webhook_endpoints import (
 
 logger = logging.getLogger(__name__)
 
-# The first attempt goes out at once; after each failure the next waits this long.
-RETRY_DELAYS = [
-    timedelta(seconds=5),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=5),
-    timedelta(hours=10),
-    timedelta(hours=10),
-]
-MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 # A Retry-After longer than this is read as this: a partner cannot park a message for weeks.
 MAX_RETRY_AFTER = timedelta(hours=24)
 DISABLE_AFTER_FAILING = timedelta(days=5)
@@ -184,7 +173,7 @@ def webhook_signatures(
     return " ".join(Webhook(key).sign(message_id, at, body) for key in keys)
 
 
-class _PinnedAddressAdapter(HTTPAdapter):
+class _PinnedAddressAdapter(DeadlineAdapter):
     """Connects to the address we checked rather than asking DNS again, which could answer
     differently this time (DNS rebinding). TLS still checks the certificate for the host."""
 
@@ -205,10 +194,16 @@ class _PinnedAddressAdapter(HTTPAdapter):
 
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> requests.Response:
+    """POST within WEBHOOK_DELIVERY_DEADLINE_SECONDS in all (`deadline`): an endpoint that
+    answers a byte at a time fails the attempt instead of holding the worker."""
     parts = urlsplit(url)
-    with requests.Session() as session:
+    with (
+        requests.Session() as session,
+        deadline(settings.WEBHOOK_DELIVERY_DEADLINE_SECONDS) as time_left,
+    ):
         # No proxies from the environment: they would connect somewhere we did not check.
         session.trust_env = False
+        session.mount(f"{parts.scheme}://", DeadlineAdapter(max_retries=0))
         if not settings.WEBHOOKS_ALLOW_PRIVATE_URLS:
             default_port = 443 if parts.scheme == "https" else 80
             address = _public_addresses(parts.hostname, parts.port or default_port)[0]
@@ -218,7 +213,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> requests.Response:
             url,
             data=body,
             headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            timeout=min(settings.WEBHOOK_TIMEOUT_SECONDS, time_left.remaining()),
             # A redirect could lead anywhere, a private address included: it counts as failed.
             allow_redirects=False,
             stream=True,
@@ -336,10 +331,16 @@ def _record(claimed: WebhookDelivery, outcome: Outcome) -> WebhookDelivery:
                 disable_reason = _("The endpoint answered 410 Gone.")
             elif now - endpoint.failing_since >= DISABLE_AFTER_FAILING:
                 disable_reason = _("Every delivery failed for five days.")
-            if disable_reason or delivery.attempts >= MAX_ATTEMPTS:
+            # The first attempt goes out at once; after each failure the next waits as long
+            # as WEBHOOK_RETRY_SCHEDULE says, and there is one attempt more than waits.
+            schedule = settings.WEBHOOK_RETRY_SCHEDULE
+            if disable_reason or delivery.attempts > len(schedule):
                 delivery.status = WebhookDelivery.Status.FAILED
             else:
-                delay = max(RETRY_DELAYS[delivery.attempts - 1], outcome.retry_after or timedelta())
+                delay = max(
+                    timedelta(seconds=schedule[delivery.attempts - 1]),
+                    outcome.retry_after or timedelta(),
+                )
                 delivery.next_attempt_at = now + delay
                 if delay <= COUNTDOWN_LIMIT:
                     transaction.on_commit(
