@@ -12,7 +12,14 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from config.env import env_bool, env_int, env_list, env_str, require_for_production
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    fernet_key_derived,
+    require_for_production,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,6 +30,12 @@ if not DEBUG:
 
 # The fallback key only ever serves the local demo: production refuses to start without one.
 SECRET_KEY = env_str("SECRET_KEY") or "demo-only-key-never-used-when-debug-is-off"
+# Fernet keys for secrets kept in the database (apps/core/encrypted_fields.py), newest first:
+# the first encrypts, all decrypt. The demo derives one; DEBUG=false without one fails the
+# system check.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or (
+    [fernet_key_derived(SECRET_KEY, "field-encryption")] if DEBUG else []
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 BRAND_NAME = env_str("BRAND_NAME", "Resonanz")
