@@ -127,7 +127,7 @@ class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
         )
 
     def get_fieldsets(self, request, obj=None):
-        if self.has_change_permission(request, obj):
+        if obj is None or self.has_change_permission(request, obj):
             return self.fieldsets
         # Who may only look sees whether a key is set, never the key: the admin would show
         # a read-only field's stored value.

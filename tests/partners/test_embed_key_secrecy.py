@@ -1,12 +1,15 @@
 """A partner's embed key is a credential: encrypted in the database, write-only in the admin,
 never in the audit trail."""
 
+from importlib import import_module
+
 import jwt
 import pytest
 from cryptography.fernet import Fernet
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from apps.audit.models import ConfigChange
@@ -213,3 +216,20 @@ def test_a_privacy_officer_sees_whether_a_key_is_set_but_never_the_key(client, c
     assert response.status_code == 200
     assert SHARED_SECRET not in html
     assert "fingerprint" in html or "Fingerabdruck" in html
+
+
+def test_the_data_migration_encrypts_keys_stored_in_clear_once_and_back(hs256_partner):
+    state = MigrationExecutor(connection).loader.project_state([("partners", "0002_partner_api")])
+    old_apps = state.apps
+    old_apps.get_model("partners", "PartnerClient").objects.update(embed_key=SHARED_SECRET)
+    migration = import_module("apps.partners.migrations.0003_encrypt_embed_keys")
+    assert _stored(hs256_partner) == SHARED_SECRET
+
+    migration.encrypt_embed_keys(old_apps, None)
+    encrypted = _stored(hs256_partner)
+    migration.encrypt_embed_keys(old_apps, None)  # run again: already encrypted, left alone
+
+    assert _stored(hs256_partner) == encrypted != SHARED_SECRET
+    assert PartnerClient.objects.get(pk=hs256_partner.pk).embed_key == SHARED_SECRET
+    migration.decrypt_embed_keys(old_apps, None)
+    assert _stored(hs256_partner) == SHARED_SECRET
