@@ -38,7 +38,7 @@ def config_masked(value: Any) -> Any:
 def config_snapshot(obj: Model) -> dict[str, Any]:
     """The object's own fields and its many-to-many links as JSON-safe values."""
     values: dict[str, Any] = {}
-    secret = set()
+    secret: set[str] = set()
     translated = translated_base_fields(type(obj))
     for field in obj._meta.concrete_fields:
         if field.name not in translated:

@@ -33,14 +33,6 @@ class WriteOnlyTextarea(forms.Textarea):
         return None
 
 
-def embed_key_status(partner: PartnerClient) -> str:
-    if not partner.embed_key:
-        return str(_("Not set"))
-    return _("Set (fingerprint %(fingerprint)s)") % {
-        "fingerprint": secret_fingerprint(partner.embed_key)
-    }
-
-
 class PartnerClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"),
@@ -139,7 +131,11 @@ class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("embed token key"))
     def embed_key_status(self, partner: PartnerClient) -> str:
-        return embed_key_status(partner)
+        if not partner.embed_key:
+            return str(_("Not set"))
+        return _("Set (fingerprint %(fingerprint)s)") % {
+            "fingerprint": secret_fingerprint(partner.embed_key)
+        }
 
     @admin.display(description=_("OAuth2 client id"))
     def client_id(self, partner: PartnerClient) -> str:
