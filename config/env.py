@@ -1,5 +1,7 @@
 """Read settings from the environment, with safe defaults for the demo."""
 
+import base64
+import hashlib
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -64,3 +66,10 @@ def require_for_production(names: list[str]) -> None:
         raise MissingSettingError(
             f"DEBUG=false needs these environment variables set: {', '.join(missing)}."
         )
+
+
+def fernet_key_derived(secret: str, purpose: str) -> str:
+    """A Fernet key made from another secret, for the local demo only: production sets its
+    own keys, so that changing SECRET_KEY never locks encrypted data away."""
+    digest = hashlib.sha256(f"resonanz.{purpose}:{secret}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()

@@ -21,6 +21,7 @@ from config.env import (
     env_int_list,
     env_list,
     env_str,
+    fernet_key_derived,
     require_for_production,
 )
 
@@ -33,6 +34,12 @@ if not DEBUG:
 
 # The fallback key only ever serves the local demo: production refuses to start without one.
 SECRET_KEY = env_str("SECRET_KEY") or "demo-only-key-never-used-when-debug-is-off"
+# Fernet keys for secrets kept in the database (apps/core/encrypted_fields.py), newest first:
+# the first encrypts, all decrypt. The demo derives one; DEBUG=false without one fails the
+# system check.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or (
+    [fernet_key_derived(SECRET_KEY, "field-encryption")] if DEBUG else []
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 BRAND_NAME = env_str("BRAND_NAME", "Resonanz")

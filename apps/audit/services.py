@@ -9,37 +9,51 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.fields.files import FieldFile
 
 from apps.audit.models import AccessLog, ConfigChange
+from apps.core.encrypted_fields import EncryptedTextField, secret_fingerprint
 from apps.core.translated_fields import translated_base_fields
 from apps.profiles.models import Profile
 
-# Values that are credentials are recorded as changed, never with their content.
+# Values that are credentials are recorded as changed, never with their content: fields kept
+# encrypted, and fields whose names say what they hold.
 SECRET_FIELD_WORDS = ("secret", "password", "token", "hash")
 MASKED = "********"
+
+
+def _is_secret(field: Field) -> bool:
+    return isinstance(field, EncryptedTextField) or any(
+        word in field.name for word in SECRET_FIELD_WORDS
+    )
+
+
+def config_masked(value: Any) -> Any:
+    """A secret as the trail shows it: masked, with a fingerprint, so that a new value reads
+    as a change and the same value as none."""
+    return f"{MASKED} {secret_fingerprint(str(value))}" if value else value
 
 
 def config_snapshot(obj: Model) -> dict[str, Any]:
     """The object's own fields and its many-to-many links as JSON-safe values."""
     values: dict[str, Any] = {}
+    secret: set[str] = set()
     translated = translated_base_fields(type(obj))
     for field in obj._meta.concrete_fields:
         if field.name not in translated:
             value = field.value_from_object(obj)
             # An uploaded file is recorded by its stored name.
             values[field.name] = value.name if isinstance(value, FieldFile) else value
+            if _is_secret(field):
+                secret.add(field.name)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
             values[field.name] = sorted(
                 str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True)
             )
     safe = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
-    return {
-        name: MASKED if any(word in name for word in SECRET_FIELD_WORDS) and value else value
-        for name, value in safe.items()
-    }
+    return {name: config_masked(value) if name in secret else value for name, value in safe.items()}
 
 
 def config_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.core.encrypted_fields import secret_fingerprint
 from apps.core.exceptions import ApplicationError
 from apps.partners.models import (
     PartnerChange,
@@ -25,12 +26,35 @@ from apps.partners.services.webhook_endpoints import (
 from apps.profiles.models import Profile
 
 
+class WriteOnlyTextarea(forms.Textarea):
+    """Never puts a value into the page: neither the stored one nor one just typed."""
+
+    def format_value(self, value):
+        return None
+
+
 class PartnerClientForm(forms.ModelForm):
     scopes = forms.MultipleChoiceField(
         label=_("scopes"),
         choices=Scope.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+    # Write-only: a new value replaces the stored one, an empty field keeps it.
+    embed_key = forms.CharField(
+        label=_("new embed token key"),
+        required=False,
+        widget=WriteOnlyTextarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=_(
+            "EdDSA: the partner's Ed25519 public key (PEM). HS256: a shared secret of at least "
+            "32 characters. A new value replaces the stored one; leave empty to keep it. The "
+            "stored key is never shown."
+        ),
+    )
+    embed_key_remove = forms.BooleanField(
+        label=_("remove the embed token key"),
+        required=False,
+        help_text=_("The partner can then no longer send customers in signed in."),
     )
 
     class Meta:
@@ -47,6 +71,26 @@ class PartnerClientForm(forms.ModelForm):
             "embed_key",
         ]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Kept out of the form's initial data, so nothing can render it and an empty field
+        # does not count as a change.
+        self.initial.pop("embed_key", None)
+
+    def clean_embed_key(self) -> str:
+        return self.cleaned_data["embed_key"] or self.instance.embed_key
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if cleaned_data.get("embed_key_remove"):
+            if self.data.get(self.add_prefix("embed_key"), "").strip():
+                self.add_error(
+                    "embed_key_remove", _("Either enter a new key or remove it, not both.")
+                )
+            else:
+                cleaned_data["embed_key"] = ""
+        return cleaned_data
+
 
 @admin.register(PartnerClient)
 class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
@@ -62,12 +106,36 @@ class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
             _("API access"),
             {"fields": ["client_id", "scopes", "allowed_purposes", "requests_per_minute"]},
         ),
-        (_("Embedded sign-in"), {"fields": ["embed_algorithm", "embed_key"]}),
+        (
+            _("Embedded sign-in"),
+            {"fields": ["embed_algorithm", "embed_key_status", "embed_key", "embed_key_remove"]},
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
         # The key names the partner's customer ids; changing it would orphan them.
-        return ["key", "client_id"] if obj else ["client_id"]
+        return (
+            ["key", "client_id", "embed_key_status"] if obj else ["client_id", "embed_key_status"]
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or self.has_change_permission(request, obj):
+            return self.fieldsets
+        # Who may only look sees whether a key is set, never the key: the admin would show
+        # a read-only field's stored value.
+        hidden = {"embed_key", "embed_key_remove"}
+        return [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for title, options in self.fieldsets
+        ]
+
+    @admin.display(description=_("embed token key"))
+    def embed_key_status(self, partner: PartnerClient) -> str:
+        if not partner.embed_key:
+            return str(_("Not set"))
+        return _("Set (fingerprint %(fingerprint)s)") % {
+            "fingerprint": secret_fingerprint(partner.embed_key)
+        }
 
     @admin.display(description=_("OAuth2 client id"))
     def client_id(self, partner: PartnerClient) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.consent.events import ConsentGranted, ConsentWithdrawn
+from apps.core.encrypted_fields import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.loyalty.events import PointsChanged, TierChanged
 from apps.preferences.events import PreferenceDeclared, PreferenceDeleted
@@ -84,7 +85,8 @@ class PartnerClient(TimeStampedModel):
         choices=EmbedAlgorithm,
         default=EmbedAlgorithm.EDDSA,
     )
-    embed_key = models.TextField(
+    # Encrypted at rest: an HS256 secret lets anyone sign customers in as this partner.
+    embed_key = EncryptedTextField(
         _("embed token key"),
         blank=True,
         help_text=_(

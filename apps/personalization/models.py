@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, within_schedule
+from apps.core.validators import validate_site_or_https_link
 from apps.preferences.models import Attribute
 from apps.profiles.models import Profile
 
@@ -127,11 +128,11 @@ class Offer(TimeStampedModel):
         return self.key
 
     def clean(self) -> None:
-        if self.link and not (
-            (self.link.startswith("/") and not self.link.startswith("//"))
-            or self.link.startswith("https://")
-        ):
-            raise ValidationError({"link": _("Use a path on this site or an https address.")})
+        if self.link:
+            try:
+                validate_site_or_https_link(self.link)
+            except ValidationError as error:
+                raise ValidationError({"link": error.messages}) from None
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("The end must come after the start.")})
         if self.campaign_id and self.link:

@@ -31,7 +31,7 @@ from tests.bench.http_throughput import (
     start_gunicorn,
     wrk_measure,
 )
-from tests.bench.ledger_throughput import DATABASE_URL, _ensure_database
+from tests.bench.ledger_throughput import DATABASE_URL, FIELD_ENCRYPTION_KEY, _ensure_database
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "8"))
 # Customers prepared for the completion run; each can finish only once.
@@ -129,6 +129,7 @@ def _env() -> dict[str, str]:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         # The load generator connects directly: no proxy in front.
         "TRUSTED_PROXY_COUNT": "0",

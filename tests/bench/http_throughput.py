@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.bench.ledger_throughput import FIELD_ENCRYPTION_KEY
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
@@ -74,6 +76,7 @@ def production_env(database_url: str) -> dict[str, str]:
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         # The load generator connects directly: no proxy in front.
         "TRUSTED_PROXY_COUNT": "0",

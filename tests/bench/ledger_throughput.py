@@ -24,6 +24,11 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/resonanz_bench"
 )
+# Production settings need one; fixed (bench only) so a kept bench database stays readable
+# from run to run, and the same for the demo seeding (DEBUG on) and the measured servers.
+FIELD_ENCRYPTION_KEY = (
+    os.environ.get("FIELD_ENCRYPTION_KEY") or "VfcenCl7pNVgJJg2230qVYBNbShbNk2HVzMN89woix0="
+)
 
 
 def _ensure_database() -> None:
@@ -45,6 +50,7 @@ def _setup_django(migrate: bool = True) -> None:
         DATABASE_URL=DATABASE_URL,
         DEBUG="false",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        FIELD_ENCRYPTION_KEY=FIELD_ENCRYPTION_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         TRUSTED_PROXY_COUNT="0",
         LOG_LEVEL="WARNING",

@@ -14,6 +14,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "resonanz.example",
     "TRUSTED_PROXY_COUNT": "1",
     "DATABASE_URL": "sqlite:///" + str(PROJECT_ROOT / "unused.sqlite3"),
+    "FIELD_ENCRYPTION_KEY": "Yr0vmz5BLbVRQ7aHgM4VnUuNJGbcRm4b6WfeGM3mB8A=",
 }
 
 
@@ -96,3 +97,13 @@ def test_production_settings_pass_the_deploy_check():
 
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_debug_false_without_a_field_encryption_key_fails_the_system_check():
+    env = {k: v for k, v in PRODUCTION.items() if k != "FIELD_ENCRYPTION_KEY"}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
+    assert "FIELD_ENCRYPTION_KEY is not set" in result.stderr

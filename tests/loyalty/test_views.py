@@ -181,16 +181,19 @@ def test_wallet_names_rules_and_rewards_in_constant_queries_however_many_entries
     assert "Eingelöst: Gratis Versand" in _history(response)
 
 
-def test_wallet_shows_a_reason_staff_typed_as_typed(visitor, profile, admin_user):
+def test_wallet_shows_a_generic_label_for_a_note_staff_typed(visitor, profile, admin_user):
     ledger_adjust(
         profile=profile,
         points=5,
-        reason="Kulanz nach Anruf",
+        reason="Kulanz: Ticket #881, hat sich über den Kurier beschwert",
         staff_user=admin_user,
         idempotency_key="adjust",
     )
 
-    assert "Kulanz nach Anruf" in _history(visitor.get(reverse("loyalty:wallet")))
+    history = _history(visitor.get(reverse("loyalty:wallet")))
+
+    assert "Korrektur deines Punktestands" in history
+    assert "Ticket" not in history
 
 
 def test_wallet_reads_a_partner_cancellation_stored_with_the_partners_key_in_german(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.consent.models import Purpose
 from apps.core.models import TimeStampedModel, within_schedule
+from apps.core.validators import validate_site_or_https_link
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour like #5b2ee5."))
 
@@ -153,7 +154,7 @@ class Outcome(models.Model):
         _("next step link"),
         max_length=300,
         blank=True,
-        validators=[RegexValidator(r"^(/|https://)", _("Start with / or https://."))],
+        validators=[validate_site_or_https_link],
         help_text=_("Where the recommended next step leads, e.g. /c/snack-quiz/ or a shop page."),
     )
 

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from apps.consent.models import ConsentState
 from apps.core.exceptions import ApplicationError
+from apps.loyalty.reasons import LedgerReasonCode, ledger_reasons_code
 from apps.loyalty.selectors import account_for_profile, upcoming_expiry
 from apps.partners.api.base import IdCursorPagination, PartnerAPIView, StrictSerializer
 from apps.partners.api.problems import ApiProblem
@@ -89,7 +90,16 @@ class LedgerEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     amount = serializers.IntegerField()
     kind = serializers.CharField()
-    reason = serializers.CharField()
+    reason_code = serializers.ChoiceField(
+        choices=LedgerReasonCode.choices,
+        help_text="Why the points moved, as a stable code to act on.",
+    )
+    # Never a note staff typed: those read as a generic label (apps/loyalty/reasons.py).
+    reason = serializers.CharField(
+        source="reason_told",
+        help_text="Why the points moved, in English words (an earning rule's or reward's "
+        "name, or a generic label). Free text to show, not to parse.",
+    )
     created_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
 
@@ -341,7 +351,7 @@ class ProfileLedger(PartnerAPIView):
     def get(self, request, profile_id):
         profile = self.visible_profile(profile_id)
         entries = partner_ledger_entries(profile=profile)
-        page = self.paginate_queryset(entries)
+        page = ledger_reasons_code(self.paginate_queryset(entries))
         self.log_read([profile], data="ledger")
         return self.get_paginated_response(LedgerEntrySerializer(page, many=True).data)
 

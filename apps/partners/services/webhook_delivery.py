@@ -31,6 +31,7 @@ from apps.core.models import OutboxEvent
 from apps.partners.models import PartnerChange, WebhookDelivery, WebhookEndpoint
 from apps.partners.outbound import ALWAYS_TOLD, partner_notices
 from apps.partners.services.deadline import DeadlineAdapter, deadline
+from apps.partners.services.webhook_access import webhook_delivery_access_log
 from apps.partners.services.webhook_endpoints import (
     WebhookAddressRefused,
     _endpoint_disable,
@@ -299,6 +300,8 @@ def _claim(delivery_id: int, expected_attempts: int | None) -> WebhookDelivery |
         delivery.last_attempt_at = now
         delivery.next_attempt_at = now + _attempt_lease()
         delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
+        if delivery.attempts == 1:
+            webhook_delivery_access_log(delivery=delivery)
         return delivery
 
 
