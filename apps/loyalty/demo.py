@@ -113,7 +113,7 @@ def demo_ledger_exercise(*, accounts: int, seed: int = 1) -> int:
         ledger_reverse(entry=debit, reason="Exercise")
         called += 4
         if rewards:
-            # Not enough points, sold out or above the tier: refused, and nothing written.
+            # Not a member, not enough points, sold out or above the tier: refused, nothing written.
             with contextlib.suppress(ApplicationError):
                 redemption_create(
                     profile=profile, reward_id=chance.choice(rewards), idempotency_key=tag

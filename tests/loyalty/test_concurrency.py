@@ -10,6 +10,7 @@ from apps.campaigns.events import QuizCompleted
 from apps.core.exceptions import ApplicationError
 from apps.loyalty.models import Account, Redemption, Reward
 from apps.loyalty.services import ledger_credit, redemption_create
+from apps.profiles.models import Profile
 from tests.concurrency import run_in_parallel
 from tests.loyalty.factories import RewardFactory
 from tests.profiles.factories import ProfileFactory
@@ -39,7 +40,7 @@ def test_200_concurrent_deliveries_of_the_same_event_credit_once():
 
 def test_50_racing_redemptions_of_a_reward_with_stock_10_sell_exactly_10():
     reward = RewardFactory(cost=10, stock=10)
-    profiles = ProfileFactory.create_batch(50)
+    profiles = ProfileFactory.create_batch(50, kind=Profile.Kind.MEMBER)  # only members redeem
     for p in profiles:
         ledger_credit(profile=p, points=100, idempotency_key="fund", reason="Test")
     refusals: list[str] = []
