@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0020_dimension_names_and_score_tallies'),
+        ('campaigns', '0021_points_only_for_members'),
     ]
 
     operations = [
