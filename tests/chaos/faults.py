@@ -149,9 +149,10 @@ def database_restart(
     return Outcome(
         "5 PostgreSQL restart",
         passed,
-        f"down {pause:.0f} s; {len(replies)} answer POSTs [{_statuses(replies)}], failed {len(failed)} "
-        f"(unexplained {unexplained}); served again {recovered} after the restart; answers "
-        f"{figures.answers}/{expected_answers}, plays completed {figures.completed}, "
+        f"down {pause:.0f} s; {len(replies)} answer POSTs [{_statuses(replies)}], failed "
+        f"{len(failed)} (unexplained {unexplained}); served again {recovered} after PostgreSQL "
+        f"was back; answers {figures.answers}/{expected_answers}, plays completed "
+        f"{figures.completed}, "
         f"completions published {figures.completions_published}, half-written "
         f"{figures.incomplete_but_finished}",
     )
