@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from tests.chaos import data
 from tests.chaos.scenarios import (
     Outcome,
-    _five_hundreds,
-    _statuses,
     consent_changes,
+    five_hundreds,
     play,
     send,
+    statuses,
     wait_until,
 )
 from tests.chaos.services import Managed, Postgres, Redis, WebhookReceiver
@@ -45,7 +45,7 @@ def redis_outage(
     figures = data.survey_figures(survey.slug)
     consent_events = data.consent_event_count(visitors)
     expected_answers = len(survey.players) * len(survey.option_ids)
-    errors = _five_hundreds(answers + consents)
+    errors = five_hundreds(answers + consents)
     passed = (
         figures.answers == expected_answers
         and consent_events == 2 * len(visitors)
@@ -59,9 +59,9 @@ def redis_outage(
         "3 Redis down",
         passed,
         f"down {down:.0f} s; "
-        f"answers {figures.answers}/{expected_answers} [{_statuses(answers)}] in "
+        f"answers {figures.answers}/{expected_answers} [{statuses(answers)}] in "
         f"{load_seconds:.0f} s, consent events {consent_events}/{2 * len(visitors)} "
-        f"[{_statuses(consents)}], 5xx={errors}; {waiting} outbox events waited, all relayed "
+        f"[{statuses(consents)}], 5xx={errors}; {waiting} outbox events waited, all relayed "
         f"{relayed} after Redis returned",
     )
 
@@ -149,9 +149,10 @@ def database_restart(
     return Outcome(
         "5 PostgreSQL restart",
         passed,
-        f"down {pause:.0f} s; {len(replies)} answer POSTs [{_statuses(replies)}], failed {len(failed)} "
-        f"(unexplained {unexplained}); served again {recovered} after the restart; answers "
-        f"{figures.answers}/{expected_answers}, plays completed {figures.completed}, "
+        f"down {pause:.0f} s; {len(replies)} answer POSTs [{statuses(replies)}], failed "
+        f"{len(failed)} (unexplained {unexplained}); served again {recovered} after PostgreSQL "
+        f"was back; answers {figures.answers}/{expected_answers}, plays completed "
+        f"{figures.completed}, "
         f"completions published {figures.completions_published}, half-written "
         f"{figures.incomplete_but_finished}",
     )

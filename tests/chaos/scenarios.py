@@ -94,12 +94,12 @@ def wait_until(check: Callable[[], bool], timeout: float, step: float = 1.0) -> 
     return None
 
 
-def _statuses(replies: list[Reply]) -> str:
+def statuses(replies: list[Reply]) -> str:
     counts = Counter(reply.status for reply in replies)
     return " ".join(f"{status}x{count}" for status, count in sorted(counts.items()))
 
 
-def _five_hundreds(replies: list[Reply]) -> int:
+def five_hundreds(replies: list[Reply]) -> int:
     return sum(1 for reply in replies if reply.status >= 500 or reply.status == 0)
 
 
@@ -124,12 +124,12 @@ def idempotent_burst(base: str, partner: data.Partner, partner_key: str, burst: 
     with ThreadPoolExecutor(max_workers=burst) as pool:
         replies = list(pool.map(one, range(burst)))
     credits, outbox = data.partner_event_figures(partner, partner_key, key)
-    errors = _five_hundreds(replies)
+    errors = five_hundreds(replies)
     passed = credits == 1 and outbox == 1 and errors == 0
     return Outcome(
         "1 idempotent burst",
         passed,
-        f"{burst} POSTs, one key [{_statuses(replies)}]; credits={credits} outbox={outbox} "
+        f"{burst} POSTs, one key [{statuses(replies)}]; credits={credits} outbox={outbox} "
         f"5xx={errors}",
     )
 
@@ -152,12 +152,12 @@ def reward_race(base: str, members: list[data.Browser], reward_id: int, stock: i
         replies = list(pool.map(one, members))
     redeemed, left = data.reward_figures(reward_id)
     succeeded = sum(1 for reply in replies if reply.status == 302)
-    errors = _five_hundreds(replies)
+    errors = five_hundreds(replies)
     passed = redeemed == stock and succeeded == stock and left == 0 and errors == 0
     return Outcome(
         "2 reward race",
         passed,
-        f"{len(members)} members, stock {stock} [{_statuses(replies)}]; redemptions={redeemed} "
+        f"{len(members)} members, stock {stock} [{statuses(replies)}]; redemptions={redeemed} "
         f"stock left={left} 5xx={errors}",
     )
 

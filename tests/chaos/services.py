@@ -115,6 +115,9 @@ class Postgres:
         """Keep a copy of the cluster as it is now, for the next run to start from."""
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         saved.parent.mkdir(parents=True, exist_ok=True)
+        # One kept cluster at a time: those of older migrations are never used again.
+        for older in saved.parent.glob("cluster-*"):
+            shutil.rmtree(older, ignore_errors=True)
         partial = saved.with_name(saved.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         subprocess.run(["cp", "-a", str(self.data), str(partial)], check=True)
