@@ -351,6 +351,8 @@ AXES_LOCKOUT_CALLABLE = "config.admin.lockout.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 # The second factor's codes come from an app on the phone; the QR code names the program.
 OTP_TOTP_ISSUER = f"Resonanz {PROGRAM_NAME}"
+# Password and code within ten minutes; the admin site wires the sign-in itself
+# (config/admin/site.py), so the library must not patch the admin's login.
 TWO_FACTOR_LOGIN_TIMEOUT = 10 * 60
 TWO_FACTOR_PATCH_ADMIN = False
 

@@ -1,6 +1,7 @@
 """Every factory makes a valid row with its defaults, so a test can start from any of them."""
 
 import pytest
+from django.http import HttpRequest
 
 from tests.campaigns.factories import (
     AnswerFactory,
@@ -66,4 +67,5 @@ def test_factory_makes_a_valid_row(factory):
 def test_staff_user_factory_stores_a_password_that_signs_in(client):
     StaffUserFactory(username="anna")
 
-    assert client.login(username="anna", password=PASSWORD)
+    # The lock-out's backend counts sign-ins per request, so it needs one.
+    assert client.login(request=HttpRequest(), username="anna", password=PASSWORD)

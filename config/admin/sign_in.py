@@ -29,8 +29,6 @@ class AdminPageMixin:
 
 
 class StaffLoginView(AdminPageMixin, two_factor.LoginView):
-    template_name = "two_factor/core/login.html"
-
     def get_form_prefix(self, step: str | None = None, form=None) -> str:
         # The password step keeps the stock admin's field names (username, password), which
         # the lock-out counts by and password managers know.
@@ -40,8 +38,6 @@ class StaffLoginView(AdminPageMixin, two_factor.LoginView):
 
 
 class StaffSetupView(AdminPageMixin, two_factor.SetupView):
-    qrcode_url = "two_factor:qr"
-
     def get_context_data(self, form, **kwargs) -> dict:
         context = super().get_context_data(form, **kwargs)
         if self.steps.current == "generator":

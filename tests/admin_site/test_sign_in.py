@@ -217,3 +217,25 @@ def _hex(b32: str) -> str:
     from base64 import b32decode
 
     return b32decode(b32).hex()
+
+
+def test_the_demo_staff_signs_in_with_a_printed_backup_code(client):
+    from apps.core.demo import DEMO_STAFF_PASSWORD, demo_staff_ensure
+
+    staff = demo_staff_ensure()
+    _password(client, staff.username, DEMO_STAFF_PASSWORD)
+    client.post(LOGIN, {STEP: "token", "wizard_goto_step": "backup"})
+
+    response = client.post(LOGIN, {STEP: "backup", "backup-otp_token": staff.backup_codes[0]})
+
+    assert response.url == "/admin/"
+    assert client.get(PROFILES).status_code == 200
+
+
+def test_the_demo_staff_key_gives_the_codes_of_its_device():
+    from apps.core.demo import demo_staff_ensure
+
+    staff = demo_staff_ensure()
+    device = TOTPDevice.objects.get(user__username=staff.username, name="default")
+
+    assert device.key == _hex(staff.totp_key)

@@ -179,8 +179,9 @@ def test_preview_intro_reads_a_fixed_number_of_queries(
 ):
     client.get(PREVIEW)  # the test customer is made once
 
-    # Session, user, their permissions (2), campaign, test customer, play, purposes, consent.
-    with django_assert_num_queries(9):
+    # Session, user, the second factor's device, their permissions (2), campaign, test
+    # customer, play, purposes, consent.
+    with django_assert_num_queries(10):
         client.get(PREVIEW)
 
 
