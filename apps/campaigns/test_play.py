@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from csp.constants import SELF
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
@@ -94,14 +94,15 @@ def _keep_in_preview(response: HttpResponse, language: str) -> None:
             response[header] = f"{PREVIEW_PREFIX}{language}{address}"
 
 
-def _may_preview(user) -> bool:
-    """Staff who may see campaigns in the admin: they may see any of them played."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm("campaigns.view_campaign")
-    )
+def _may_preview(request: HttpRequest) -> bool:
+    """Staff who may see campaigns in the admin, past its second factor where they need one:
+    they may see any of them played."""
+    return admin.site.has_permission(request) and request.user.has_perm("campaigns.view_campaign")
+
+
+def _signed_in_halfway(user) -> bool:
+    """Staff signed in by password who still owe the admin their second factor."""
+    return user.is_authenticated and user.is_active and user.is_staff
 
 
 class TestPlayMiddleware:
@@ -117,11 +118,13 @@ class TestPlayMiddleware:
         if language is None:
             return self.get_response(request)
         user = request.user
-        if not _may_preview(user):
+        if not _may_preview(request):
             if not framed:
                 # An htmx request claiming to come from a preview: an ordinary request.
                 return self.get_response(request)
-            if not user.is_authenticated:
+            if not user.is_authenticated or (
+                _signed_in_halfway(user) and not admin.site.has_permission(request)
+            ):
                 return redirect_to_login(request.get_full_path(), reverse("admin:login"))
             raise Http404(_("This page does not exist."))
         request.test_play = True

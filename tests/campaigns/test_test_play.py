@@ -51,6 +51,18 @@ def test_preview_is_not_found_for_staff_who_may_not_see_campaigns(client, snack_
     assert not Profile.objects.filter(is_test=True).exists()
 
 
+@pytest.mark.password_only
+def test_preview_asks_staff_for_their_second_factor_before_a_draft(client, snack_quiz):
+    user = get_user_model().objects.create_superuser("chefin", password="x")
+    client.force_login(user)
+
+    response = client.get(PREVIEW)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert not Profile.objects.filter(is_test=True).exists()
+
+
 def test_preview_alone_may_be_framed_and_only_by_our_own_pages(client, staff, snack_quiz):
     preview = client.get(PREVIEW)
     public = client.get("/c/snack-quiz/")
