@@ -13,7 +13,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -32,6 +31,7 @@ from apps.consent.services import (
     _record,
     _refuse_sharing_under_gpc,
     consent_confirm_double_opt_in,
+    double_opt_in_link_data,
     double_opt_in_receipt_id,
 )
 from apps.core.events import publish
@@ -60,16 +60,7 @@ def _used_or_invalid(receipt_id: uuid.UUID) -> None:
 
 def _pending_from(token: str) -> PendingConsent | None:
     """The request a link carries; None for a link to a stored request."""
-    try:
-        data = signing.loads(
-            token, salt=DOUBLE_OPT_IN_SALT, max_age=settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE
-        )
-    except signing.SignatureExpired:
-        raise ApplicationError(
-            _("This confirmation link has expired. Please ask for a new one.")
-        ) from None
-    except signing.BadSignature:
-        raise ApplicationError(_("This confirmation link is not valid.")) from None
+    data = double_opt_in_link_data(token=token)
     if not isinstance(data, dict) or "v" not in data:
         return None
     version = PurposeVersion.objects.select_related("purpose").filter(pk=data["v"]).first()

@@ -274,10 +274,10 @@ def double_opt_in_token(*, receipt_id: str) -> str:
     return signing.dumps({"r": str(receipt_id)}, salt=DOUBLE_OPT_IN_SALT, compress=True)
 
 
-def double_opt_in_receipt_id(*, token: str) -> str:
-    """The request a link points at, or an error saying why the link cannot be used."""
+def double_opt_in_link_data(*, token: str):
+    """What a confirmation link carries, or an error saying why it cannot be used."""
     try:
-        data = signing.loads(
+        return signing.loads(
             token, salt=DOUBLE_OPT_IN_SALT, max_age=settings.CONSENT_DOUBLE_OPT_IN_MAX_AGE
         )
     except signing.SignatureExpired:
@@ -286,7 +286,12 @@ def double_opt_in_receipt_id(*, token: str) -> str:
         ) from None
     except signing.BadSignature:
         raise ApplicationError(_("This confirmation link is not valid.")) from None
-    return str(data.get("r", ""))
+
+
+def double_opt_in_receipt_id(*, token: str) -> str:
+    """The request a link points at."""
+    data = double_opt_in_link_data(token=token)
+    return str(data.get("r", "")) if isinstance(data, dict) else ""
 
 
 @transaction.atomic
