@@ -4,7 +4,7 @@ typed on the command line."""
 import time
 import uuid
 from io import StringIO
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 import pytest
@@ -35,7 +35,8 @@ def _create(*options: str) -> str:
 
 
 def _signs_in(client, token: str) -> bool:
-    response = client.get(reverse("partners:embed"), {"token": token, "next": "/me/"})
+    """The customer's tap on the embed page's "Continue" (a GET only asks)."""
+    response = client.post(reverse("partners:embed"), {"token": token, "next": "/me/"})
     return response.status_code == 302 and Identifier.objects.filter(value="4711").exists()
 
 
@@ -70,7 +71,8 @@ def test_a_generated_hs256_secret_is_printed_once_and_works_with_embed_link(clie
     assert len(printed) >= 32
     call_command("embed_link", partner="shop", customer="4711", next="/me/")
     link = urlsplit(capsys.readouterr().out.strip())
-    assert client.get(f"{link.path}?{link.query}")["Location"] == "/me/"
+    assert client.get(f"{link.path}?{link.query}").status_code == 200
+    assert client.post(link.path, dict(parse_qsl(link.query)))["Location"] == "/me/"
 
 
 def test_an_ed25519_public_key_is_read_from_a_file(client, tmp_path):
