@@ -42,7 +42,7 @@ class PartnerClientForm(forms.ModelForm):
     )
     # Write-only: a new value replaces the stored one, an empty field keeps it.
     embed_key = forms.CharField(
-        label=_("new embed token key"),
+        label=_("New embed token key"),
         required=False,
         widget=WriteOnlyTextarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
         help_text=_(
