@@ -8,6 +8,7 @@ from django.template.defaultfilters import truncatechars
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin_mixins import ReadOnlyAdminMixin
 from apps.core.models import OutboxEvent
 from apps.core.services import outbox_events_replay
 
@@ -34,7 +35,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(admin.ModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The event outbox, read-only: the list shows no payloads; dead letters can be replayed.
 
     A payload may hold an address or a partner's properties, so the event's page shows it only
@@ -60,15 +61,6 @@ class OutboxEventAdmin(admin.ModelAdmin):
     readonly_fields = fields
     date_hierarchy = "created_at"
     actions = ["replay"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
