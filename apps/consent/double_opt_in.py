@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from apps.consent.services import (
     _published_current,
     _record,
     _refuse_sharing_under_gpc,
+    confirmation_address_check,
     consent_confirm_double_opt_in,
     double_opt_in_link_data,
     double_opt_in_receipt_id,
@@ -89,12 +88,7 @@ def consent_request_by_link(
     but the mail's outbox row. Returns the receipt id the confirmed request will have."""
     purpose = _published_current(purpose_version)
     _refuse_sharing_under_gpc(purpose, evidence)
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ApplicationError(
-            _("Enter a valid e-mail address so we can send you the confirmation link.")
-        ) from None
+    confirmation_address_check(email)
     receipt_id = uuid.uuid4()
     link_token = signing.dumps(
         {

@@ -162,12 +162,7 @@ def consent_grant(
     if not purpose.requires_double_opt_in or already_confirmed:
         return _record(action=ConsentEvent.Action.GRANT, **common)
 
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise ApplicationError(
-            _("Enter a valid e-mail address so we can send you the confirmation link.")
-        ) from None
+    confirmation_address_check(email)
     if (
         state is not None
         and state.status == ConsentState.Status.PENDING
@@ -268,6 +263,16 @@ def consent_withdraw(
         language=language,
         trigger=trigger,
     )
+
+
+def confirmation_address_check(email: str) -> None:
+    """The address a confirmation link goes to, or an error asking for a valid one."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(
+            _("Enter a valid e-mail address so we can send you the confirmation link.")
+        ) from None
 
 
 def double_opt_in_token(*, receipt_id: str) -> str:
