@@ -4,7 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
 
 from apps.core import events
 from tests.profiles.factories import ProfileFactory
@@ -65,7 +64,9 @@ def _quick_flush(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_process_cache() -> None:
-    caches["local"].clear()
+    from apps.core.process_cache import forget_all_kept
+
+    forget_all_kept()
 
 
 @pytest.fixture(autouse=True)

@@ -77,6 +77,14 @@ def _versions(names: tuple[str, ...]) -> str | None:
     return ".".join(found[key] for key in keys)
 
 
+def forget_all_kept() -> None:
+    """Drop every value this process keeps and every version it remembers having checked, as
+    a new test must: a check remembered from before would name versions that are gone."""
+    _local.clear()
+    for kept in _caches:
+        kept._checked = None
+
+
 class ProcessCache(Generic[T]):
     """A named value (or one per `part`) each process keeps; see the module's docstring."""
 

@@ -82,7 +82,8 @@ def test_the_poll_result_below_five_votes_says_so_and_shows_the_own_vote(client)
 def cache_of_this_process(settings):
     """The shared cache only this test process writes to: another process (the suite's
     Celery worker) renewing a cache version between the two requests would make the second
-    one read the campaign's questions again, and the count would measure that."""
+    one read the campaign's questions again, and the count would measure that. (A version
+    check remembered from an earlier test did the same; the suite forgets those.)"""
     settings.CACHES = {
         **settings.CACHES,
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "own"},

@@ -6,7 +6,7 @@ from django.core.cache import cache, caches
 from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from apps.core.process_cache import VERSION_KEY, ProcessCache, versions_renew
+from apps.core.process_cache import VERSION_KEY, ProcessCache, forget_all_kept, versions_renew
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +108,18 @@ def test_a_cache_asked_on_every_event_checks_the_shared_versions_at_most_every_s
 
     with time_machine.travel(timezone.now() + timedelta(seconds=2)):
         assert kept.get(load) == 2
+
+
+def test_forgetting_all_kept_drops_the_values_and_the_remembered_version_checks():
+    kept, load = ProcessCache("test.hot", check_every=60), Loads()
+    kept.get(load)
+    cache.set(VERSION_KEY.format(name="test.hot"), "changed-elsewhere", timeout=None)
+    assert kept.get(load) == 1
+
+    forget_all_kept()
+
+    assert kept.get(load) == 2
+    assert kept.get(load) == 2
 
 
 def test_a_cache_asked_on_every_event_sees_its_own_process_forget_at_once():
