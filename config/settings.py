@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.core.context_processors.brand",
+                "apps.core.context_processors.embed",
                 "apps.consent.context_processors.consent_reprompt",
             ],
         },
