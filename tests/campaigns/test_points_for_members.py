@@ -134,3 +134,10 @@ def test_earning_fails_open_while_the_cache_is_down(client, monkeypatch):
     play_over_http(client, campaign)
 
     assert _balance(client) == 50
+
+
+def test_the_home_card_says_the_points_are_for_members(client, members_campaign):
+    html = client.get(reverse("home")).content.decode()
+
+    assert "+50 Punkte für Mitglieder" in html
+    assert "+50 Punkte<" not in html
