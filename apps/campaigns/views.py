@@ -14,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from apps.campaigns.assessments import assessment_result
 from apps.campaigns.cards import share_card_png
+from apps.campaigns.framing import play_started_announce, play_started_remember
 from apps.campaigns.models import Campaign, Participation
 from apps.campaigns.selectors import (
     Step,
@@ -149,6 +150,7 @@ def campaign_start(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     session_remember_profile(session=request.session, profile=participation.profile)
     if participation.is_completed:
         return redirect("campaigns:result", slug=slug)
+    play_started_remember(request, campaign_slug=slug)
     return redirect(_step_url(campaign, next_unanswered_number(participation=participation) or 1))
 
 
@@ -197,6 +199,7 @@ def _render_step(
                 participation=participation, question=step.question
             )
         context["seconds_left"] = seconds_left
+        context["play_started"] = play_started_announce(request, campaign_slug=campaign.slug)
     else:
         if upcoming is _LOOK_UP:
             upcoming = None if participation.is_completed else step.upcoming

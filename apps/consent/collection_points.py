@@ -17,7 +17,10 @@ from functools import cache
 from importlib import import_module
 
 from django.apps import apps as django_apps
+from django.core.validators import slug_re
 from django.utils.translation import gettext as _
+
+from apps.core.embedding import COLLECTION_POINT_PREFIX, EmbedContext
 
 Labeller = Callable[[list[str]], dict[str, str]]
 
@@ -58,6 +61,8 @@ def _generic(prefix: str, name: str) -> str:
         return _("A campaign")
     if prefix == "partner":
         return _("One of our partners")
+    if prefix == COLLECTION_POINT_PREFIX:
+        return _("A brand's website showing our campaign")
     return _("Elsewhere on our site")
 
 
@@ -93,3 +98,11 @@ def collection_points_name(events: Iterable) -> list:
     for event in events:
         event.collection_point_label = labels[event.collection_point]
     return events
+
+
+def collection_point_in_frame(*, embed: EmbedContext, posted: str) -> str:
+    """A decision taken inside a brand's frame is recorded as taken on that site. The page
+    may only say which campaign's panel it was ("campaign:<slug>"); the site is the origin the
+    server checked, never one the form names."""
+    prefix, _sep, slug = posted.partition(":")
+    return embed.collection_point(slug if prefix == "campaign" and slug_re.match(slug) else None)

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import translation
 from jwt.algorithms import OKPAlgorithm
 
+from apps.consent.collection_points import collection_point_label
 from apps.consent.models import ConsentEvent
 
 KANTARA_VERSION = "KI-CR-v1.1.0"
@@ -73,12 +74,19 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
     version = event.purpose_version
     with translation.override(event.language or None):
         purpose_title = version.title
+        # Where it was decided, as the customer reads it (a brand's site for a framed
+        # campaign); the key itself stays under `x-resonanz`. A list of events named at once
+        # (`collection_points_name`) is not looked up again per receipt.
+        place = getattr(event, "collection_point_label", None) or collection_point_label(
+            event.collection_point
+        )
+        method = f"{event.get_channel_display()}: {place}"
     controller = settings.CONSENT_CONTROLLER
     return {
         "version": KANTARA_VERSION,
         "jurisdiction": settings.CONSENT_JURISDICTION,
         "consentTimestamp": int(event.occurred_at.timestamp()),
-        "collectionMethod": f"{event.get_channel_display()}: {event.collection_point}",
+        "collectionMethod": method,
         "consentReceiptID": str(event.receipt_id),
         "publicKey": public_key_pem(),
         "language": event.language,
@@ -122,6 +130,7 @@ def receipt_build(*, event: ConsentEvent, site_url: str) -> dict:
             "trigger": event.trigger,
             "purposeKey": purpose.key,
             "purposeVersion": version.version,
+            "collectionPoint": event.collection_point,
             "evidence": {
                 "ipHmac": event.ip_hmac,
                 "userAgentHmac": event.user_agent_hmac,

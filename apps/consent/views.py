@@ -10,7 +10,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.consent.collection_points import collection_points_name
+from apps.consent.collection_points import collection_point_in_frame, collection_points_name
 from apps.consent.double_opt_in import PendingConsent, consent_confirm_link, consent_link_check
 from apps.consent.evidence import Evidence, gpc_signal
 from apps.consent.forms import ConsentDecisionForm
@@ -23,6 +23,7 @@ from apps.consent.selectors import (
     purpose_get_published,
 )
 from apps.consent.services import consent_decide
+from apps.core.embedding import embed_of
 from apps.core.exceptions import ApplicationError
 from apps.core.http import safe_local_path
 from apps.core.ratelimits import limit_posts, limit_reached
@@ -31,6 +32,14 @@ from apps.profiles.identifiers import email_normalise, mailbox
 from apps.profiles.sessions import session_remember_profile
 
 HISTORY_PAGE_SIZE = 50
+
+# What a framed page tells its host about a decision (protocol "consent" event): a yes only
+# once it is granted, so a double opt-in's first step tells nothing.
+FRAME_DECISIONS = {
+    ConsentEvent.Action.GRANT: "granted",
+    ConsentEvent.Action.REFUSE: "refused",
+    ConsentEvent.Action.WITHDRAW: "refused",
+}
 
 DECISION_MESSAGES = {
     ConsentEvent.Action.GRANT: gettext_lazy("Thank you. Your consent is saved."),
@@ -102,8 +111,9 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
     if purpose is None:
         return _problem(request, _("This purpose does not exist."), status=404)
     form = ConsentDecisionForm(request.POST)
-    error = success = ""
+    error = success = decided = ""
     profile = request.profile or None
+    embed = embed_of(request)
     if not form.is_valid():
         error = next(iter(form.errors.values()))[0]
     elif _opt_in_limit_reached(request, purpose, form.cleaned_data):
@@ -112,13 +122,16 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
             "your inbox, or try again in an hour."
         )
     else:
+        collection_point = form.cleaned_data["collection_point"]
+        if embed:
+            collection_point = collection_point_in_frame(embed=embed, posted=collection_point)
         try:
             event = consent_decide(
                 profile=profile,
                 purpose=purpose,
                 decision=form.cleaned_data["decision"],
                 channel=Channel.WEB,
-                collection_point=form.cleaned_data["collection_point"],
+                collection_point=collection_point,
                 evidence=Evidence.from_request(request),
                 language=get_language(),
                 email=form.cleaned_data["email"],
@@ -129,6 +142,7 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
             # No event: the request waits in the link we mailed, nothing is stored yet.
             success = DECISION_MESSAGES[event.action if event else ConsentEvent.Action.REQUEST]
             if event:
+                decided = FRAME_DECISIONS.get(event.action, "")
                 profile = event.profile
                 session_remember_profile(session=request.session, profile=profile)
     next_url = _safe_next(
@@ -141,6 +155,7 @@ def consent_decision(request: HtmxHttpRequest, purpose_key: str) -> HttpResponse
             "choice": choice,
             "error": error,
             "success": success,
+            "decided": decided,
             "next_url": next_url,
             "collection_point": form.cleaned_data.get("collection_point", "preference-center")
             if form.is_valid()

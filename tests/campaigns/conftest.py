@@ -2,6 +2,7 @@ import pytest
 
 from apps.campaigns.models import Campaign
 from tests.campaigns.factories import CampaignFactory, OptionFactory, QuestionFactory
+from tests.embed_support import framed  # noqa: F401 (pages framed by a brand site)
 from tests.preferences.factories import AttributeFactory
 
 

@@ -3,6 +3,7 @@ import pytest
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel
 from tests.consent.factories import published_purpose
+from tests.embed_support import framed  # noqa: F401 (pages framed by a brand site)
 
 
 @pytest.fixture

@@ -76,3 +76,27 @@ def test_the_headline_counts_the_last_30_stored_days_and_the_latest_snapshot():
     assert str(figures["profiles"].value) == "300"
     # Two accounts hold the outstanding points: too few to show.
     assert figures["liability"].value.hidden
+
+
+def test_campaign_list_consent_rate_counts_decisions_in_brand_frames():
+    purpose = published_purpose(key="personalization")
+    snack = CampaignFactory(slug="snack")
+    places = {
+        "campaign:snack": (3, 1),
+        "embed:https://shop.example#snack": (5, 3),
+        "embed:https://shop.example#other": (0, 50),
+        "embed:https://shop.example": (0, 50),
+    }
+    for point, (grants, refusals) in places.items():
+        ConsentDayRollup.objects.create(
+            day=date(2026, 5, 1),
+            purpose=purpose,
+            collection_point=point,
+            grants=grants,
+            refusals=refusals,
+        )
+
+    figures = campaign_list_figures(campaigns=[snack])
+
+    # 8 yes of 12 decisions: 3 of 4 on our site, 5 of 8 in a brand's frame.
+    assert str(figures[snack.pk].consent_rate) == "67 %"

@@ -166,3 +166,59 @@ def test_program_dashboard_reads_the_snapshot_of_the_last_run(survey):
     assert depth["1"] == "6"
     assert depth["0"] == "5"
     assert dashboard.snapshot_day == today
+
+
+# Where the snack campaign's end screen takes decisions (on our site, in two brands' frames),
+# and three places that are not it.
+SNACK_POINTS = {
+    "campaign:snack": 3,
+    "embed:https://shop.example#snack": 2,
+    "embed:http://127.0.0.2:8001#snack": 1,
+}
+ELSEWHERE = ["embed:https://shop.example#other", "embed:https://shop.example", "campaign:snack-2"]
+
+
+def _snack_campaign(purpose):
+    from tests.campaigns.factories import CampaignFactory
+
+    snack = CampaignFactory(slug="snack")
+    snack.purposes.add(purpose)
+    return snack
+
+
+def _agreed(campaign) -> str:
+    today = site_today()
+    dashboard = campaign_dashboard(
+        campaign=campaign, first=today - timedelta(days=7), last=today, free_text=False
+    )
+    (row,) = dashboard.consent.rows
+    return str(row[1])
+
+
+def test_campaign_consent_counts_decisions_in_brand_frames_live(purpose):
+    from tests.consent.factories import grant_consent
+    from tests.profiles.factories import ProfileFactory
+
+    snack = _snack_campaign(purpose)
+    for point, people in {**SNACK_POINTS, **dict.fromkeys(ELSEWHERE, 5)}.items():
+        for _ in range(people):
+            grant_consent(ProfileFactory(), purpose, collection_point=point)
+
+    assert _agreed(snack) == "6"
+
+
+def test_campaign_consent_counts_decisions_in_brand_frames_rolled_up(
+    purpose, django_assert_num_queries
+):
+    from apps.insights.models import ConsentDayRollup
+
+    snack = _snack_campaign(purpose)
+    day = site_today() - timedelta(days=2)
+    for point, grants in {**SNACK_POINTS, **dict.fromkeys(ELSEWHERE, 50)}.items():
+        ConsentDayRollup.objects.create(
+            day=day, purpose=purpose, collection_point=point, grants=grants
+        )
+
+    # As many queries as before decisions in frames were counted: one reads every place.
+    with django_assert_num_queries(17):
+        assert _agreed(snack) == "6"

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from apps.consent.models import ConsentEvent, Purpose
 from apps.insights.figures.common import Row
@@ -16,7 +16,7 @@ _COLUMN = {
 }
 
 
-def consent_figures(*, first: date, last: date, collection_point: str | None = None) -> list[Row]:
+def consent_figures(*, first: date, last: date, collection_points: Q | None = None) -> list[Row]:
     """Consent decisions per day, purpose and collection point: grants, refusals and
     withdrawals. One query. Each event counts as what it decided, read by consent's own rule
     (`ConsentEvent.objects.with_decision()`), so a "no" stored before refusals had their own
@@ -35,8 +35,8 @@ def consent_figures(*, first: date, last: date, collection_point: str | None = N
             ConsentEvent.Action.WITHDRAW,
         ],
     ).order_by()
-    if collection_point is not None:
-        events = events.filter(collection_point=collection_point)
+    if collection_points is not None:
+        events = events.filter(collection_points)
     rows: dict[tuple, Row] = {}
     for row in (
         events.with_decision()

@@ -4,11 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext, pgettext
 
 from apps.campaigns.models import MOOD_FACES, Campaign, Question
 from apps.campaigns.selectors import campaign_questions_with_options
+from apps.core.embedding import COLLECTION_POINT_PREFIX
 from apps.insights import figures
 from apps.insights.charts import Chart, Table, bar_chart, column_chart
 from apps.insights.models import (
@@ -42,6 +43,15 @@ WORDS_SHOWN = 30
 def campaign_collection_point(campaign: Campaign) -> str:
     """Where the campaign's end screen records consent decisions (see campaigns.views)."""
     return f"campaign:{campaign.slug}"
+
+
+def campaign_collection_points(campaign: Campaign) -> Q:
+    """The campaign's end screen on our site and inside every brand's frame that showed it
+    ("embed:<origin>#<slug>", see core.embedding)."""
+    return Q(collection_point=campaign_collection_point(campaign)) | Q(
+        collection_point__startswith=f"{COLLECTION_POINT_PREFIX}:",
+        collection_point__endswith=f"#{campaign.slug}",
+    )
 
 
 CAMPAIGN_COLUMNS = [
@@ -97,11 +107,11 @@ def campaign_dashboard(
     declaration_rows = list(
         DeclarationDayRollup.objects.filter(**in_range).values("attribute_id", "declarations")
     )
-    point = campaign_collection_point(campaign)
+    points = campaign_collection_points(campaign)
     consent_rows = list(
         ConsentDayRollup.objects.filter(
+            points,
             purpose__in=purposes,
-            collection_point=point,
             day__gte=stored_first,
             day__lte=stored_last,
         ).values("purpose_id", "grants", "refusals", "withdrawals")
@@ -112,7 +122,7 @@ def campaign_dashboard(
         passed_rows += live["question_days"]
         outcome_rows += live["outcome_days"]
         declaration_rows += live["declaration_days"]
-        consent_rows += figures.consent_figures(first=today, last=today, collection_point=point)
+        consent_rows += figures.consent_figures(first=today, last=today, collection_points=points)
     # Tallies are written as plays complete, so they hold today already.
     tally_range = {"campaign": campaign, "day__gte": first, "day__lte": last}
     option_counts = dict(

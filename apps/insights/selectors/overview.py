@@ -5,10 +5,11 @@ campaigns there are; every number is a `Cell`, so small groups stay hidden here 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext
 
 from apps.campaigns.models import Campaign
+from apps.core.embedding import COLLECTION_POINT_PREFIX
 from apps.insights.models import (
     CampaignDayRollup,
     ConsentDayRollup,
@@ -144,13 +145,7 @@ def campaign_list_figures(*, campaigns: list[Campaign]) -> dict[int, CampaignLis
         .annotate(n=Sum("declarations"))
         .values_list("campaign_id", "n")
     )
-    points = {campaign_collection_point(campaign): campaign.pk for campaign in campaigns}
-    consent = {
-        points[row["collection_point"]]: row
-        for row in ConsentDayRollup.objects.filter(collection_point__in=points)
-        .values("collection_point")
-        .annotate(grants=Sum("grants"), refusals=Sum("refusals"), withdrawals=Sum("withdrawals"))
-    }
+    consent = _consent_by_campaign(campaigns)
     figures = {}
     for pk in ids:
         day = days.get(pk, {})
@@ -164,3 +159,30 @@ def campaign_list_figures(*, campaigns: list[Campaign]) -> dict[int, CampaignLis
             points_paid=cell(day.get("points_paid", 0), people=day.get("points_people", 0)),
         )
     return figures
+
+
+CONSENT_COLUMNS = ("grants", "refusals", "withdrawals")
+
+
+def _consent_by_campaign(campaigns: list[Campaign]) -> dict[int, dict[str, int]]:
+    """Decisions at each campaign's end, on our site and inside brands' frames
+    ("embed:<origin>#<slug>"), summed per campaign: one query."""
+    points = {campaign_collection_point(campaign): campaign.pk for campaign in campaigns}
+    by_slug = {campaign.slug: campaign.pk for campaign in campaigns}
+    framed = f"{COLLECTION_POINT_PREFIX}:"
+    consent: dict[int, dict[str, int]] = {}
+    for row in (
+        ConsentDayRollup.objects.filter(
+            Q(collection_point__in=points) | Q(collection_point__startswith=framed)
+        )
+        .values("collection_point")
+        .annotate(**{column: Sum(column) for column in CONSENT_COLUMNS})
+    ):
+        point = row["collection_point"]
+        pk = points[point] if point in points else by_slug.get(point.partition("#")[2])
+        if pk is None:
+            continue
+        totals = consent.setdefault(pk, dict.fromkeys(CONSENT_COLUMNS, 0))
+        for column in CONSENT_COLUMNS:
+            totals[column] += row[column]
+    return consent
