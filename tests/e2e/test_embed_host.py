@@ -110,7 +110,10 @@ def origins() -> Iterator[dict[str, Origin]]:
         "/embed/c/kaffee/": ("text/html", FAKE_FRAME),
         "/frame.js": ("text/javascript", FAKE_FRAME_JS),
     }
-    stranger.routes = {"/": ("text/html", INTRUDER), "/intruder.js": ("text/javascript", INTRUDER_JS)}
+    stranger.routes = {
+        "/": ("text/html", INTRUDER),
+        "/intruder.js": ("text/javascript", INTRUDER_JS),
+    }
     # A strict brand page: no inline script or style, frames only from the two it names.
     brand.headers = {
         "Content-Security-Policy": (
@@ -124,7 +127,10 @@ def origins() -> Iterator[dict[str, Origin]]:
     )
 
     def page(body: str) -> tuple[str, str]:
-        return "text/html", f'<!doctype html><html lang="de"><script src="/host.js"></script>{body}{tag}'
+        return (
+            "text/html",
+            f'<!doctype html><html lang="de"><script src="/host.js"></script>{body}{tag}',
+        )
 
     brand.routes = {
         "/host.js": ("text/javascript", HOST_JS),
