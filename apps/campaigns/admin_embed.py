@@ -5,19 +5,16 @@ Which sites may frame it is the partners' business, above campaigns; so this mod
 no source. The composition root (`config.admin`) plugs one in as
 `CampaignEmbedPanelMixin.embed_origins_source`. Without one no site is listed."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
-from django.templatetags.static import static
 from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models import Campaign
-from apps.core.storage import static_integrity
+from apps.core.embed_script import embed_script_tag, resonanz_origin
 
-EMBED_SCRIPT = "embed/resonanz.js"
 # The delay the popup snippet starts with; staff tell the web team to change it as they like.
 POPUP_DELAY_SECONDS = 10
 
@@ -39,14 +36,6 @@ class EmbedPanel:
     resonanz_origin: str
     # A draft (or a campaign ended) shows customers no play yet: the snippet waits for it.
     playable: bool
-
-
-def embed_script_tag() -> str:
-    """The script tag of every snippet: the file's hashed address on our site and its
-    integrity, so a brand's page runs exactly the file we published."""
-    src = urljoin(f"{settings.SITE_URL}/", static(EMBED_SCRIPT))
-    integrity = static_integrity(EMBED_SCRIPT)
-    return f'<script async src="{src}" integrity="{integrity}" crossorigin="anonymous"></script>'
 
 
 def _element(slug: str, **attributes: str | None) -> str:
@@ -94,7 +83,7 @@ def embed_panel(*, campaign: Campaign | None, allowed_origins: list[str]) -> Emb
     return EmbedPanel(
         snippets=snippets,
         allowed_origins=allowed_origins,
-        resonanz_origin="{0.scheme}://{0.netloc}".format(urlsplit(settings.SITE_URL)),
+        resonanz_origin=resonanz_origin(),
         playable=status in (Campaign.Status.LIVE, Campaign.Status.SCHEDULED),
     )
 
@@ -103,10 +92,10 @@ class CampaignEmbedPanelMixin:
     """Puts `embed_panel` into the campaign page's context
     (templates/admin/campaigns/campaign/change_form.html)."""
 
-    embed_origins_source: ClassVar[Callable[[], list[str]] | None] = None
+    embed_origins_source: ClassVar[Callable[[], Iterable[str]] | None] = None
 
     def embed_panel_for(self, campaign: Campaign | None) -> EmbedPanel | None:
         if campaign is None or campaign.pk is None:
             return None
         source = type(self).embed_origins_source
-        return embed_panel(campaign=campaign, allowed_origins=source() if source else [])
+        return embed_panel(campaign=campaign, allowed_origins=sorted(source()) if source else [])
