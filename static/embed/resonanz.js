@@ -191,6 +191,9 @@
 
     receive(data) {
       if (data.type === "height" && typeof data.height === "number" && data.height > 0) {
+        // Sized to its content from now on, the frame needs no scrollbar; one appearing and
+        // going would change the content's width, its height, and so on.
+        this.frame.setAttribute("scrolling", "no");
         this.frame.style.height = Math.min(Math.ceil(data.height), 20000) + "px";
       }
       this.dispatchEvent(new CustomEvent("resonanz:" + data.type, { bubbles: true, detail: data }));

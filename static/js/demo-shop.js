@@ -16,7 +16,7 @@
         var name = document.createElement("code");
         name.textContent = "resonanz:" + type;
         entry.append(
-          new Date().toLocaleTimeString(), " ", name, " ", JSON.stringify(detail)
+          new Date().toLocaleTimeString(document.documentElement.lang), " ", name, " ", JSON.stringify(detail)
         );
         empty.remove();
         log.prepend(entry);
