@@ -12,7 +12,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.tour import DESKTOP
 
 pytestmark = pytest.mark.e2e
 
@@ -108,6 +110,7 @@ def origins() -> Iterator[dict[str, Origin]]:
     resonanz.routes = {
         "/static/embed/resonanz.js": ("text/javascript", script),
         "/embed/c/kaffee/": ("text/html", FAKE_FRAME),
+        "/embed/me/": ("text/html", FAKE_FRAME),
         "/frame.js": ("text/javascript", FAKE_FRAME_JS),
     }
     stranger.routes = {
@@ -129,7 +132,8 @@ def origins() -> Iterator[dict[str, Origin]]:
     def page(body: str) -> tuple[str, str]:
         return (
             "text/html",
-            f'<!doctype html><html lang="de"><script src="/host.js"></script>{body}{tag}',
+            '<!doctype html><html lang="de"><meta name="viewport" content="width=device-width">'
+            f'<script src="/host.js"></script>{body}{tag}',
         )
 
     brand.routes = {
@@ -145,6 +149,14 @@ def origins() -> Iterator[dict[str, Origin]]:
         "/popup/": page(
             '<button id="before">Vorher</button><resonanz-campaign id="popup" '
             'data-campaign="kaffee" data-mode="popup" data-delay="1"></resonanz-campaign>'
+        ),
+        "/slide-in/": page(
+            '<resonanz-campaign id="slide" data-page="preferences" data-lang="en" '
+            'data-mode="slide-in" data-delay="0" data-token="signed.by.partner"></resonanz-campaign>'
+        ),
+        "/exit/": page(
+            '<resonanz-campaign data-campaign="kaffee" data-mode="popup" data-exit-intent>'
+            "</resonanz-campaign>"
         ),
         "/button/": page(
             '<resonanz-campaign id="button" data-campaign="kaffee" data-mode="button" '
@@ -230,3 +242,45 @@ def test_the_button_opens_the_popup_and_focus_returns_to_it(page: Page, origins:
     expect(button).to_be_focused()
     button.click()
     expect(dialog).to_be_visible()
+
+
+def test_the_slide_in_is_a_bottom_sheet_on_phones_and_a_corner_panel_on_desktops(
+    page: Page, origins: dict[str, Origin]
+):
+    page.goto(f"{origins['brand'].url}/slide-in/")
+    dialog = page.get_by_role("dialog", name="Campaign")
+    expect(dialog).to_be_visible()
+    # Not modal: the page stays usable beside it.
+    assert dialog.get_attribute("aria-modal") == "false"
+    src = urlsplit(dialog.locator("iframe").get_attribute("src"))
+    assert src.path == "/embed/me/"
+    assert "lang=en" in src.query
+    assert "token=signed.by.partner" in src.query
+    box = dialog.bounding_box()
+    assert (box["x"], box["width"]) == (0, 390)
+    assert box["y"] + box["height"] == pytest.approx(844, abs=1)
+    page.set_viewport_size(DESKTOP)
+    box = dialog.bounding_box()
+    assert box["width"] == 400
+    assert box["x"] + box["width"] == pytest.approx(1366 - 16, abs=1)
+    page.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
+
+
+def test_the_popup_opens_when_the_mouse_leaves_through_the_top(
+    browser: Browser, origins: dict[str, Origin]
+):
+    # A desktop with a mouse: exit intent means nothing on a touch screen.
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{origins['brand'].url}/exit/")
+    page.wait_for_function("() => !!customElements.get('resonanz-campaign')")
+    dialog = page.get_by_role("dialog")
+    page.mouse.move(600, 300)
+    page.evaluate(
+        "document.dispatchEvent(new MouseEvent('mouseout', {clientX: 600, clientY: 400}))"
+    )
+    expect(dialog).to_have_count(0)
+    page.evaluate("document.dispatchEvent(new MouseEvent('mouseout', {clientX: 600, clientY: -2}))")
+    expect(dialog).to_be_visible()
+    context.close()
