@@ -70,7 +70,10 @@
 
   class ResonanzCampaign extends HTMLElement {
     connectedCallback() {
-      if (this.root) return;
+      if (this.root) {
+        live.add(this); // moved in the page: still ours
+        return;
+      }
       var lang = this.dataset.lang === "en" ? "en" : "de";
       var slug = this.dataset.campaign || "";
       var page = this.dataset.page === "preferences";
@@ -112,9 +115,15 @@
     }
 
     framed() {
-      var frame = make("iframe", { src: this.src, title: this.dataset.label || this.words.title });
+      var frame = make("iframe", {
+        src: this.src,
+        title: this.dataset.label || this.words.title,
+        // The result page shares a link: the share sheet, or the clipboard.
+        allow: "web-share; clipboard-write",
+      });
       frame.addEventListener("load", function () {
-        frame.contentWindow.postMessage({ resonanz: 1, type: "hello" }, ORIGIN);
+        var target = frame.contentWindow; // none once the dialog closed
+        if (target) target.postMessage({ resonanz: 1, type: "hello" }, ORIGIN);
       });
       this.frame = frame;
       return frame;
@@ -154,7 +163,11 @@
         "aria-label": this.dataset.label || this.words.title,
       });
       var bar = make("div", { class: "bar" });
-      var close = make("button", { type: "button", class: "close", "aria-label": this.words.close });
+      var close = make("button", {
+        type: "button",
+        class: "close",
+        "aria-label": this.words.close,
+      });
       close.textContent = "\u00d7";
       close.addEventListener("click", this.close.bind(this));
       bar.appendChild(close);

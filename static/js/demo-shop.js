@@ -15,9 +15,8 @@
         var entry = document.createElement("li");
         var name = document.createElement("code");
         name.textContent = "resonanz:" + type;
-        entry.append(
-          new Date().toLocaleTimeString(document.documentElement.lang), " ", name, " ", JSON.stringify(detail)
-        );
+        var time = new Date().toLocaleTimeString(document.documentElement.lang);
+        entry.append(time, " ", name, " ", JSON.stringify(detail));
         empty.remove();
         log.prepend(entry);
         while (log.children.length > 30) log.lastElementChild.remove();
