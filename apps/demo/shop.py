@@ -48,13 +48,13 @@ def demo_shop_elsewhere(host: str) -> str | None:
     return shop
 
 
-def demo_shop_context() -> dict:
+def demo_shop_context(*, shop_origin: str) -> dict:
     return {
         "products": PRODUCTS,
         "script_src": embed_script_src(),
         "script_integrity": static_integrity(EMBED_SCRIPT),
         "resonanz_origin": resonanz_origin(),
-        "shop_origin": demo_shop_origin(),
+        "shop_origin": shop_origin,
         "inline_campaign": INLINE_CAMPAIGN,
         "popup_campaign": POPUP_CAMPAIGN,
         "button_campaign": BUTTON_CAMPAIGN,

@@ -14,7 +14,8 @@ def demo_shop(request: HttpRequest) -> HttpResponse:
     elsewhere = demo_shop_elsewhere(request.get_host())
     if elsewhere:
         return redirect(f"{elsewhere}{request.get_full_path()}")
-    response = render(request, "demo/shop.html", demo_shop_context())
+    shop_origin = f"{request.scheme}://{request.get_host()}"
+    response = render(request, "demo/shop.html", demo_shop_context(shop_origin=shop_origin))
     # As a brand's strict policy would: our script and our frames, nothing else from outside.
     origin = resonanz_origin()
     response._csp_update = {"script-src": [origin], "frame-src": [origin]}

@@ -43,6 +43,10 @@ def test_the_shop_embeds_three_campaigns_with_the_script_and_its_integrity(
     assert 'data-delay="5" data-exit-intent' in html
     assert 'data-campaign="snack-wissen" data-lang="de" data-mode="button"' in html
     assert "Kaffeerösterei Demo" in html
+    assert (
+        "Ein Demo-Shop auf einer anderen Website (http://localhost:8000), der Kampagnen von "
+        "http://127.0.0.1:8000 zeigt."
+    ) in html
     assert "Diese Woche frisch geröstet" in html
     assert "Was die Kampagnen dieser Seite mitteilen" in html
 
