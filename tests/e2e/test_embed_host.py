@@ -132,7 +132,8 @@ def origins() -> Iterator[dict[str, Origin]]:
     def page(body: str) -> tuple[str, str]:
         return (
             "text/html",
-            '<!doctype html><html lang="de"><meta name="viewport" content="width=device-width">'
+            '<!doctype html><html lang="de"><title>Shop</title>'
+            '<meta name="viewport" content="width=device-width">'
             f'<script src="/host.js"></script>{body}{tag}',
         )
 
@@ -284,3 +285,21 @@ def test_the_popup_opens_when_the_mouse_leaves_through_the_top(
     page.evaluate("document.dispatchEvent(new MouseEvent('mouseout', {clientX: 600, clientY: -2}))")
     expect(dialog).to_be_visible()
     context.close()
+
+
+def test_the_button_and_its_dialog_have_no_serious_accessibility_violation(
+    page: Page, origins: dict[str, Origin]
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    def severe() -> list[str]:
+        violations = Axe().run(page).response["violations"]
+        return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+
+    page.goto(f"{origins['brand'].url}/button/")
+    button = page.get_by_role("button", name="Jetzt mitmachen")
+    expect(button).to_be_visible()
+    assert severe() == []
+    button.click()
+    expect(page.get_by_role("dialog").locator("iframe")).to_have_css("height", "777px")
+    assert severe() == []
