@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("apps.challenges.urls")),
     path("", include("apps.personalization.urls")),
     path("", include("apps.privacy.urls")),
+    path("", include("apps.demo.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     # Setting up the admin's second factor (config/admin/sign_in.py), before any admin page.
     path("admin/", include(sign_in.urlpatterns)),

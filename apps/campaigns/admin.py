@@ -11,6 +11,7 @@ from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
 from nested_admin.nested import NestedModelAdminMixin
 
+from apps.campaigns.admin_embed import CampaignEmbedPanelMixin
 from apps.campaigns.admin_figures import FIGURE_COLUMNS, CampaignListFiguresMixin
 from apps.campaigns.admin_inlines import (
     OptionInline,
@@ -136,7 +137,9 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignListFiguresMixin, NestedModelAdminMixin, TabbedTranslationAdmin):
+class CampaignAdmin(
+    CampaignListFiguresMixin, CampaignEmbedPanelMixin, NestedModelAdminMixin, TabbedTranslationAdmin
+):
     """The one-page builder: the campaign, its questions with their answers, outcomes and
     score bands, saved together; going live and copying start here too."""
 
@@ -194,6 +197,8 @@ class CampaignAdmin(CampaignListFiguresMixin, NestedModelAdminMixin, TabbedTrans
     def render_change_form(self, request: HttpRequest, context: dict, *args, obj=None, **kwargs):
         # The phone-sized preview beside the form (templates/admin/campaigns/campaign/).
         context["preview"] = preview_panel(campaign=obj, language=request.LANGUAGE_CODE)
+        # Below it, the snippets for the brand's own site (apps/campaigns/admin_embed.py).
+        context["embed_panel"] = self.embed_panel_for(obj)
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     @admin.display(description=_("status"))

@@ -1,6 +1,11 @@
 """A demo shop that sends customers in signed in and uses the partner API. Idempotent; demo
 mode only."""
 
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel, Purpose
 from apps.consent.selectors import consent_is_granted
@@ -47,4 +52,40 @@ def demo_partner_ensure() -> int:
                 evidence=Evidence(),
                 language="de",
             )
+    return int(created)
+
+
+# THE DEMO SHOP'S OWN SITE ------------------------------------------------------------------
+# The page at /demo/shop/ (apps/demo) plays the brand's site embedding our campaigns. Served by
+# this same server under the other loopback name, it is another origin and another site to
+# the browser, as a real brand's shop would be.
+_OTHER_LOOPBACK_NAME = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+
+
+def demo_shop_origin() -> str | None:
+    """ "http://localhost:8000" for a site at http://127.0.0.1:8000 (and the other way round);
+    None when the site runs under another name, where the demo shop cannot be another origin."""
+    site = urlsplit(settings.SITE_URL)
+    other = _OTHER_LOOPBACK_NAME.get(site.hostname or "")
+    if other is None:
+        return None
+    return f"{site.scheme}://{other}" + (f":{site.port}" if site.port else "")
+
+
+def demo_shop_seeded() -> bool:
+    return PartnerClient.objects.filter(key=DEMO_SHOP_KEY).exists()
+
+
+def demo_embed_origin_ensure() -> int:
+    """Allows the demo shop's site to frame our pages, once partners can name their sites
+    (the `EmbedOrigin` model); before that there is nothing to allow."""
+    try:
+        embed_origin_model = apps.get_model("partners", "EmbedOrigin")
+    except LookupError:
+        return 0
+    origin = demo_shop_origin()
+    partner = PartnerClient.objects.filter(key=DEMO_SHOP_KEY).first()
+    if origin is None or partner is None:
+        return 0
+    _allowed, created = embed_origin_model.objects.get_or_create(partner=partner, origin=origin)
     return int(created)

@@ -1,6 +1,6 @@
 """What the composition root connects after every app registered its admin: machinery is for
-superusers only, and the campaign list reads its figures from insights (which campaigns may
-not import)."""
+superusers only, the campaign list reads its figures from insights and the campaign page's
+embed panel the sites partners allow (neither of which campaigns may import)."""
 
 from dataclasses import fields
 from types import SimpleNamespace
@@ -17,6 +17,7 @@ from apps.campaigns.models import Campaign
 from apps.insights.selectors import campaign_list_figures
 from apps.insights.suppression import MINIMUM_GROUP, Cell
 from apps.insights.views import VIEW_DASHBOARDS
+from apps.partners.embed_origins_read import embed_origins_allowed
 from config.admin.oauth import oauth_admin_names, oauth_models_name
 from config.admin.outbox import outbox_admin_wire
 from config.admin.sections import is_superuser_only
@@ -73,3 +74,4 @@ def admin_wire(site: admin.AdminSite = admin.site) -> None:
             site.unregister(model)
             site.register(model, restricted)
     CampaignAdmin.list_figures_source = staticmethod(campaign_figures_for)
+    CampaignAdmin.embed_origins_source = staticmethod(embed_origins_allowed)

@@ -12,7 +12,9 @@ from apps.partners.demo import (
     DEMO_CLIENT_ID,
     DEMO_CLIENT_SECRET,
     DEMO_SHOP_KEY,
+    demo_embed_origin_ensure,
     demo_partner_ensure,
+    demo_shop_origin,
 )
 from apps.personalization.demo import (
     demo_offers_ensure,
@@ -56,6 +58,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Segments and offers: {segments} created.")
         partners = demo_partner_ensure()
         self.stdout.write(f"Partner shop (embedded sign-in, API): {partners} created.")
+        allowed = demo_embed_origin_ensure()
+        self.stdout.write(f"Partner shop's site allowed to embed campaigns: {allowed} created.")
         if population is None:
             population = settings.DEMO_POPULATION
         if population < 0:
@@ -85,3 +89,7 @@ class Command(BaseCommand):
             f"  Partner API: {site}{reverse('api-docs')}  (client id "
             f"{DEMO_CLIENT_ID}, secret {DEMO_CLIENT_SECRET})"
         )
+        shop = demo_shop_origin()
+        if shop:
+            # Another host name, so the browser treats the shop as another site than ours.
+            self.stdout.write(f"  A brand's shop embedding campaigns: {shop}{reverse('demo:shop')}")
