@@ -170,7 +170,7 @@ class EmbedFrameMiddleware:
             host_origin=request.session.get(EMBED_HOST_SESSION_KEY),
             theme=request.session.get(EMBED_THEME_SESSION_KEY) or {},
         )
-        if has_entry_params(params):
+        if request.method in ("GET", "HEAD") and has_entry_params(params):
             response = self._entry(request, framed_by_allowed=referer_origin in allowed)
         else:
             response = self.get_response(request)
