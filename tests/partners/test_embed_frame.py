@@ -1,6 +1,7 @@
 """Pages framed by a brand's site under /embed/: which pages, which headers, which cookies."""
 
 import pytest
+from django.test import Client
 from django.urls import get_script_prefix, reverse
 
 from apps.core.embedding import EMBED_HOST_SESSION_KEY, EMBED_THEME_SESSION_KEY
@@ -272,3 +273,29 @@ def test_an_embedded_question_page_reads_as_few_rows_as_the_plain_one(
     with django_assert_num_queries(7):
         response = client.get("/embed/c/snack-quiz/q/1/")
     assert response.status_code == 200
+
+
+def test_the_language_switch_in_the_frame_stays_in_it(client, shop_origin, quiz):
+    response = client.post(
+        "/embed/i18n/setlang/", {"language": "en", "next": "/embed/c/snack-quiz/"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/embed/c/snack-quiz/"
+    assert "Partitioned" in response.cookies["django_language"].OutputString()
+    assert client.get("/embed/c/snack-quiz/")["Content-Language"] == "en"
+
+
+def test_a_form_in_the_frame_posts_with_its_partitioned_csrf_cookie(shop_origin, quiz):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/embed/c/snack-quiz/")
+    token = page.context["csrf_token"]
+
+    response = browser.post(
+        "/embed/c/snack-quiz/start/",
+        {"csrfmiddlewaretoken": str(token)},
+        headers={"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/embed/c/snack-quiz/q/1/")
