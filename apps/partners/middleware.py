@@ -36,6 +36,13 @@ from apps.partners.embed_entry import (
     theme_params_given,
     url_without_entry_params,
 )
+from apps.partners.embed_session import (
+    SESSION_CHECK_PARAM,
+    session_address_renewed,
+    session_check_answer,
+    session_from_address,
+    session_key_signed,
+)
 from apps.partners.origins import origin_of
 from apps.partners.selectors import embed_origins_allowed
 from apps.partners.services import embed_sign_in, embed_token_check
@@ -73,16 +80,21 @@ class EmbedMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_embed_path(request.path_info):
             return self.get_response(request)
-        request.path_info = request.path_info[len(EMBED_PREFIX) - 1 :]
+        path, prefix = session_from_address(request, request.path_info[len(EMBED_PREFIX) - 1 :])
+        checked = session_check_answer(request, path)
+        if checked is not None:
+            return checked
+        request.path_info = path
         request.embed_requested = True
         previous = get_script_prefix()
-        set_script_prefix(previous + EMBED_PREFIX.lstrip("/"))
+        set_script_prefix(previous + prefix.lstrip("/"))
         try:
             response = self.get_response(request)
         finally:
             # The prefix is per thread; the next request on it (or the test client's next
             # call, in the same thread) must not inherit /embed/.
             set_script_prefix(previous)
+        session_address_renewed(request, response)
         _cookies_partitioned(response)
         return response
 
@@ -184,7 +196,7 @@ class EmbedFrameMiddleware:
         if token:
             response = self._token(request, token, clean_url, framed_by_allowed)
         if response is None:
-            response = HttpResponseRedirect(clean_url, status=303)
+            response = HttpResponseRedirect(self._checked(request, clean_url), status=303)
         response["Referrer-Policy"] = "no-referrer"
         language = language_from_params(request.GET)
         if language:
@@ -197,6 +209,19 @@ class EmbedFrameMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+    def _checked(self, request: HttpRequest, clean_url: str) -> str:
+        """Where the entry sends the frame: a browser that sent no session cookie is asked
+        once whether it keeps the one this response sets (`embed_session`)."""
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or getattr(
+            request, "embed_session_in_address", None
+        ):
+            return clean_url
+        if request.session.session_key is None:
+            request.session.save()
+        signed = session_key_signed(request.session.session_key)
+        separator = "&" if "?" in clean_url else "?"
+        return f"{clean_url}{separator}{urlencode({SESSION_CHECK_PARAM: signed})}"
 
     def _token(
         self, request: HttpRequest, token: str, clean_url: str, framed_by_allowed: bool

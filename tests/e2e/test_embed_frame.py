@@ -128,7 +128,7 @@ def _play_to_result(page: Page, *, shots: str = "") -> None:
     frame.get_by_label("Abends", exact=True).check()
     frame.get_by_role("button", name="Fertig").click()
     expect(frame.locator("#player")).to_have_count(0)
-    assert re.search(r"/embed/c/snack-umfrage/(result|done)/", _frame(page).url)
+    assert re.search(r"/embed/(s/[^/]+/)?c/snack-umfrage/(result|done)/", _frame(page).url)
 
 
 def _cookies_sent_cross_site(page: Page, brand_site: str) -> str:
@@ -163,12 +163,16 @@ def test_a_campaign_plays_to_its_result_in_a_frame_on_the_brands_site(
     assert [error for error in console_errors if "Blocked autofocusing" not in error] == []
 
 
-def _launch_profile(browser_type: BrowserType, launch_args: dict, folder: Path, cookies: int):
-    """A browser with an ordinary profile set to allow or block third-party cookies.
-    Playwright's usual contexts are incognito ones, where Chromium blocks them anyway (so the
-    other tests here play with them blocked too)."""
+def _launch_profile(
+    browser_type: BrowserType, launch_args: dict, folder: Path, cookies: int, *, none: bool = False
+):
+    """A browser with an ordinary profile set to allow or block third-party cookies (or,
+    with `none`, every cookie). Playwright's usual contexts are incognito ones, where
+    Chromium blocks third-party cookies anyway (so the other tests here play so too)."""
     (folder / "Default").mkdir()
-    preferences = {"profile": {"cookie_controls_mode": cookies}}
+    preferences: dict = {"profile": {"cookie_controls_mode": cookies}}
+    if none:
+        preferences["profile"]["default_content_setting_values"] = {"cookies": 2}
     (folder / "Default" / "Preferences").write_text(json.dumps(preferences))
     args = [*launch_args["args"], PHASE_OUT_SWITCH]
     return browser_type.launch_persistent_context(
@@ -216,6 +220,29 @@ def test_with_third_party_cookies_allowed_the_probe_gets_both_cookies(
         sent = _cookies_sent_cross_site(page, brand_site)
         assert "plain=1" in sent
         assert "chips=1" in sent
+    finally:
+        context.close()
+
+
+def test_a_browser_that_keeps_no_cookie_at_all_plays_with_the_session_in_the_address(
+    live_server,
+    brand_site: str,
+    quiz,
+    browser_type: BrowserType,
+    browser_type_launch_args,
+    tmp_path,
+):
+    _embed(brand_site, live_server, allowed=True)
+    context = _launch_profile(
+        browser_type, browser_type_launch_args, tmp_path, BLOCK_THIRD_PARTY_COOKIES, none=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(brand_site)
+
+        assert "chips=1" not in _cookies_sent_cross_site(page, brand_site)
+        _play_to_result(page)
+        assert "/embed/s/" in _frame(page).url
     finally:
         context.close()
 
