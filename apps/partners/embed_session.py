@@ -16,7 +16,7 @@ import re
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from apps.core.embedding import EMBED_PREFIX
 
@@ -70,7 +70,9 @@ def session_from_address(request: HttpRequest, path: str) -> tuple[str, str]:
     return match["rest"], session_prefix(match["signed"])
 
 
-def session_check_answer(request: HttpRequest, path: str) -> HttpResponse | None:
+def session_check_answer(
+    request: HttpRequest, path: str, allowed: frozenset[str]
+) -> HttpResponse | None:
     """The entry's one look at whether the session cookie came back: it did, so on to the
     page; or it did not, so on to the address that carries the session."""
     signed = request.GET.get(SESSION_CHECK_PARAM)
@@ -85,9 +87,29 @@ def session_check_answer(request: HttpRequest, path: str) -> HttpResponse | None
     address = f"{session_prefix(signed)[:-1]}{path}{query}"
     if request.headers.get("Sec-Fetch-Site") == "same-origin":
         return HttpResponseRedirect(address, status=303)
-    # Still in the entry's cross-site redirect chain: one step from our own page makes
-    # the navigation same-origin. A refresh, not a script: it works with JavaScript off.
-    return render(request, "partners/embed-continue.html", {"address": address})
+    if request.headers.get("Sec-Fetch-Dest") != "iframe":
+        # A link from elsewhere, opened as a page: it must not lead into someone's session.
+        return HttpResponseRedirect(f"{EMBED_PREFIX[:-1]}{path}{query}", status=303)
+    return _continue_page(address, allowed)
+
+
+def _continue_page(address: str, allowed: frozenset[str]) -> HttpResponse:
+    """Still in the entry's cross-site redirect chain: one step from our own page makes the
+    navigation same-origin. A refresh, not a script: it works with JavaScript off. Only an
+    allowed site may frame it (set here: this answer leaves before the CSP middleware), so
+    no other site can walk a visitor into a session it knows."""
+    html = render_to_string(
+        "partners/embed-continue.html",
+        {"address": address, "brand_name": settings.BRAND_NAME},
+    )
+    response = HttpResponse(html)
+    ancestors = " ".join(sorted(allowed)) or "'none'"
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; style-src 'self'; frame-ancestors {ancestors}"
+    )
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def session_address_renewed(request: HttpRequest, response: HttpResponse) -> None:

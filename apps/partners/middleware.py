@@ -81,7 +81,7 @@ class EmbedMiddleware:
         if not is_embed_path(request.path_info):
             return self.get_response(request)
         path, prefix = session_from_address(request, request.path_info[len(EMBED_PREFIX) - 1 :])
-        checked = session_check_answer(request, path)
+        checked = session_check_answer(request, path, embed_origins_allowed())
         if checked is not None:
             return checked
         request.path_info = path

@@ -103,3 +103,22 @@ def test_a_forged_cookie_check_goes_on_without_it(client):
 
     assert response.status_code == 303
     assert response["Location"] == "/embed/c/snack-quiz/"
+
+
+def test_the_cookie_check_opened_as_a_page_leads_into_no_session():
+    entry = CookielessClient().get("/embed/c/snack-quiz/", {"host": SHOP}, headers=FROM_SHOP)
+
+    opened = Client().get(entry["Location"], headers={"Sec-Fetch-Dest": "document"})
+
+    assert opened.status_code == 303
+    assert opened["Location"] == "/embed/c/snack-quiz/"
+
+
+def test_only_an_allowed_site_may_frame_the_step_into_the_session_address():
+    entry = CookielessClient().get("/embed/c/snack-quiz/", {"host": SHOP}, headers=FROM_SHOP)
+
+    check = Client().get(entry["Location"], headers=FROM_SHOP)
+
+    assert check.status_code == 200
+    assert f"frame-ancestors {SHOP}" in check["Content-Security-Policy"]
+    assert "X-Frame-Options" not in check
