@@ -94,6 +94,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "apps.core.middleware.RequestIdMiddleware",
+    # Serves /embed/<page> as <page> with /embed/ as the script prefix; outermost after the
+    # request id, so it sees (and partitions) every cookie the layers inside set.
+    "apps.partners.middleware.EmbedMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +111,9 @@ MIDDLEWARE = [
     "apps.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.profiles.middleware.ProfileMiddleware",
+    # Inside the session and the framing and CSP headers, before the preview: which pages a
+    # frame may show, its entry parameters, `request.embed`, and who may frame it.
+    "apps.partners.middleware.EmbedFrameMiddleware",
     # After the profile, inside the framing and CSP headers: the admin's campaign preview.
     "apps.campaigns.test_play.TestPlayMiddleware",
     "apps.consent.middleware.GlobalPrivacyControlMiddleware",

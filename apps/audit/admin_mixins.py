@@ -98,13 +98,18 @@ class ConfigAuditedAdminMixin(admin.ModelAdmin):
     touches it, and kept on the request (the admin instance is shared between requests);
     the state after is read where Django logs the change, once related objects are saved."""
 
+    def config_state(self, obj: Model) -> dict:
+        """What the trail compares before and after. An admin whose inlines edit
+        configuration adds their rows here: the object's own snapshot does not see them."""
+        return config_snapshot(obj)
+
     def _before_key(self, obj: Model) -> str:
         return f"_config_before_{obj._meta.label}_{obj.pk}"
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         obj = super().get_object(request, object_id, from_field)
         if obj is not None and request.method == "POST":
-            setattr(request, self._before_key(obj), config_snapshot(obj))
+            setattr(request, self._before_key(obj), self.config_state(obj))
         return obj
 
     def log_addition(self, request: HttpRequest, obj: Model, message):
@@ -112,13 +117,13 @@ class ConfigAuditedAdminMixin(admin.ModelAdmin):
             staff_user=request.user,
             obj=obj,
             action=ConfigChange.Action.ADDED,
-            after=config_snapshot(obj),
+            after=self.config_state(obj),
         )
         return super().log_addition(request, obj, message)
 
     def log_change(self, request: HttpRequest, obj: Model, message):
         before = getattr(request, self._before_key(obj), {})
-        after = config_snapshot(type(obj)._default_manager.get(pk=obj.pk))
+        after = self.config_state(type(obj)._default_manager.get(pk=obj.pk))
         if before != after:
             config_change_record(
                 staff_user=request.user,
@@ -135,6 +140,6 @@ class ConfigAuditedAdminMixin(admin.ModelAdmin):
                 staff_user=request.user,
                 obj=obj,
                 action=ConfigChange.Action.DELETED,
-                before=config_snapshot(obj),
+                before=self.config_state(obj),
             )
         return super().log_deletions(request, queryset)

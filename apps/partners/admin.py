@@ -5,16 +5,24 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.admin_mixins import AccessLoggedAdminMixin, ConfigAuditedAdminMixin
+from apps.core.admin_mixins import inline_save_through_services
 from apps.core.encrypted_fields import secret_fingerprint
 from apps.core.exceptions import ApplicationError
 from apps.partners.models import (
+    EmbedOrigin,
     PartnerChange,
     PartnerClient,
     Scope,
     WebhookDelivery,
     WebhookEndpoint,
 )
-from apps.partners.services import partner_secret_reset
+from apps.partners.origins import origin_normalise
+from apps.partners.services import (
+    embed_origin_delete,
+    embed_origin_save,
+    embed_origins_partner_changed,
+    partner_secret_reset,
+)
 from apps.partners.services.webhook_delivery import webhook_delivery_replay
 from apps.partners.services.webhook_endpoints import (
     webhook_endpoint_create,
@@ -92,9 +100,29 @@ class PartnerClientForm(forms.ModelForm):
         return cleaned_data
 
 
+class EmbedOriginForm(forms.ModelForm):
+    class Meta:
+        model = EmbedOrigin
+        fields = ["origin"]
+
+    def clean_origin(self) -> str:
+        # Normalised before the formset compares rows, so "HTTPS://Shop.example/" and
+        # "https://shop.example" are refused as the same site.
+        return origin_normalise(self.cleaned_data["origin"])
+
+
+class EmbedOriginInline(admin.TabularInline):
+    model = EmbedOrigin
+    form = EmbedOriginForm
+    extra = 1
+    verbose_name = _("allowed embedding site")
+    verbose_name_plural = _("Sites that may embed campaigns")
+
+
 @admin.register(PartnerClient)
 class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     form = PartnerClientForm
+    inlines = [EmbedOriginInline]
     list_display = ["name", "key", "embed_algorithm", "is_active", "created_at"]
     list_filter = ["is_active", "embed_algorithm"]
     search_fields = ["name", "key"]
@@ -141,10 +169,35 @@ class PartnerClientAdmin(ConfigAuditedAdminMixin, admin.ModelAdmin):
     def client_id(self, partner: PartnerClient) -> str:
         return partner.application.client_id if partner.application_id else ""
 
+    def config_state(self, partner: PartnerClient) -> dict:
+        state = super().config_state(partner)
+        if partner.pk is not None:
+            state["embed_origins"] = sorted(
+                EmbedOrigin.objects.filter(partner=partner).values_list("origin", flat=True)
+            )
+        return state
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        embed_origins_partner_changed()
         if obj.application_id is None:
             self._show_secret(request, obj, partner_secret_reset(partner=obj))
+
+    def save_formset(self, request, form, formset, change) -> None:
+        if formset.model is not EmbedOrigin:
+            super().save_formset(request, form, formset, change)
+            return
+        inline_save_through_services(
+            formset, save=embed_origin_save, delete=embed_origin_delete, name="embed_origin"
+        )
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        embed_origins_partner_changed()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        embed_origins_partner_changed()
 
     @admin.action(description=_("Issue a new client secret (the old one stops working)"))
     def issue_new_secret(self, request, queryset) -> None:

@@ -14,6 +14,7 @@ from apps.consent.events import ConsentGranted, ConsentWithdrawn
 from apps.core.encrypted_fields import EncryptedTextField
 from apps.core.models import TimeStampedModel
 from apps.loyalty.events import PointsChanged, TierChanged
+from apps.partners.origins import origin_normalise
 from apps.preferences.events import PreferenceDeclared, PreferenceDeleted
 from apps.profiles.events import ProfileErased
 
@@ -143,6 +144,44 @@ class EmbedTokenUse(models.Model):
 
     def __str__(self) -> str:
         return self.jti
+
+
+class EmbedOrigin(TimeStampedModel):
+    """A site of the partner's brand that may show our campaigns in a frame."""
+
+    partner = models.ForeignKey(
+        PartnerClient,
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="embed_origins",
+    )
+    origin = models.CharField(
+        _("origin"),
+        max_length=300,
+        help_text=_(
+            "The address of the site that embeds campaigns, e.g. https://shop.example "
+            "(scheme, host and port if not the usual one; no path)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("allowed embedding site")
+        verbose_name_plural = _("allowed embedding sites")
+        ordering = ["origin"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "origin"], name="partners_embed_origin_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.origin
+
+    def clean(self) -> None:
+        try:
+            self.origin = origin_normalise(self.origin)
+        except ValidationError as error:
+            raise ValidationError({"origin": error.messages}) from error
 
 
 class PartnerEventType(TimeStampedModel):

@@ -10,10 +10,24 @@ from apps.consent.selectors import (
     consent_state_list,
     consent_state_list_granted,
 )
-from apps.partners.models import PartnerClient, WebhookDelivery, WebhookEndpoint
+from apps.core.process_cache import ProcessCache
+from apps.partners.models import EmbedOrigin, PartnerClient, WebhookDelivery, WebhookEndpoint
 from apps.profiles.models import Identifier, Profile
 
 SHARING_PURPOSE = "partner_sharing"
+# Read on every framed request; renewed by the services that change origins or partners.
+EMBED_ORIGINS: ProcessCache[frozenset[str]] = ProcessCache("partners.embed-origins", max_age=300)
+
+
+def _embed_origins_load() -> frozenset[str]:
+    return frozenset(
+        EmbedOrigin.objects.filter(partner__is_active=True).values_list("origin", flat=True)
+    )
+
+
+def embed_origins_allowed() -> frozenset[str]:
+    """Every site an active partner allows to frame our pages, kept per process."""
+    return EMBED_ORIGINS.get(_embed_origins_load)
 
 
 def partner_linked_profiles(*, partner: PartnerClient) -> QuerySet[Profile]:

@@ -6,4 +6,6 @@ app_name = "partners"
 
 urlpatterns = [
     path("embed/", views.embed_entry, name="embed"),
+    # Served only under /embed/ (the framed pages' own stylesheet).
+    path("theme.css", views.embed_theme, name="embed-theme"),
 ]

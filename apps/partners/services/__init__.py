@@ -14,6 +14,11 @@ from apps.partners.services.embed import (
     embed_token_claims,
     embed_token_uses_forget_expired,
 )
+from apps.partners.services.embed_origins import (
+    embed_origin_delete,
+    embed_origin_save,
+    embed_origins_partner_changed,
+)
 from apps.partners.services.idempotency import (
     idempotency_record_claim,
     idempotency_record_finish,
@@ -31,6 +36,9 @@ __all__ = [
     "RESERVED_EVENT_FIELDS",
     "EmbedEntry",
     "RecordedEvent",
+    "embed_origin_delete",
+    "embed_origin_save",
+    "embed_origins_partner_changed",
     "embed_sign_in",
     "embed_token_check",
     "embed_token_claims",
