@@ -122,3 +122,17 @@ def test_only_an_allowed_site_may_frame_the_step_into_the_session_address():
     assert check.status_code == 200
     assert f"frame-ancestors {SHOP}" in check["Content-Security-Policy"]
     assert "X-Frame-Options" not in check
+
+
+def test_no_page_shows_one_visitors_session_address_to_another():
+    first = CookielessClient()
+    first_prefix = _session_address(first).removesuffix("c/snack-quiz/")
+    first.get(f"{first_prefix}c/snack-quiz/", headers=FROM_OURS)
+    second = CookielessClient()
+    second_prefix = _session_address(second).removesuffix("c/snack-quiz/")
+
+    html = second.get(f"{second_prefix}c/snack-quiz/", headers=FROM_OURS).content.decode()
+
+    assert first_prefix != second_prefix
+    assert first_prefix not in html
+    assert f'href="{second_prefix}me/"' in html
