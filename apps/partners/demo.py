@@ -3,15 +3,14 @@ mode only."""
 
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 
 from apps.consent.evidence import Evidence
 from apps.consent.models import Channel, Purpose
 from apps.consent.selectors import consent_is_granted
 from apps.consent.services import consent_grant
-from apps.partners.models import PartnerClient, Scope
-from apps.partners.services import oauth_client_create, partner_link_customer
+from apps.partners.models import EmbedOrigin, PartnerClient, Scope
+from apps.partners.services import embed_origin_save, oauth_client_create, partner_link_customer
 
 DEMO_SHOP_KEY = "demo-shop"
 # Demo data only: seed_demo refuses to run with DEBUG off.
@@ -77,15 +76,10 @@ def demo_shop_seeded() -> bool:
 
 
 def demo_embed_origin_ensure() -> int:
-    """Allows the demo shop's site to frame our pages, once partners can name their sites
-    (the `EmbedOrigin` model); before that there is nothing to allow."""
-    try:
-        embed_origin_model = apps.get_model("partners", "EmbedOrigin")
-    except LookupError:
-        return 0
+    """Allows the demo shop's site to frame our pages."""
     origin = demo_shop_origin()
     partner = PartnerClient.objects.filter(key=DEMO_SHOP_KEY).first()
-    if origin is None or partner is None:
+    if origin is None or partner is None or partner.embed_origins.filter(origin=origin).exists():
         return 0
-    _allowed, created = embed_origin_model.objects.get_or_create(partner=partner, origin=origin)
-    return int(created)
+    embed_origin_save(embed_origin=EmbedOrigin(partner=partner, origin=origin))
+    return 1

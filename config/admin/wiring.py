@@ -17,7 +17,7 @@ from apps.campaigns.models import Campaign
 from apps.insights.selectors import campaign_list_figures
 from apps.insights.suppression import MINIMUM_GROUP, Cell
 from apps.insights.views import VIEW_DASHBOARDS
-from apps.partners.embed_origins_read import embed_origins_allowed
+from apps.partners.selectors import embed_origins_allowed
 from config.admin.oauth import oauth_admin_names, oauth_models_name
 from config.admin.outbox import outbox_admin_wire
 from config.admin.sections import is_superuser_only

@@ -22,9 +22,17 @@
     window.parent.postMessage(message, hostOrigin);
   }
 
+  // The body's own height (framed, it has no minimum): the document's scroll height is never
+  // less than the frame, so a frame sized by it could grow but never shrink.
+  function contentHeight() {
+    var style = window.getComputedStyle(body);
+    var margins = parseFloat(style.marginTop) + parseFloat(style.marginBottom);
+    return Math.ceil(body.getBoundingClientRect().height + margins);
+  }
+
   var lastHeight = -1;
   function sendHeight(always) {
-    var height = document.documentElement.scrollHeight;
+    var height = contentHeight();
     if (always || height !== lastHeight) {
       lastHeight = height;
       post("height", { height: height });
