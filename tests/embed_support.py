@@ -1,8 +1,9 @@
-"""Pages as a brand's frame shows them, until the tests use real /embed/ addresses.
+"""Pages as a brand's frame shows them, for tests of what a framed page holds.
 
-The partners middleware that sets `request.embed` for /embed/ arrives separately; until then
-`framed` puts a stand-in right after the profile middleware that frames every request by
-SHOP_ORIGIN. Tests import the fixture through their folder's conftest.
+`framed` puts a stand-in right after the partners' frame middleware that frames every request
+by SHOP_ORIGIN, so a test reaches the player's pages by their usual names. The /embed/
+addresses themselves, with their origins, headers and cookies, are tested in tests/partners
+and the browser tests. Tests import the fixture through their folder's conftest.
 """
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from apps.core.embedding import EmbedContext
 
 SHOP_ORIGIN = "https://shop.example"
-PROFILE_MIDDLEWARE = "apps.profiles.middleware.ProfileMiddleware"
+FRAME_MIDDLEWARE = "apps.partners.middleware.EmbedFrameMiddleware"
 
 
 class FramedByShopMiddleware:
@@ -26,7 +27,7 @@ def frame_every_request(settings) -> EmbedContext:
     """From the next client made on, every request is framed by the shop."""
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(
-        middleware.index(PROFILE_MIDDLEWARE) + 1, f"{__name__}.{FramedByShopMiddleware.__name__}"
+        middleware.index(FRAME_MIDDLEWARE) + 1, f"{__name__}.{FramedByShopMiddleware.__name__}"
     )
     settings.MIDDLEWARE = middleware
     return EmbedContext(host_origin=SHOP_ORIGIN)
