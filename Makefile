@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat chaos bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api api-schema
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat chaos bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api bench-play api-schema
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -106,6 +106,10 @@ bench-insights: messages
 # Needs PostgreSQL and wrk.
 bench-api: messages
 	$(BIN)/python -m tests.bench.api_throughput
+
+# Needs PostgreSQL on this machine: statements and CPU of whole plays, step by step.
+bench-play: messages
+	$(BIN)/python -m tests.bench.play_cost
 
 # The partner API's OpenAPI contract, after an intended change to the API.
 api-schema: messages

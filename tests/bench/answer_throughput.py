@@ -3,9 +3,10 @@ bare-Django floor.
 
 Gunicorn serves Resonanz under production settings; eight customers (own sessions, own
 participations) re-answer a survey question as fast as wrk can send, and the bare view is
-loaded the same way. So is the durable-write ceiling: the bare view writing and committing one row, the
-least any step that saves an answer must do. Prints requests/s and p50/p99 for each, and the
-ratios.
+loaded the same way. So are the durable-write ceiling (the bare view writing and committing one
+row, the least any step that saves an answer must do) and the middleware ceiling (that view
+behind the project's own MIDDLEWARE). Prints requests/s and p50/p99 for each, and the targets
+against the middleware ceiling with PASS or MISS.
 
     make bench-answer
 """
@@ -21,17 +22,25 @@ import tempfile
 from pathlib import Path
 
 from tests.bench.http_throughput import (
-    CEILING_LUA,
     PROJECT_ROOT,
     SECONDS,
     WORKERS,
-    ensure_ceiling_table,
     free_port,
     manage,
     start_gunicorn,
     wrk_measure,
 )
 from tests.bench.ledger_throughput import DATABASE_URL, FIELD_ENCRYPTION_KEY, _ensure_database
+from tests.bench.targets import (
+    CEILING_LUA,
+    MIDDLEWARE_CEILING,
+    MIDDLEWARE_CEILING_APP,
+    ensure_ceiling_table,
+    middleware_ceiling_lua,
+    multiple_of,
+    reference_lines,
+    share_of,
+)
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "8"))
 # Customers prepared for the completion run; each can finish only once.
@@ -215,19 +224,27 @@ def main() -> None:
     option_id = _bench_campaign(env)
     ensure_ceiling_table(DATABASE_URL)
     servers = []
+    scripts: list[str] = []
     try:
-        app_port, floor_port = free_port(), free_port()
+        app_port, floor_port, stack_port = free_port(), free_port(), free_port()
         servers.append(start_gunicorn("config.wsgi:application", app_port, env))
         servers.append(start_gunicorn("tests.bench.floor_wsgi:application", floor_port, env))
+        servers.append(start_gunicorn(MIDDLEWARE_CEILING_APP, stack_port, env))
         sessions = [_customer(app_port) for _ in range(CUSTOMERS)]
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(
                 LUA % {"sessions": ", ".join(f'"{c}|{t}|{option_id}"' for c, t in sessions)}
             )
+        scripts.append(script.name)
         floor = _wrk(f"http://127.0.0.1:{floor_port}/")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as ceiling_script:
             ceiling_script.write(CEILING_LUA)
+        scripts.append(ceiling_script.name)
         ceiling = _wrk(f"http://127.0.0.1:{floor_port}/write/", ceiling_script.name)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as stack_script:
+            stack_script.write(middleware_ceiling_lua())
+        scripts.append(stack_script.name)
+        middleware = _wrk(f"http://127.0.0.1:{stack_port}/write/", stack_script.name)
         answer = _wrk(f"http://127.0.0.1:{app_port}/c/bench-quiz/q/1/answer/", script.name)
         finishing = _finishing_customers(env, FINISHERS)
         _analyze()
@@ -239,39 +256,32 @@ def main() -> None:
                     "threads": CUSTOMERS,
                 }
             )
+        scripts.append(finish_script.name)
         finish = _wrk(f"http://127.0.0.1:{app_port}/c/bench-finish/q/1/answer/", finish_script.name)
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=20)
-        Path(script.name).unlink(missing_ok=True)
-        Path(ceiling_script.name).unlink(missing_ok=True)
-        Path(finish_script.name).unlink(missing_ok=True)
+        for name in scripts:
+            Path(name).unlink(missing_ok=True)
 
     print(f"\n{WORKERS} gunicorn workers, {CUSTOMERS} customers, {SECONDS}s, PostgreSQL\n")
-    print(f"{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    print(f"{'target':<30}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     rows = (
         ("bare Django (floor)", floor),
         ("floor + one durable row", ceiling),
+        ("middleware + one durable row", middleware),
         ("answer POST", answer),
         ("completion POST", finish),
     )
     for name, (rps, p50, p99) in rows:
-        print(f"{name:<24}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
-    print(
-        f"\ndurable-write ceiling = {ceiling[0] / floor[0]:.0%} of the floor's throughput, "
-        f"p99 = {ceiling[2] / floor[2]:.1f}x the floor's: no step that saves before it answers "
-        "does better"
-    )
-    print(
-        f"answer step = {answer[0] / floor[0]:.0%} of the floor's throughput (target >= 35%), "
-        f"p99 = {answer[2] / floor[2]:.1f}x the floor's (target < 5x); "
-        f"{answer[0] / ceiling[0]:.0%} of the ceiling's throughput"
-    )
-    print(
-        f"completion = {finish[0] / floor[0]:.0%} of the floor's throughput, "
-        f"p99 = {finish[2] / floor[2]:.1f}x the floor's"
-    )
+        print(f"{name:<30}{rps:>10.0f}{p50:>10.2f}{p99:>10.2f}")
+    print()
+    for line in reference_lines(floor, ceiling, middleware):
+        print(line)
+    print(share_of("answer POST", answer[0], MIDDLEWARE_CEILING, middleware[0], target=50))
+    print(multiple_of("answer POST p99", answer[2], MIDDLEWARE_CEILING, middleware[2], target=3))
+    print(share_of("completion POST", finish[0], MIDDLEWARE_CEILING, middleware[0], target=25))
     if finish[0] * SECONDS > len(finishing):
         print("(more completions were asked for than customers were prepared: raise FINISHERS)")
 

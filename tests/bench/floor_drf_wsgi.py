@@ -13,7 +13,7 @@ from django.db import close_old_connections
 from django.urls import path
 
 from config.env import env_str
-from tests.bench.http_throughput import CEILING_TABLE
+from tests.bench.targets import CEILING_TABLE
 
 settings.configure(
     DEBUG=False,

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from config.env import env_str
-from tests.bench.http_throughput import CEILING_TABLE
+from tests.bench.targets import CEILING_TABLE
 
 settings.configure(
     DEBUG=False,
