@@ -2,7 +2,7 @@
 
 Creates its own database on the PostgreSQL server (LOAD_DATABASE_URL, default the local
 server's `resonanz_load`; dropped again at the end), migrates it, seeds the demo, builds the
-people locust plays (tests/load/world.py), then starts gunicorn (2 workers, DEBUG off,
+people locust plays (tests/load/world.py), then starts gunicorn (2 sync workers, DEBUG off,
 TRUSTED_PROXY_COUNT=0) and a Celery worker against Redis (LOAD_REDIS_URL, default database 9
 on loopback, emptied first) and runs locust headless, bounded in time. Prints requests/s,
 p50/p95/p99 and errors per step. Ctrl-C, `kill` and a failure stop everything it started.
@@ -33,9 +33,9 @@ import redis
 from tests.chaos.services import (
     BIN,
     PROJECT_ROOT,
+    Managed,
     celery_worker,
     free_port,
-    gunicorn,
     wait_for_port,
 )
 
@@ -49,12 +49,12 @@ STEPS = [int(step) for step in os.environ.get("LOAD_STEPS", "").split(",") if st
 PARTNER_USERS = int(os.environ.get("LOAD_PARTNER_USERS", "4"))
 STAFF_USERS = int(os.environ.get("LOAD_STAFF_USERS", "2"))
 # Synthetic customers `seed_demo` writes, so the dashboard and segment count have rows to read.
-POPULATION = int(os.environ.get("LOAD_POPULATION", "500"))
+POPULATION = int(os.environ.get("LOAD_POPULATION", "200"))
 READ_P95_MS, WRITE_P95_MS = 300, 500
 # Once per partner, not per request: the token endpoint hashes the client secret, slow on
 # purpose (as a password check is), so it is shown but held to no latency target.
 ONCE_PER_SESSION = {"POST api token"}
-WORKERS = 2
+WORKERS = int(os.environ.get("LOAD_WORKERS", "2"))
 
 
 # What a seeded template needs beside it: its campaign images and the key its secrets use.
@@ -198,6 +198,18 @@ def prepare(env: dict[str, str], world: Path, members: int) -> None:
         env=env,
         check=True,
     )
+
+
+def gunicorn(env: dict[str, str], workdir: Path, port: int) -> Managed:
+    """Shaped as the benchmarks' gunicorn (sync workers, as production runs them): each
+    answers one request at a time and closes the connection after it."""
+    return Managed(
+        "gunicorn",
+        [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", str(WORKERS),
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5"],
+        env,
+        workdir,
+    )  # fmt: skip
 
 
 def warm_up(base: str) -> None:
