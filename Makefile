@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat chaos bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api bench-play api-schema
+.PHONY: help install messages makemessages run migrate test e2e lint fmt worker beat chaos bench bench-ledger bench-answer bench-leaderboard bench-personalization bench-insights bench-api bench-play load api-schema
 
 help:
 	@echo "make run     install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint    ruff check + format check + import layers (lint-imports);  make fmt  to fix"
 	@echo "make worker / make beat   Celery worker and scheduler (needs REDIS_URL)"
 	@echo "make bench   HTTP and ledger benchmarks (wrk recommended; ledger needs PostgreSQL)"
+	@echo "make load    players, partners and staff at once with locust (needs PostgreSQL, Redis)"
 	@echo "make chaos   fault injection against its own PostgreSQL, Redis, gunicorn and worker"
 
 $(BIN)/python:
@@ -110,6 +111,12 @@ bench-api: messages
 # Needs PostgreSQL on this machine: statements and CPU of whole plays, step by step.
 bench-play: messages
 	$(BIN)/python -m tests.bench.play_cost
+
+# Players, partners and staff at once (README, "Load test"): its own database on the local
+# PostgreSQL, gunicorn, a Celery worker and Redis on loopback; LOAD_USERS, LOAD_SECONDS,
+# LOAD_STEPS adjust it.
+load: messages
+	$(BIN)/python -m tests.load.run
 
 # The partner API's OpenAPI contract, after an intended change to the API.
 api-schema: messages
