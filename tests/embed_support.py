@@ -1,8 +1,8 @@
-"""Pages as a brand's frame shows them, until the tests use real /embed/ addresses.
+"""Pages as a brand's frame shows them, for tests that need no real /embed/ address.
 
-The partners middleware that sets `request.embed` for /embed/ arrives separately; until then
-`framed` puts a stand-in right after the profile middleware that frames every request by
-SHOP_ORIGIN. Tests import the fixture through their folder's conftest.
+`framed` puts a stand-in right after the partners' frame middleware (which sets
+`request.embed`, None outside /embed/) that frames every request by SHOP_ORIGIN. Tests import
+the fixture through their folder's conftest.
 """
 
 import pytest
@@ -10,7 +10,8 @@ import pytest
 from apps.core.embedding import EmbedContext
 
 SHOP_ORIGIN = "https://shop.example"
-PROFILE_MIDDLEWARE = "apps.profiles.middleware.ProfileMiddleware"
+# The partners middleware sets `request.embed` (None outside /embed/): the stand-in comes after.
+EMBED_FRAME_MIDDLEWARE = "apps.partners.middleware.EmbedFrameMiddleware"
 
 
 class FramedByShopMiddleware:
@@ -26,7 +27,8 @@ def frame_every_request(settings) -> EmbedContext:
     """From the next client made on, every request is framed by the shop."""
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(
-        middleware.index(PROFILE_MIDDLEWARE) + 1, f"{__name__}.{FramedByShopMiddleware.__name__}"
+        middleware.index(EMBED_FRAME_MIDDLEWARE) + 1,
+        f"{__name__}.{FramedByShopMiddleware.__name__}",
     )
     settings.MIDDLEWARE = middleware
     return EmbedContext(host_origin=SHOP_ORIGIN)

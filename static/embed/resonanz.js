@@ -62,7 +62,7 @@
   // A visitor's first frames on a page would each start a session of their own, and the
   // last cookie set wins: the other frame's form then fails its CSRF check. So the page's
   // first frame loads alone (its cookies set); the others follow once it has, or after a
-  // few seconds if it never does.
+  // while if it never does (a slow server under load can take seconds).
   var firstFrameLoaded = null;
   function afterFirstFrame(frame, src) {
     if (firstFrameLoaded) {
@@ -73,7 +73,7 @@
     }
     firstFrameLoaded = new Promise(function (resolve) {
       frame.addEventListener("load", resolve, { once: true });
-      window.setTimeout(resolve, 5000);
+      window.setTimeout(resolve, 15000);
     });
     frame.setAttribute("src", src);
   }

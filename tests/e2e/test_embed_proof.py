@@ -30,7 +30,7 @@ from tests.campaigns.factories import (
     QuestionFactory,
 )
 from tests.consent.factories import published_purpose
-from tests.e2e.test_embed_frame import screenshot
+from tests.e2e.tour import screenshot
 from tests.loyalty.factories import EarningRuleFactory
 from tests.partners.factories import PartnerClientFactory
 from tests.preferences.factories import AttributeFactory
@@ -238,7 +238,8 @@ def test_a_brands_page_embeds_campaigns_inline_and_in_a_popup_end_to_end(
     inline = page.frame_locator("#inline iframe")
     _play(page, inline, "inline", [ROASTS[0], "Ja, gern"])
     row = inline.locator("#consent-personalization")
-    screenshot(page, "embedproof-framed-result")
+    expect(row).to_be_visible()
+    screenshot(page, "embedproof-framed-result")  # the whole page: the frame is as tall
     row.get_by_role("button", name="Ja").click()
     _wait_for(page, "inline", "consent")
 
