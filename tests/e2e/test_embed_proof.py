@@ -30,7 +30,8 @@ from tests.campaigns.factories import (
     QuestionFactory,
 )
 from tests.consent.factories import published_purpose
-from tests.e2e.tour import screenshot
+from tests.e2e.conftest import PHONE
+from tests.e2e.tour import DESKTOP, SCREENSHOTS
 from tests.loyalty.factories import EarningRuleFactory
 from tests.partners.factories import PartnerClientFactory
 from tests.preferences.factories import AttributeFactory
@@ -239,7 +240,7 @@ def test_a_brands_page_embeds_campaigns_inline_and_in_a_popup_end_to_end(
     _play(page, inline, "inline", [ROASTS[0], "Ja, gern"])
     row = inline.locator("#consent-personalization")
     expect(row).to_be_visible()
-    screenshot(page, "embedproof-framed-result")  # the whole page: the frame is as tall
+    _screenshot_at(page, row, "embedproof-framed-result")
     row.get_by_role("button", name="Ja").click()
     _wait_for(page, "inline", "consent")
 
@@ -286,6 +287,19 @@ def test_a_brands_page_embeds_campaigns_inline_and_in_a_popup_end_to_end(
     ours.close()
 
     _a_partners_member_plays_on_their_own_account(page, sites, campaigns, visitor)
+
+
+def _screenshot_at(page: Page, locator, name: str) -> None:
+    """The brand's page scrolled to `locator`, at phone and desktop width, once the frame's
+    height has settled (a whole-page screenshot resizes the frame while it is taken)."""
+    if not SCREENSHOTS:
+        return
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(600)
+        locator.scroll_into_view_if_needed()
+        page.screenshot(path=f"{SCREENSHOTS}/{name}-{size['width']}.png")
+    page.set_viewport_size(PHONE)
 
 
 def _assert_the_frame_follows_its_height(page: Page) -> None:
