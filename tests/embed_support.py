@@ -1,8 +1,9 @@
-"""Pages as a brand's frame shows them, for tests that need no real /embed/ address.
+"""Pages as a brand's frame shows them, for tests of what a framed page holds.
 
-`framed` puts a stand-in right after the partners' frame middleware (which sets
-`request.embed`, None outside /embed/) that frames every request by SHOP_ORIGIN. Tests import
-the fixture through their folder's conftest.
+`framed` puts a stand-in right after the partners' frame middleware that frames every request
+by SHOP_ORIGIN, so a test reaches the player's pages by their usual names. The /embed/
+addresses themselves, with their origins, headers and cookies, are tested in tests/partners
+and the browser tests. Tests import the fixture through their folder's conftest.
 """
 
 import pytest
@@ -10,8 +11,7 @@ import pytest
 from apps.core.embedding import EmbedContext
 
 SHOP_ORIGIN = "https://shop.example"
-# The partners middleware sets `request.embed` (None outside /embed/): the stand-in comes after.
-EMBED_FRAME_MIDDLEWARE = "apps.partners.middleware.EmbedFrameMiddleware"
+FRAME_MIDDLEWARE = "apps.partners.middleware.EmbedFrameMiddleware"
 
 
 class FramedByShopMiddleware:
@@ -27,8 +27,7 @@ def frame_every_request(settings) -> EmbedContext:
     """From the next client made on, every request is framed by the shop."""
     middleware = list(settings.MIDDLEWARE)
     middleware.insert(
-        middleware.index(EMBED_FRAME_MIDDLEWARE) + 1,
-        f"{__name__}.{FramedByShopMiddleware.__name__}",
+        middleware.index(FRAME_MIDDLEWARE) + 1, f"{__name__}.{FramedByShopMiddleware.__name__}"
     )
     settings.MIDDLEWARE = middleware
     return EmbedContext(host_origin=SHOP_ORIGIN)
@@ -37,3 +36,4 @@ def frame_every_request(settings) -> EmbedContext:
 @pytest.fixture
 def framed(settings) -> EmbedContext:
     return frame_every_request(settings)
+
