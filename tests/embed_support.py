@@ -36,4 +36,3 @@ def frame_every_request(settings) -> EmbedContext:
 @pytest.fixture
 def framed(settings) -> EmbedContext:
     return frame_every_request(settings)
-
