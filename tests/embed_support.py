@@ -36,21 +36,3 @@ def frame_every_request(settings) -> EmbedContext:
 @pytest.fixture
 def framed(settings) -> EmbedContext:
     return frame_every_request(settings)
-
-
-def frame_live_server(monkeypatch, *, host_origin: str) -> None:
-    """Framing for the browser tests' live server, whose middleware was built once for the
-    session: the profile middleware (looked up per call) frames each request by
-    `host_origin` and lets that origin frame the answer; undone after the test."""
-    from apps.profiles.middleware import ProfileMiddleware
-
-    unframed = ProfileMiddleware.__call__
-
-    def framed_call(self, request):
-        request.embed = EmbedContext(host_origin=host_origin)
-        response = unframed(self, request)
-        response.xframe_options_exempt = True
-        response._csp_replace = {"frame-ancestors": [host_origin]}
-        return response
-
-    monkeypatch.setattr(ProfileMiddleware, "__call__", framed_call)

@@ -59,6 +59,25 @@
     return false;
   }
 
+  // A visitor's first frames on a page would each start a session of their own, and the
+  // last cookie set wins: the other frame's form then fails its CSRF check. So the page's
+  // first frame loads alone (its cookies set); the others follow once it has, or after a
+  // while if it never does (a slow server under load can take seconds).
+  var firstFrameLoaded = null;
+  function afterFirstFrame(frame, src) {
+    if (firstFrameLoaded) {
+      firstFrameLoaded.then(function () {
+        frame.setAttribute("src", src);
+      });
+      return;
+    }
+    firstFrameLoaded = new Promise(function (resolve) {
+      frame.addEventListener("load", resolve, { once: true });
+      window.setTimeout(resolve, 15000);
+    });
+    frame.setAttribute("src", src);
+  }
+
   window.addEventListener("message", function (event) {
     var data = event.data;
     if (event.origin !== ORIGIN || !data || data.resonanz !== 1) return;
@@ -116,7 +135,6 @@
 
     framed() {
       var frame = make("iframe", {
-        src: this.src,
         title: this.dataset.label || this.words.title,
         // The result page shares a link: the share sheet, or the clipboard.
         allow: "web-share; clipboard-write",
@@ -125,6 +143,7 @@
         var target = frame.contentWindow; // none once the dialog closed
         if (target) target.postMessage({ resonanz: 1, type: "hello" }, ORIGIN);
       });
+      afterFirstFrame(frame, this.src);
       this.frame = frame;
       return frame;
     }

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e.tour import DESKTOP
 
@@ -146,6 +146,10 @@ def origins() -> Iterator[dict[str, Origin]]:
             f'<iframe id="stranger" src="{stranger.url}/"></iframe>'
             # Our own origin, but a frame the script did not make.
             f'<iframe id="lookalike" src="{resonanz.url}/embed/c/kaffee/?host={brand.url}"></iframe>'
+        ),
+        "/two/": page(
+            '<resonanz-campaign id="first" data-campaign="kaffee"></resonanz-campaign>'
+            '<resonanz-campaign id="second" data-page="preferences"></resonanz-campaign>'
         ),
         "/popup/": page(
             '<button id="before">Vorher</button><resonanz-campaign id="popup" '
@@ -303,3 +307,27 @@ def test_the_button_and_its_dialog_have_no_serious_accessibility_violation(
     button.click()
     expect(page.get_by_role("dialog").locator("iframe")).to_have_css("height", "777px")
     assert severe() == []
+
+
+def test_a_pages_second_frame_loads_once_the_first_has_set_the_visits_cookies(
+    page: Page, origins: dict[str, Origin]
+):
+    """Two frames loading at once would each start a session, and the cookie set last would
+    make the other frame's form fail its CSRF check."""
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+        if len(held) > 1:
+            route.continue_()
+
+    page.route(lambda url: urlsplit(url).path.startswith("/embed/"), hold)
+    page.goto(f"{origins['brand'].url}/two/", wait_until="commit")
+    page.wait_for_function("() => !!customElements.get('resonanz-campaign')")
+    expect(page.locator("#second iframe")).to_have_count(1)
+    page.wait_for_timeout(500)
+    assert [urlsplit(route.request.url).path for route in held] == ["/embed/c/kaffee/"]
+    assert page.locator("#second iframe").get_attribute("src") is None
+    held[0].continue_()
+    expect(page.locator("#second iframe")).to_have_css("height", "777px")
+    assert urlsplit(page.locator("#second iframe").get_attribute("src")).path == "/embed/me/"
