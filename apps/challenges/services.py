@@ -72,17 +72,44 @@ def _tier_allows(challenge: Challenge, profile: Profile) -> bool:
     )
 
 
-def _progress_locked(profile: Profile, challenge: Challenge, period: str) -> ChallengeProgress:
+def _progress_locked(
+    profile: Profile, challenge: Challenge, period: str
+) -> tuple[ChallengeProgress, bool]:
+    """The progress row, locked, and whether this transaction made it (then it has no steps
+    counted yet, and no other transaction sees it before commit)."""
     locked = ChallengeProgress.objects.select_for_update()
     progress = locked.filter(profile=profile, challenge=challenge, period=period).first()
     if progress is not None:
-        return progress
+        return progress, False
     try:
         with transaction.atomic():
-            ChallengeProgress.objects.create(profile=profile, challenge=challenge, period=period)
+            made = ChallengeProgress.objects.create(
+                profile=profile, challenge=challenge, period=period
+            )
     except IntegrityError:
         pass  # a parallel event created it a moment ago
-    return locked.get(profile=profile, challenge=challenge, period=period)
+    else:
+        return made, True  # a row this transaction inserted is locked by it already
+    return locked.get(profile=profile, challenge=challenge, period=period), False
+
+
+def _count_once(
+    progress: ChallengeProgress, step: ChallengeStep, event: OutboxEvent, *, new: bool
+) -> StepProgress | None:
+    """The step's progress with this event counted, or None when it was counted before. On
+    a progress row made by this transaction nothing was counted and nobody else can write,
+    so the rows are inserted without looking or savepoints."""
+    if new:
+        step_progress = StepProgress.objects.create(progress=progress, step=step)
+        CountedEvent.objects.create(step_progress=step_progress, event_id=event.pk)
+        return step_progress
+    step_progress, _created = StepProgress.objects.get_or_create(progress=progress, step=step)
+    try:
+        with transaction.atomic():
+            CountedEvent.objects.create(step_progress=step_progress, event_id=event.pk)
+    except IntegrityError:
+        return None  # this event was counted before
+    return step_progress
 
 
 def _advance(step_progress: StepProgress, step: ChallengeStep, local_day: date) -> None:
@@ -111,7 +138,9 @@ def challenges_advance(*, event: OutboxEvent) -> list[ChallengeProgress]:
     return _advance_all(event)
 
 
-@transaction.atomic
+# Runs inside the publishing transaction; duplicates are caught by savepoints of their own
+# below, so one around the whole would guard nothing.
+@transaction.atomic(savepoint=False)
 def _advance_all(event: OutboxEvent) -> list[ChallengeProgress]:
     at = event.created_at or timezone.now()
     steps = [
@@ -134,19 +163,14 @@ def _advance_all(event: OutboxEvent) -> list[ChallengeProgress]:
     for challenge in sorted({step.challenge for step in steps}, key=lambda c: c.pk):
         if not _tier_allows(challenge, profile):
             continue
-        progress = _progress_locked(profile, challenge, period_of(challenge, local_day))
+        period = period_of(challenge, local_day)
+        progress, new = _progress_locked(profile, challenge, period)
         if progress.completed_at is not None:
             continue
         for step in (s for s in steps if s.challenge_id == challenge.pk):
-            step_progress, _created = StepProgress.objects.get_or_create(
-                progress=progress, step=step
-            )
-            try:
-                with transaction.atomic():
-                    CountedEvent.objects.create(step_progress=step_progress, event_id=event.pk)
-            except IntegrityError:
-                continue  # this event was counted before
-            _advance(step_progress, step, local_day)
+            step_progress = _count_once(progress, step, event, new=new)
+            if step_progress is not None:
+                _advance(step_progress, step, local_day)
         _settle(progress, challenge, profile)
         advanced.append(progress)
     return advanced

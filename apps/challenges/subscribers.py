@@ -12,7 +12,6 @@ from apps.core.events import ALL_EVENTS, subscribe
 from apps.core.models import OutboxEvent
 from apps.loyalty.services import badges_award_for_challenge_count
 from apps.profiles.events import ProfileMerged
-from apps.profiles.models import Profile
 from apps.profiles.selectors import profiles_of_merge
 
 
@@ -36,8 +35,7 @@ def leave_boards_on_withdrawal(event: OutboxEvent) -> None:
 
 @subscribe(ChallengeCompleted)
 def award_challenge_count_badges(event: OutboxEvent) -> None:
-    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
-    if profile is not None:
-        badges_award_for_challenge_count(
-            profile=profile, completed=int(event.payload.get("completed_total", 0))
-        )
+    badges_award_for_challenge_count(
+        profile_public_id=event.payload["profile"],
+        completed=int(event.payload.get("completed_total", 0)),
+    )

@@ -154,7 +154,9 @@ def _add(model: type[Model], columns: list[str], counts: Counter, *, unique: lis
             )
 
 
-@transaction.atomic
+# Nothing here is caught and retried (`_claim` skips plays counted before): inside the
+# completing transaction a savepoint would guard nothing.
+@transaction.atomic(savepoint=False)
 def answers_tally(*, participation_ids: list[int]) -> int:
     """Count the answers of completed plays into the day tallies, once per play; returns how
     many plays were counted. Campaigns delete answers after the consent step, so this runs

@@ -7,7 +7,6 @@ from apps.loyalty.services import (
     ledger_merge,
 )
 from apps.profiles.events import ProfileMerged
-from apps.profiles.models import Profile
 from apps.profiles.selectors import profiles_of_merge
 
 
@@ -25,6 +24,6 @@ def merge_points(event: OutboxEvent) -> None:
 
 @subscribe(TierChanged)
 def award_tier_badges(event: OutboxEvent) -> None:
-    profile = Profile.objects.filter(public_id=event.payload["profile"]).first()
-    if profile is not None:
-        badges_award_for_tier(profile=profile, tier_key=event.payload.get("tier"))
+    badges_award_for_tier(
+        profile_public_id=event.payload["profile"], tier_key=event.payload.get("tier")
+    )

@@ -250,10 +250,10 @@ def test_feedback_runs_a_constant_number_of_queries(
     right = campaign.questions.get(position=1).options.get(is_correct=True)
     url = reverse("campaigns:answer", args=["long", 1])
 
-    # campaign, session, profile, participation; in the step's transaction (two savepoints,
-    # as tests run inside one): lock, answer, insert, chosen options, insert, event, the next
-    # question; then the chosen answer for the feedback
-    with django_assert_num_queries(16):
+    # campaign, session, profile, participation; the step's transaction (a savepoint pair,
+    # as tests run inside one): lock, every answer of the play, insert the answer, its chosen
+    # option, the event; then the chosen answer for the feedback
+    with django_assert_num_queries(12):
         client.post(url, {"option": right.pk}, headers=HTMX)
     # session, profile, campaign, participation, every answer of the play (the chosen one
     # and the way on), re-prompt, last-seen update

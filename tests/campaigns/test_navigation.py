@@ -316,7 +316,7 @@ def test_an_answer_with_htmx_costs_the_same_queries_however_long_the_campaign(
     _start(client)
 
     # as without htmx (see test_views), and the answers for the next card
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(12):
         response = _answer(client, 1, options[0], **HTMX)
     assert response["HX-Push-Url"] == _url("question", 2)
 

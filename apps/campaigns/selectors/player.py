@@ -136,15 +136,20 @@ def _player_way(
     return way, None
 
 
-def player_next(*, participation: Participation) -> tuple[int, Question] | None:
+def player_next(
+    *, participation: Participation, chosen: dict[int, list[int | None]] | None = None
+) -> tuple[int, Question] | None:
     """The next question on this player's way and its number, following the branches their
-    answers chose; None when every question on the way is answered."""
+    answers chose; None when every question on the way is answered. `chosen` (the options
+    per answered question, [None] for an answer without any) spares reading the answers
+    when the caller has just read them."""
     questions = player_questions(campaign=participation.campaign)
-    chosen: dict[int, list[int]] = defaultdict(list)
-    for question_id, option_id in Answer.objects.filter(participation=participation).values_list(
-        "question_id", "options"
-    ):
-        chosen[question_id].append(option_id)
+    if chosen is None:
+        chosen = defaultdict(list)
+        for question_id, option_id in Answer.objects.filter(
+            participation=participation
+        ).values_list("question_id", "options"):
+            chosen[question_id].append(option_id)
     _way, upcoming = _player_way(questions, chosen)
     return (upcoming, questions[upcoming - 1]) if upcoming else None
 

@@ -178,6 +178,9 @@ class DimensionScore:
 def dimension_scores(*, participation: Participation) -> list[DimensionScore]:
     """A self-assessment's result: the average scale answer per named dimension, named in
     German whatever the player's language, as score bands name them."""
+    questions = player_questions(campaign=participation.campaign)
+    if not any(question.dimension_de for question in questions):
+        return []  # not a self-assessment: nothing to ask the database
     sums: dict[str, list[int]] = {}
     maximum: dict[str, int] = {}
     for answer in (

@@ -62,7 +62,8 @@ def campaign_views_flush() -> int:
     return sum(counted.values())
 
 
-@transaction.atomic
+# Nothing here is caught and retried, so a savepoint would guard nothing.
+@transaction.atomic(savepoint=False)
 def option_tallies_add(*, counts: dict[int, int]) -> None:
     """Add to how often each option was chosen, creating the rows that are missing. One
     statement locks every row once, in one order: writers adding different amounts to the

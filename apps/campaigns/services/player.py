@@ -12,7 +12,6 @@ from apps.campaigns.events import ParticipationStarted, QuestionAnswered, QuizCo
 from apps.campaigns.models import (
     Answer,
     Campaign,
-    Option,
     Participation,
     Question,
     answer_is_correct,
@@ -133,7 +132,48 @@ def answer_submit(
     an answer given too late is kept but scores nothing, and a player whose time ran out
     without choosing moves on with an empty answer. A trivia answer that was shown right or
     wrong stands: it is returned unchanged."""
-    participation = _locked(participation)
+    answer, _chosen = _submit(
+        _locked(participation),
+        question_id=question_id,
+        option_ids=option_ids,
+        number=number,
+        text=text,
+        timed_out=timed_out,
+    )
+    return answer
+
+
+# The options chosen per answered question, [None] for an answer without options: what
+# `player_next` reads, kept up to date by the step that writes it.
+Chosen = dict[int, list[int | None]]
+
+
+def _answers_read(participation: Participation, question: Question) -> tuple[Answer | None, Chosen]:
+    """The play's answers in one query: what each chose, and the answer to `question` if one
+    was given (read whole only then, as re-answering is rare)."""
+    chosen: Chosen = defaultdict(list)
+    given_pk = None
+    for pk, question_id, option_id in Answer.objects.filter(
+        participation=participation
+    ).values_list("pk", "question_id", "options"):
+        chosen[question_id].append(option_id)
+        if question_id == question.pk:
+            given_pk = pk
+    given = Answer.objects.get(pk=given_pk) if given_pk is not None else None
+    return given, chosen
+
+
+def _submit(
+    participation: Participation,
+    *,
+    question_id: int,
+    option_ids: list[int] | None,
+    number: int | None,
+    text: str,
+    timed_out: bool,
+) -> tuple[Answer, Chosen]:
+    """`answer_submit` for a participation locked by the caller's transaction; also what
+    every answer of the play chose, this one included."""
     if participation.is_completed:
         raise ApplicationError(_("You have finished this already."))
     _require_live(participation.campaign, participation.profile)
@@ -141,21 +181,22 @@ def answer_submit(
     question = next((q for q in questions if q.pk == question_id), None)
     if question is None:
         raise ApplicationError(_("This question is not part of this campaign."))
-    given = Answer.objects.filter(participation=participation, question=question).first()
+    given, chosen = _answers_read(participation, question)
     if given is not None and answer_is_fixed(question=question):
         # The player has seen the right answer: answering again changes nothing.
-        return given
+        return given, chosen
     late = _is_late(participation, question)
     nothing_given = not option_ids and number is None and not (text or "").strip()
+    chosen[question.pk] = [None]
     if timed_out and late and nothing_given:
         answer = _store_answer(participation, question, given, late=True)
         answer.options.clear()
         _publish_answered(participation, question)
-        return answer
+        return answer, chosen
     if question.kind in (Question.Kind.SCALE, Question.Kind.MOOD, Question.Kind.NUMBER):
-        return _answer_scale(participation, question, given, number, late)
+        return _answer_scale(participation, question, given, number, late), chosen
     if question.kind == Question.Kind.TEXT:
-        return _answer_text(participation, question, given, text, late)
+        return _answer_text(participation, question, given, text, late), chosen
     wanted = set(option_ids or [])
     options = [option for option in question.options.all() if option.pk in wanted]
     if not wanted:
@@ -166,9 +207,13 @@ def answer_submit(
         raise ApplicationError(_("Choose one answer."))
 
     answer = _store_answer(participation, question, given, late=late)
-    answer.options.set(options)
+    if given is None:
+        answer.options.add(*options)  # a new answer has none to compare with
+    else:
+        answer.options.set(options)
     _publish_answered(participation, question)
-    return answer
+    chosen[question.pk] = [option.pk for option in options]
+    return answer, chosen
 
 
 def _answer_scale(
@@ -228,18 +273,30 @@ def _count(option_ids: set[int]) -> None:
     option_tallies_add(counts=dict.fromkeys(option_ids, 1))
 
 
-def _score_and_outcome(participation: Participation) -> tuple[int, object]:
+def _chosen_options(participation: Participation) -> list[tuple[int, int, bool]]:
+    """Every option the play chose: (question, option, answered late)."""
+    return list(
+        Answer.options.through.objects.filter(answer__participation=participation).values_list(
+            "answer__question_id", "option_id", "answer__late"
+        )
+    )
+
+
+def _score_and_outcome(
+    participation: Participation, chosen_options: list[tuple[int, int, bool]]
+) -> tuple[int, object]:
     chosen: dict[int, set[int]] = defaultdict(set)
     # Answers given after the countdown count for nothing.
-    for question_id, option_id in Answer.options.through.objects.filter(
-        answer__participation=participation, answer__late=False
-    ).values_list("answer__question_id", "option_id"):
-        chosen[question_id].add(option_id)
-    kinds = dict(participation.campaign.questions.values_list("pk", "kind"))
+    for question_id, option_id, late in chosen_options:
+        if not late:
+            chosen[question_id].add(option_id)
+    # The questions and their answers as the player was shown them (kept per process).
+    questions = player_questions(campaign=participation.campaign)
+    kinds = {question.pk: question.kind for question in questions}
     correct: dict[int, set[int]] = defaultdict(set)
     offered: dict[int, set[int]] = defaultdict(set)
     outcome_of: dict[int, int] = {}
-    for option in Option.objects.filter(question__campaign=participation.campaign):
+    for option in (option for question in questions for option in question.options.all()):
         offered[option.question_id].add(option.pk)
         if option.is_correct:
             correct[option.question_id].add(option.pk)
@@ -277,17 +334,19 @@ def participation_complete(*, participation: Participation, may_earn: bool = Tru
         return participation
     if player_next(participation=participation) is not None:
         raise ApplicationError(_("Please answer every question first."))
-    participation.score, participation.outcome_id = _score_and_outcome(participation)
+    return _complete(participation, may_earn=may_earn)
+
+
+def _complete(participation: Participation, *, may_earn: bool) -> Participation:
+    """`participation_complete` for a play locked by the caller, with every answer given."""
+    chosen_options = _chosen_options(participation)
+    participation.score, participation.outcome_id = _score_and_outcome(
+        participation, chosen_options
+    )
     # A test customer's play shows its result like any other and adds to no tally.
     counted = not participation.profile.is_test
     if counted:
-        _count(
-            set(
-                Answer.options.through.objects.filter(
-                    answer__participation=participation
-                ).values_list("option_id", flat=True)
-            )
-        )
+        _count({option_id for _question_id, option_id, _late in chosen_options})
     participation.dimension_results = [
         {"name": score.name, "average": score.average, "maximum": score.maximum}
         for score in dimension_scores(participation=participation)
@@ -383,17 +442,19 @@ def participation_answer(
     """One step of the player: save the answer, and finish when no question is left on the
     player's way (see `participation_complete` for `may_earn`). Returns the number of the
     next question, or None when finished."""
-    answer_submit(
-        participation=participation,
+    # One lock and no savepoints: this transaction is the whole step.
+    locked = _locked(participation)
+    _answer, chosen = _submit(
+        locked,
         question_id=question_id,
         option_ids=option_ids,
         number=number,
         text=text,
         timed_out=timed_out,
     )
-    upcoming = player_next(participation=participation)
+    upcoming = player_next(participation=locked, chosen=chosen)
     if upcoming is None:
-        participation_complete(participation=participation, may_earn=may_earn)
+        _complete(locked, may_earn=may_earn)
         return None
     return upcoming[0]
 

@@ -1,5 +1,6 @@
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 
 from apps.core.events import publish
 from apps.core.images import image_renditions
@@ -34,23 +35,26 @@ def badge_award(*, profile: Profile, badge: Badge, reason: str) -> BadgeAward | 
     return award
 
 
-def badges_award_for_tier(*, profile: Profile, tier_key: str | None) -> list[BadgeAward]:
+def badges_award_for_tier(*, profile_public_id: str, tier_key: str | None) -> list[BadgeAward]:
+    """Award the badges of this tier and those below it. Most tiers carry none: then one
+    query answers, and the profile is not read."""
     if not tier_key:
         return []
-    tier = Tier.objects.filter(key=tier_key).first()
-    if tier is None:
+    threshold = Tier.objects.filter(key=tier_key).values("threshold")[:1]
+    reached = list(Badge.objects.filter(tier__threshold__lte=Subquery(threshold)))
+    return _award_each(profile_public_id, reached, reason=f"tier:{tier_key}")
+
+
+def badges_award_for_challenge_count(*, profile_public_id: str, completed: int) -> list[BadgeAward]:
+    earned = list(Badge.objects.filter(challenges_completed__lte=completed))
+    return _award_each(profile_public_id, earned, reason=f"challenges:{completed}")
+
+
+def _award_each(profile_public_id: str, badges: list[Badge], *, reason: str) -> list[BadgeAward]:
+    if not badges:
         return []
-    reached = Badge.objects.filter(tier__threshold__lte=tier.threshold)
-    awards = [
-        badge_award(profile=profile, badge=badge, reason=f"tier:{tier_key}") for badge in reached
-    ]
-    return [award for award in awards if award]
-
-
-def badges_award_for_challenge_count(*, profile: Profile, completed: int) -> list[BadgeAward]:
-    earned = Badge.objects.filter(challenges_completed__lte=completed)
-    awards = [
-        badge_award(profile=profile, badge=badge, reason=f"challenges:{completed}")
-        for badge in earned
-    ]
+    profile = Profile.objects.filter(public_id=profile_public_id).first()
+    if profile is None:
+        return []
+    awards = [badge_award(profile=profile, badge=badge, reason=reason) for badge in badges]
     return [award for award in awards if award]

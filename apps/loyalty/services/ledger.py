@@ -30,9 +30,11 @@ def account_lock(*, profile: Profile) -> Account:
         return account
     try:
         with transaction.atomic():
-            Account.objects.create(profile=profile)
+            made = Account.objects.create(profile=profile)
     except IntegrityError:
         pass  # a concurrent first credit created it; lock that one
+    else:
+        return made  # a row this transaction inserted is locked by it already
     return locked.get(profile=profile)
 
 

@@ -124,7 +124,9 @@ def earning_rule_save(*, rule: EarningRule) -> EarningRule:
     return rule
 
 
-@transaction.atomic
+# Runs inside the publishing transaction, and nobody catches what it raises and goes on: a
+# savepoint of its own would guard nothing.
+@transaction.atomic(savepoint=False)
 def _apply_rules(name: str, payload: dict, occurrence: str) -> list[LedgerEntry]:
     now = timezone.now()
     rules = list(
@@ -149,6 +151,9 @@ def _apply_rules(name: str, payload: dict, occurrence: str) -> list[LedgerEntry]
         account = account_lock(profile=profile)
     credited = []
     for rule in rules:
+        if credited and account is None:
+            # A credit may have made the account or changed its tier: read it again.
+            account = account_lock(profile=profile)
         if not _in_segment(rule, profile):
             continue
         if rule.global_budget is not None:
@@ -172,5 +177,5 @@ def _apply_rules(name: str, payload: dict, occurrence: str) -> list[LedgerEntry]
                 source_ref=rule_source_ref(rule.pk),
             )
         )
-        account = account_lock(profile=profile)
+        account = None
     return credited
