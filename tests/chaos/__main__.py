@@ -18,7 +18,6 @@ import hashlib
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +37,7 @@ from tests.chaos.services import (
     relay_loop,
     wait_for_port,
 )
+from tests.loopback import manage
 
 REDIS_DOWN_SECONDS = float(os.environ.get("CHAOS_REDIS_DOWN_SECONDS", "120"))
 DEADLINE_SECONDS = float(os.environ.get("CHAOS_DEADLINE_SECONDS", "1200"))
@@ -91,16 +91,6 @@ def saved_cluster() -> Path | None:
         digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
         digest.update(path.read_bytes())
     return Path(root) / f"cluster-{digest.hexdigest()[:16]}"
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def verify_ledger() -> bool:

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
-from requests.adapters import HTTPAdapter
 
 from tests.chaos import data
 from tests.chaos.services import STOP
+from tests.loopback import FromAddress
 
 # The project's own error pages carry this; Django's bare "Server Error (500)" does not.
 ERROR_PAGE_MARK = 'data-error-page="'
@@ -46,16 +46,6 @@ def _reply(response: requests.Response | None) -> Reply:
     return Reply(response.status_code, explained)
 
 
-class _FromAddress(HTTPAdapter):
-    def __init__(self, address: str) -> None:
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs) -> None:
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 _clients = threading.local()
 
 
@@ -66,7 +56,7 @@ def _client(address: str) -> requests.Session:
     if address not in sessions:
         session = requests.Session()
         session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
-        session.mount("http://", _FromAddress(address))
+        session.mount("http://", FromAddress(address))
         sessions[address] = session
     return sessions[address]
 

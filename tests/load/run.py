@@ -38,6 +38,7 @@ from tests.chaos.services import (
     free_port,
     wait_for_port,
 )
+from tests.loopback import manage
 
 DATABASE_URL = os.environ.get(
     "LOAD_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/resonanz_load"
@@ -153,16 +154,6 @@ def database_drop() -> None:
     server, name = _server_url()
     with psycopg.connect(server, autocommit=True) as db:
         db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
 
 
 def _static_current() -> bool:
